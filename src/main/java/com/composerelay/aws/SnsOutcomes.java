@@ -1,0 +1,73 @@
+package com.composerelay.aws;
+
+import com.composerelay.core.Outcome;
+import com.composerelay.core.Outcomes;
+import com.composerelay.json.OutcomeJson;
+import com.composerelay.log.Log;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
+
+/**
+ * Publishes each outcome to the SNS topic, with string attributes {@code status}, {@code cvm_id}
+ * and {@code trigger} for subscription filter policies. A publish that fails after the SDK's own
+ * retries is logged whole as an error; the request's result stands.
+ */
+public final class SnsOutcomes implements Outcomes {
+    private static final int MAX_SUBJECT = 100;
+
+    private final SnsClient client;
+    private final String topicArn;
+
+    public SnsOutcomes(SnsClient client, String topicArn) {
+        this.client = client;
+        this.topicArn = topicArn;
+    }
+
+    @Override
+    public void publish(Outcome outcome) {
+        ObjectNode json = OutcomeJson.tree(outcome);
+        try {
+            String messageId = client.publish(b -> b
+                    .topicArn(topicArn)
+                    .subject(subject(outcome))
+                    .message(json.toString())
+                    .messageAttributes(attributes(outcome))).messageId();
+            Log.info("outcome published", "request_id", outcome.facts().requestId(),
+                    "status", outcome.status(), "sns_message_id", messageId);
+        } catch (SdkException e) {
+            Log.error("outcome not published: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), json,
+                    "request_id", outcome.facts().requestId());
+        }
+    }
+
+    /** A short subject such as {@code Compose update accepted: cvm_ykL5lbAn}, within SNS's rules. */
+    static String subject(Outcome outcome) {
+        String cvm = outcome.facts().cvmId() == null ? "invalid request" : outcome.facts().cvmId();
+        String subject = "Compose update " + outcome.status() + ": " + cvm;
+        StringBuilder clean = new StringBuilder();
+        for (char c : subject.toCharArray()) {
+            // SNS subjects: printable ASCII, no line breaks, at most 100 characters.
+            clean.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return clean.length() > MAX_SUBJECT ? clean.substring(0, MAX_SUBJECT - 3) + "..." : clean.toString();
+    }
+
+    static Map<String, MessageAttributeValue> attributes(Outcome outcome) {
+        Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>();
+        attributes.put("status", text(outcome.status()));
+        attributes.put("trigger", text(outcome.facts().trigger().wire()));
+        if (outcome.facts().cvmId() != null) {
+            attributes.put("cvm_id", text(outcome.facts().cvmId()));
+        }
+        return attributes;
+    }
+
+    private static MessageAttributeValue text(String value) {
+        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+    }
+}

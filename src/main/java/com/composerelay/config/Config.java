@@ -1,0 +1,124 @@
+package com.composerelay.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The relay's whole configuration, read from the environment in this one place.
+ *
+ * @param apiKeySecretId {@code PHALA_API_KEY_SECRET_ID}: the secret that holds the Phala API key
+ * @param outcomeTopicArn {@code OUTCOME_TOPIC_ARN}: where outcomes are published
+ * @param phalaBaseUrl {@code PHALA_API_BASE_URL}
+ * @param phalaApiVersion {@code PHALA_API_VERSION}: sent as {@code X-Phala-Version}
+ * @param maxReceiveCount {@code MAX_RECEIVE_COUNT}: the queue's redrive setting; that delivery is the last
+ * @param maxAttempts {@code PHALA_MAX_ATTEMPTS}: attempts per request, the first included
+ * @param retryBaseDelay {@code PHALA_RETRY_BASE_DELAY_MS}
+ * @param retryMaxDelay {@code PHALA_RETRY_MAX_DELAY_MS}
+ * @param attemptTimeout {@code PHALA_TIMEOUT_MS}: the longest one PATCH may take
+ * @param connectTimeout {@code PHALA_CONNECT_TIMEOUT_MS}
+ * @param deadlineReserve {@code DEADLINE_RESERVE_MS}: kept back before the Lambda deadline to publish and answer
+ * @param apiKeyCacheTtl {@code API_KEY_CACHE_TTL_SECONDS}
+ * @param awsRegion {@code AWS_REGION} (set by Lambda)
+ * @param awsEndpointUrl {@code AWS_ENDPOINT_URL}: the SDK's standard override, e.g. LocalStack
+ */
+public record Config(
+        String apiKeySecretId,
+        String outcomeTopicArn,
+        URI phalaBaseUrl,
+        String phalaApiVersion,
+        int maxReceiveCount,
+        int maxAttempts,
+        Duration retryBaseDelay,
+        Duration retryMaxDelay,
+        Duration attemptTimeout,
+        Duration connectTimeout,
+        Duration deadlineReserve,
+        Duration apiKeyCacheTtl,
+        String awsRegion,
+        Optional<URI> awsEndpointUrl) {
+
+    public static final String DEFAULT_PHALA_BASE_URL = "https://cloud-api.phala.com";
+    public static final String DEFAULT_PHALA_API_VERSION = "2026-05-22";
+
+    /** Reads the configuration; a missing or malformed value fails with a message naming the variable. */
+    public static Config from(Map<String, String> env) {
+        Reader r = new Reader(env);
+        return new Config(
+                r.required("PHALA_API_KEY_SECRET_ID"),
+                r.required("OUTCOME_TOPIC_ARN"),
+                r.uri("PHALA_API_BASE_URL", DEFAULT_PHALA_BASE_URL),
+                r.text("PHALA_API_VERSION", DEFAULT_PHALA_API_VERSION),
+                r.positiveInt("MAX_RECEIVE_COUNT", 5),
+                r.positiveInt("PHALA_MAX_ATTEMPTS", 4),
+                Duration.ofMillis(r.positiveInt("PHALA_RETRY_BASE_DELAY_MS", 1000)),
+                Duration.ofMillis(r.positiveInt("PHALA_RETRY_MAX_DELAY_MS", 20000)),
+                Duration.ofMillis(r.positiveInt("PHALA_TIMEOUT_MS", 10000)),
+                Duration.ofMillis(r.positiveInt("PHALA_CONNECT_TIMEOUT_MS", 3000)),
+                Duration.ofMillis(r.positiveInt("DEADLINE_RESERVE_MS", 1500)),
+                Duration.ofSeconds(r.positiveInt("API_KEY_CACHE_TTL_SECONDS", 300)),
+                r.text("AWS_REGION", r.text("AWS_DEFAULT_REGION", "us-east-1")),
+                Optional.ofNullable(r.optional("AWS_ENDPOINT_URL")).map(v -> r.toUri("AWS_ENDPOINT_URL", v)));
+    }
+
+    /** Thrown at start-up for a configuration the relay cannot run with. */
+    public static final class Invalid extends RuntimeException {
+        public Invalid(String message) {
+            super("configuration: " + message);
+        }
+    }
+
+    private record Reader(Map<String, String> env) {
+        String optional(String name) {
+            String value = env.get(name);
+            return value == null || value.isBlank() ? null : value.strip();
+        }
+
+        String required(String name) {
+            String value = optional(name);
+            if (value == null) {
+                throw new Invalid(name + " is required");
+            }
+            return value;
+        }
+
+        String text(String name, String fallback) {
+            String value = optional(name);
+            return value == null ? fallback : value;
+        }
+
+        int positiveInt(String name, int fallback) {
+            String value = optional(name);
+            if (value == null) {
+                return fallback;
+            }
+            try {
+                int parsed = Integer.parseInt(value);
+                if (parsed > 0) {
+                    return parsed;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw new Invalid(name + " must be a positive whole number, not '" + value + "'");
+        }
+
+        URI uri(String name, String fallback) {
+            return toUri(name, text(name, fallback));
+        }
+
+        URI toUri(String name, String value) {
+            try {
+                URI uri = URI.create(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
+                if (uri.getScheme() != null && uri.getHost() != null
+                        && (uri.getScheme().equals("https") || uri.getScheme().equals("http"))) {
+                    return uri;
+                }
+            } catch (IllegalArgumentException ignored) {
+                // reported below
+            }
+            throw new Invalid(name + " must be an http(s) URL, not '" + value + "'");
+        }
+    }
+}

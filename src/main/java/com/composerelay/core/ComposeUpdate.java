@@ -1,0 +1,84 @@
+package com.composerelay.core;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * A valid compose update for one CVM: once one exists, every field obeys the rules of Phala's
+ * {@code PATCH /api/v1/cvms/{cvm_id}/compose_file}. Optional fields keep whether the caller set them.
+ */
+public record ComposeUpdate(
+        String cvmId,
+        String composeHash,
+        Setting<String> encryptedEnv,
+        Setting<List<String>> envKeys,
+        Setting<Boolean> updateEnvVars) {
+
+    public static final int MAX_CVM_ID_LENGTH = 128;
+    private static final Pattern HEX = Pattern.compile("(0x)?[0-9a-fA-F]+");
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    public ComposeUpdate {
+        Objects.requireNonNull(encryptedEnv);
+        Objects.requireNonNull(envKeys);
+        Objects.requireNonNull(updateEnvVars);
+        envKeys = envKeys.orNull() == null ? envKeys : Setting.given(List.copyOf(envKeys.orNull()));
+    }
+
+    /** Checks every rule and builds the update, or names the first field that breaks one. */
+    public static ComposeUpdate of(
+            String cvmId,
+            String composeHash,
+            Setting<String> encryptedEnv,
+            Setting<List<String>> envKeys,
+            Setting<Boolean> updateEnvVars) throws InvalidRequest {
+        checkCvmId(cvmId);
+        if (composeHash == null) {
+            throw new InvalidRequest("compose_hash", "is required");
+        }
+        if (!HEX.matcher(composeHash).matches()) {
+            throw new InvalidRequest("compose_hash", "must be hex characters, optionally prefixed with 0x");
+        }
+        String env = encryptedEnv.orNull();
+        if (env != null && !HEX.matcher(env).matches()) {
+            throw new InvalidRequest("encrypted_env", "must be hex characters, optionally prefixed with 0x, or null");
+        }
+        List<String> keys = envKeys.orNull();
+        if (keys != null) {
+            for (int i = 0; i < keys.size(); i++) {
+                String key = keys.get(i);
+                if (key == null || !ENV_NAME.matcher(key).matches()) {
+                    throw new InvalidRequest("env_keys[" + i + "]",
+                            "must be an environment variable name matching [A-Za-z_][A-Za-z0-9_]*");
+                }
+            }
+        }
+        return new ComposeUpdate(cvmId, composeHash, encryptedEnv, envKeys, updateEnvVars);
+    }
+
+    /** A cvm_id is one URL path segment: it may never add, climb or end path segments. */
+    public static void checkCvmId(String cvmId) throws InvalidRequest {
+        if (cvmId == null || cvmId.isEmpty()) {
+            throw new InvalidRequest("cvm_id", "is required");
+        }
+        if (cvmId.length() > MAX_CVM_ID_LENGTH) {
+            throw new InvalidRequest("cvm_id", "must be at most " + MAX_CVM_ID_LENGTH + " characters");
+        }
+        if (cvmId.equals(".") || cvmId.equals("..")) {
+            throw new InvalidRequest("cvm_id", "must not be '.' or '..'");
+        }
+        for (int i = 0; i < cvmId.length(); i++) {
+            char c = cvmId.charAt(i);
+            switch (c) {
+                case '/', '\\', '?', '#', '%' ->
+                    throw new InvalidRequest("cvm_id", "must not contain '" + c + "'");
+                default -> {
+                    if (Character.isWhitespace(c) || Character.isISOControl(c) || Character.isSpaceChar(c)) {
+                        throw new InvalidRequest("cvm_id", "must not contain whitespace or control characters");
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package com.composerelay.core;
+
+import java.time.Instant;
+
+/**
+ * What became of one request: Phala accepted the update, the request was refused for good, or it
+ * failed for a reason that may pass (and so may be retried by the caller or by SQS).
+ */
+public sealed interface Outcome {
+
+    /** Facts every outcome carries, whatever its status. */
+    record Facts(
+            String requestId,
+            Trigger trigger,
+            String cvmId,
+            String composeHash,
+            int attempts,
+            Integer httpStatus,
+            String phalaRequestId,
+            Instant startedAt,
+            Instant finishedAt) {}
+
+    /** Phala initiated the update (202: "update initiated", not yet "deployed"). */
+    record Accepted(Facts facts) implements Outcome {}
+
+    /** Refused for good: invalid input, or a final answer from Phala. Never retried. */
+    record Rejected(Facts facts, Rejection reason, String error) implements Outcome {}
+
+    /** Not done, for a reason that may pass: retried by SQS until its last delivery. */
+    record Failed(Facts facts, Failure reason, String error) implements Outcome {}
+
+    /** Why a request was refused for good. */
+    enum Rejection {
+        /** The request broke a validation rule; Phala was not called. */
+        INVALID_REQUEST,
+        /** Phala answered a final 4xx (400, 403, 404, 422, 465-468 ...). */
+        PHALA_REFUSED,
+        /** Phala answered a final status that is not a 4xx (a redirect, 501 ...). */
+        PHALA_UNEXPECTED
+    }
+
+    /** Why a request failed for now. */
+    enum Failure {
+        /** Phala answered 401 to the key, and again to the key fetched anew. */
+        KEY_REFUSED,
+        /** Secrets Manager did not give a usable key. */
+        KEY_UNAVAILABLE,
+        /** Phala kept answering 409, 429 or 5xx until attempts or time ran out. */
+        PHALA_UNAVAILABLE,
+        /** Phala could not be reached (connection refused or reset) until attempts or time ran out. */
+        PHALA_UNREACHABLE,
+        /** Phala did not answer in time. */
+        PHALA_TIMEOUT,
+        /** Too little of the Lambda deadline was left to try at all. */
+        NO_TIME_LEFT
+    }
+
+    Facts facts();
+
+    /** {@code accepted}, {@code rejected} or {@code failed}. */
+    default String status() {
+        return switch (this) {
+            case Accepted a -> "accepted";
+            case Rejected r -> "rejected";
+            case Failed f -> "failed";
+        };
+    }
+
+    /** A readable reason, or {@code null} when accepted. */
+    default String error() {
+        return switch (this) {
+            case Accepted a -> null;
+            case Rejected r -> r.error();
+            case Failed f -> f.error();
+        };
+    }
+
+    /** The outcome of a request that broke a validation rule: Phala was not called. */
+    static Outcome invalid(String requestId, Trigger trigger, String cvmId, String composeHash,
+                           InvalidRequest problem, Instant startedAt, Instant finishedAt) {
+        return new Rejected(new Facts(requestId, trigger, cvmId, composeHash, 0, null, null, startedAt, finishedAt),
+                Rejection.INVALID_REQUEST, problem.getMessage());
+    }
+}

@@ -1,0 +1,196 @@
+package com.composerelay.core;
+
+import com.composerelay.core.Outcome.Accepted;
+import com.composerelay.core.Outcome.Failed;
+import com.composerelay.core.Outcome.Failure;
+import com.composerelay.core.Outcome.Rejected;
+import com.composerelay.core.Outcome.Rejection;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Forwards one compose update to Phala and decides its outcome: takes the key, sends the PATCH,
+ * refreshes the key once on 401, retries what may pass with backoff, and never runs past the
+ * deadline. It does not publish: the trigger knows whether an outcome is final for its caller.
+ */
+public final class Relay {
+
+    /** Pauses between attempts; tests pass one that does not really sleep. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
+    /**
+     * @param attemptTimeout the longest one PATCH may take
+     * @param reserve time kept back before the deadline to publish the outcome and answer
+     * @param minAttemptTime an attempt is not started with less than this left
+     */
+    public record Timing(Duration attemptTimeout, Duration reserve, Duration minAttemptTime) {}
+
+    private final ApiKeys apiKeys;
+    private final PhalaApi phala;
+    private final RetryPolicy retryPolicy;
+    private final Timing timing;
+    private final Clock clock;
+    private final Sleeper sleeper;
+
+    public Relay(ApiKeys apiKeys, PhalaApi phala, RetryPolicy retryPolicy, Timing timing, Clock clock, Sleeper sleeper) {
+        this.apiKeys = apiKeys;
+        this.phala = phala;
+        this.retryPolicy = retryPolicy;
+        this.timing = timing;
+        this.clock = clock;
+        this.sleeper = sleeper;
+    }
+
+    public Outcome relay(RelayRequest request) {
+        return new Attempts(request).run();
+    }
+
+    /** The state of one request's attempts. */
+    private final class Attempts {
+        private final RelayRequest request;
+        private final Instant lastMoment;
+        private int attempts;
+        private Integer lastStatus;
+        private String phalaRequestId;
+        private Failure failure;
+        private String error;
+
+        Attempts(RelayRequest request) {
+            this.request = request;
+            this.lastMoment = request.deadline().minus(timing.reserve());
+        }
+
+        Outcome run() {
+            if (timeLeft().compareTo(timing.minAttemptTime()) < 0) {
+                return failed(Failure.NO_TIME_LEFT,
+                        "too little time left before the Lambda deadline to call Phala (" + timeLeft().toMillis() + " ms)");
+            }
+            String key;
+            try {
+                key = apiKeys.current();
+            } catch (ApiKeys.KeyUnavailable e) {
+                return failed(Failure.KEY_UNAVAILABLE, "the Phala API key could not be read: " + e.getMessage());
+            }
+            boolean refreshed = false;
+            while (true) {
+                Duration left = timeLeft();
+                if (left.compareTo(timing.minAttemptTime()) < 0) {
+                    return failed(failure, error + "; no time left before the Lambda deadline");
+                }
+                attempts++;
+                Duration timeout = left.compareTo(timing.attemptTimeout()) < 0 ? left : timing.attemptTimeout();
+                PhalaAnswer answer;
+                try {
+                    answer = phala.patchComposeFile(request.update(), key, timeout);
+                } catch (PhalaApi.Timeout e) {
+                    lastStatus = null;
+                    failure = Failure.PHALA_TIMEOUT;
+                    error = "Phala did not answer within " + timeout.toMillis() + " ms";
+                    if (!pauseBeforeRetry(Optional.empty())) {
+                        return gaveUp();
+                    }
+                    continue;
+                } catch (PhalaApi.Unreachable e) {
+                    lastStatus = null;
+                    failure = Failure.PHALA_UNREACHABLE;
+                    error = "Phala could not be reached: " + e.getMessage();
+                    if (!pauseBeforeRetry(Optional.empty())) {
+                        return gaveUp();
+                    }
+                    continue;
+                }
+                lastStatus = answer.status();
+                if (answer.requestId() != null) {
+                    phalaRequestId = answer.requestId();
+                }
+                if (answer.isSuccess()) {
+                    return new Accepted(facts());
+                }
+                if (answer.status() == 401) {
+                    if (refreshed) {
+                        return failed(Failure.KEY_REFUSED,
+                                "Phala refused the relay's API key (401) even after fetching it anew" + detail(answer));
+                    }
+                    refreshed = true;
+                    try {
+                        key = apiKeys.refresh(key);
+                    } catch (ApiKeys.KeyUnavailable e) {
+                        return failed(Failure.KEY_UNAVAILABLE,
+                                "Phala refused the API key (401) and it could not be read anew: " + e.getMessage());
+                    }
+                    continue;
+                }
+                if (answer.isRetryable()) {
+                    failure = Failure.PHALA_UNAVAILABLE;
+                    error = "Phala answered " + answer.status() + detail(answer);
+                    if (!pauseBeforeRetry(answer.retryAfter())) {
+                        return gaveUp();
+                    }
+                    continue;
+                }
+                if (answer.status() >= 400 && answer.status() < 500) {
+                    return rejected(Rejection.PHALA_REFUSED, "Phala answered " + answer.status() + detail(answer));
+                }
+                String where = answer.location() == null ? "" : " to " + answer.location();
+                return rejected(Rejection.PHALA_UNEXPECTED, answer.status() >= 300 && answer.status() < 400
+                        ? "Phala answered a redirect " + answer.status() + where + ", which the relay does not follow"
+                        : "Phala answered an unexpected status " + answer.status() + detail(answer));
+            }
+        }
+
+        /** Waits before the next attempt; false when no attempt may follow (count or deadline). */
+        private boolean pauseBeforeRetry(Optional<Duration> retryAfter) {
+            if (!retryPolicy.mayRetryAfter(attempts)) {
+                error = error + " (gave up after " + attempts + (attempts == 1 ? " attempt)" : " attempts)");
+                return false;
+            }
+            Duration delay = retryPolicy.delayAfter(attempts, retryAfter);
+            if (delay.plus(timing.minAttemptTime()).compareTo(timeLeft()) > 0) {
+                error = error + "; the next attempt (in " + delay.toMillis()
+                        + " ms) would pass the Lambda deadline, so the relay stopped after "
+                        + attempts + (attempts == 1 ? " attempt" : " attempts");
+                return false;
+            }
+            try {
+                sleeper.sleep(delay);
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                error = error + "; interrupted while waiting to retry";
+                return false;
+            }
+        }
+
+        private Outcome gaveUp() {
+            return new Failed(facts(), failure, error);
+        }
+
+        private Duration timeLeft() {
+            Duration left = Duration.between(clock.instant(), lastMoment);
+            return left.isNegative() ? Duration.ZERO : left;
+        }
+
+        private Outcome failed(Failure reason, String message) {
+            return new Failed(facts(), reason, message);
+        }
+
+        private Outcome rejected(Rejection reason, String message) {
+            return new Rejected(facts(), reason, message);
+        }
+
+        private Outcome.Facts facts() {
+            ComposeUpdate update = request.update();
+            return new Outcome.Facts(request.requestId(), request.trigger(), update.cvmId(), update.composeHash(),
+                    attempts, lastStatus, phalaRequestId, request.startedAt(), clock.instant());
+        }
+    }
+
+    private static String detail(PhalaAnswer answer) {
+        return answer.detail() == null || answer.detail().isBlank() ? "" : ": " + answer.detail();
+    }
+}

@@ -1,0 +1,187 @@
+package com.composerelay.json;
+
+import com.composerelay.core.ComposeUpdate;
+import com.composerelay.core.InvalidRequest;
+import com.composerelay.core.Setting;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Reads a compose update from the JSON body callers send: exactly Phala's body, plus {@code cvm_id}
+ * where the trigger has no path. Every field is type-checked; an unknown field is an error by name.
+ */
+public final class ComposeUpdateJson {
+    public static final String CVM_ID = "cvm_id";
+    public static final String COMPOSE_HASH = "compose_hash";
+    public static final String ENCRYPTED_ENV = "encrypted_env";
+    public static final String ENV_KEYS = "env_keys";
+    public static final String UPDATE_ENV_VARS = "update_env_vars";
+    private static final List<String> KNOWN = List.of(COMPOSE_HASH, ENCRYPTED_ENV, ENV_KEYS, UPDATE_ENV_VARS, CVM_ID);
+    private static final Set<String> KNOWN_SET = Set.copyOf(KNOWN);
+
+    private ComposeUpdateJson() {}
+
+    /**
+     * @param body the parsed body
+     * @param pathCvmId the {@code cvm_id} of the URL path, or {@code null} when the body must carry it
+     */
+    public static ComposeUpdate read(JsonNode body, String pathCvmId) throws InvalidRequest {
+        if (!body.isObject()) {
+            throw new InvalidRequest("body", "must be a JSON object, not " + kind(body));
+        }
+        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!KNOWN_SET.contains(name)) {
+                throw new InvalidRequest(printable(name), "is not a known field" + suggestion(name)
+                        + " (known: " + String.join(", ", KNOWN) + ")");
+            }
+        }
+        String cvmId = cvmId(body, pathCvmId);
+        JsonNode hash = body.get(COMPOSE_HASH);
+        if (hash == null || hash.isNull()) {
+            throw new InvalidRequest(COMPOSE_HASH, "is required");
+        }
+        if (!hash.isTextual()) {
+            throw new InvalidRequest(COMPOSE_HASH, "must be a string, not " + kind(hash));
+        }
+        return ComposeUpdate.of(cvmId, hash.textValue(), encryptedEnv(body), envKeys(body), updateEnvVars(body));
+    }
+
+    private static String cvmId(JsonNode body, String pathCvmId) throws InvalidRequest {
+        JsonNode inBody = body.get(CVM_ID);
+        if (pathCvmId != null) {
+            ComposeUpdate.checkCvmId(pathCvmId);
+            if (inBody != null && !(inBody.isTextual() && inBody.textValue().equals(pathCvmId))) {
+                throw new InvalidRequest(CVM_ID, "in the body must equal the cvm_id of the path, or be left out");
+            }
+            return pathCvmId;
+        }
+        if (inBody == null || inBody.isNull()) {
+            throw new InvalidRequest(CVM_ID, "is required");
+        }
+        if (!inBody.isTextual()) {
+            throw new InvalidRequest(CVM_ID, "must be a string, not " + kind(inBody));
+        }
+        ComposeUpdate.checkCvmId(inBody.textValue());
+        return inBody.textValue();
+    }
+
+    private static Setting<String> encryptedEnv(JsonNode body) throws InvalidRequest {
+        JsonNode node = body.get(ENCRYPTED_ENV);
+        if (node == null) {
+            return Setting.absent();
+        }
+        if (node.isNull()) {
+            return Setting.given(null);
+        }
+        if (!node.isTextual()) {
+            throw new InvalidRequest(ENCRYPTED_ENV, "must be a hex string or null, not " + kind(node));
+        }
+        return Setting.given(node.textValue());
+    }
+
+    private static Setting<List<String>> envKeys(JsonNode body) throws InvalidRequest {
+        JsonNode node = body.get(ENV_KEYS);
+        if (node == null) {
+            return Setting.absent();
+        }
+        if (node.isNull()) {
+            return Setting.given(null);
+        }
+        if (!node.isArray()) {
+            throw new InvalidRequest(ENV_KEYS, "must be a list of environment variable names or null, not " + kind(node));
+        }
+        List<String> keys = new ArrayList<>(node.size());
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode key = node.get(i);
+            if (!key.isTextual()) {
+                throw new InvalidRequest(ENV_KEYS + "[" + i + "]", "must be a string, not " + kind(key));
+            }
+            keys.add(key.textValue());
+        }
+        return Setting.given(keys);
+    }
+
+    private static Setting<Boolean> updateEnvVars(JsonNode body) throws InvalidRequest {
+        JsonNode node = body.get(UPDATE_ENV_VARS);
+        if (node == null) {
+            return Setting.absent();
+        }
+        if (node.isNull()) {
+            return Setting.given(null);
+        }
+        if (!node.isBoolean()) {
+            throw new InvalidRequest(UPDATE_ENV_VARS, "must be true, false or null (a JSON boolean), not " + kind(node));
+        }
+        return Setting.given(node.booleanValue());
+    }
+
+    /** The body's cvm_id when it obeys the rules, else null: what an invalid request's outcome may carry. */
+    public static String validCvmId(JsonNode body) {
+        JsonNode id = body == null ? null : body.get(CVM_ID);
+        if (id == null || !id.isTextual()) {
+            return null;
+        }
+        try {
+            ComposeUpdate.checkCvmId(id.textValue());
+            return id.textValue();
+        } catch (InvalidRequest e) {
+            return null;
+        }
+    }
+
+    /** The body's compose_hash when it is short hex, else null: what an invalid request's outcome may carry. */
+    public static String validComposeHash(JsonNode body) {
+        JsonNode hash = body == null ? null : body.get(COMPOSE_HASH);
+        if (hash == null || !hash.isTextual() || hash.textValue().length() > 130
+                || !hash.textValue().matches("(0x)?[0-9a-fA-F]+")) {
+            return null;
+        }
+        return hash.textValue();
+    }
+
+    /** Names a JSON value's kind for an error message, without echoing the value. */
+    static String kind(JsonNode node) {
+        return switch (node.getNodeType()) {
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            case ARRAY -> "a list";
+            case OBJECT -> "an object";
+            case NULL -> "null";
+            default -> "a " + node.getNodeType().name().toLowerCase(Locale.ROOT);
+        };
+    }
+
+    private static String suggestion(String name) {
+        String folded = fold(name);
+        for (String known : KNOWN) {
+            if (fold(known).equals(folded)) {
+                return ", did you mean " + known + "?";
+            }
+        }
+        return "";
+    }
+
+    private static String fold(String name) {
+        return name.replace("_", "").replace("-", "").toLowerCase(Locale.ROOT);
+    }
+
+    /** A field name fit to quote in a message: control characters escaped, length bounded. */
+    static String printable(String text) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < text.length() && out.length() < 64; i++) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c) || Character.isSurrogate(c)) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return text.length() > 64 || out.length() >= 64 ? out + "..." : out.toString();
+    }
+}

@@ -1,0 +1,53 @@
+package com.composerelay.log;
+
+import com.composerelay.json.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintStream;
+import java.time.Instant;
+
+/**
+ * One JSON object per line on standard output, which Lambda sends to CloudWatch Logs. Callers pass
+ * only facts that may be read by anyone with log access: the API key is never among them.
+ */
+public final class Log {
+    private static volatile PrintStream out = System.out;
+
+    private Log() {}
+
+    public static void info(String message, Object... fields) {
+        write("INFO", message, null, fields);
+    }
+
+    public static void warn(String message, Object... fields) {
+        write("WARN", message, null, fields);
+    }
+
+    public static void error(String message, JsonNode payload, Object... fields) {
+        write("ERROR", message, payload, fields);
+    }
+
+    /** For tests that read what was logged. */
+    public static void to(PrintStream stream) {
+        out = stream;
+    }
+
+    private static void write(String level, String message, JsonNode payload, Object... fields) {
+        ObjectNode line = Json.object();
+        line.put("time", Instant.now().toString());
+        line.put("level", level);
+        line.put("message", message);
+        for (int i = 0; i + 1 < fields.length; i += 2) {
+            Object value = fields[i + 1];
+            if (value instanceof Number n) {
+                line.put(String.valueOf(fields[i]), n.longValue());
+            } else {
+                line.put(String.valueOf(fields[i]), value == null ? null : String.valueOf(value));
+            }
+        }
+        if (payload != null) {
+            line.set("outcome", payload);
+        }
+        out.println(Json.write(line));
+    }
+}

@@ -1,0 +1,135 @@
+package com.composerelay.phala;
+
+import com.composerelay.core.ComposeUpdate;
+import com.composerelay.core.PhalaAnswer;
+import com.composerelay.core.PhalaApi;
+import com.composerelay.core.Setting;
+import com.composerelay.json.ComposeUpdateJson;
+import com.composerelay.json.Json;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Phala's compose update over {@code java.net.http} (the SDK's URL-connection client cannot send
+ * PATCH). Redirects are never followed: the key must not travel to another host.
+ */
+public final class HttpPhalaApi implements PhalaApi {
+    public static final String USER_AGENT = "compose-relay/" + RelayVersion.VALUE;
+
+    private final HttpClient client;
+    private final URI baseUrl;
+    private final String apiVersion;
+    private final Clock clock;
+
+    public HttpPhalaApi(HttpClient client, URI baseUrl, String apiVersion, Clock clock) {
+        this.client = client;
+        this.baseUrl = baseUrl;
+        this.apiVersion = apiVersion;
+        this.clock = clock;
+    }
+
+    /** The client the relay uses: HTTP/1.1, no redirects, a bounded connect time. */
+    public static HttpClient newClient(Duration connectTimeout) {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(connectTimeout)
+                .build();
+    }
+
+    /** {@code {base}/api/v1/cvms/{cvm_id}/compose_file}, the id percent-encoded as one path segment. */
+    public URI composeFileUri(String cvmId) {
+        return URI.create(baseUrl + "/api/v1/cvms/" + PathSegment.encode(cvmId) + "/compose_file");
+    }
+
+    /** The body Phala receives: {@code compose_hash} and every optional field the caller set. */
+    public static String body(ComposeUpdate update) {
+        ObjectNode body = Json.object();
+        body.put(ComposeUpdateJson.COMPOSE_HASH, update.composeHash());
+        if (update.encryptedEnv().isGiven()) {
+            body.put(ComposeUpdateJson.ENCRYPTED_ENV, update.encryptedEnv().orNull());
+        }
+        if (update.envKeys().isGiven()) {
+            List<String> keys = update.envKeys().orNull();
+            if (keys == null) {
+                body.putNull(ComposeUpdateJson.ENV_KEYS);
+            } else {
+                ArrayNode array = body.putArray(ComposeUpdateJson.ENV_KEYS);
+                keys.forEach(array::add);
+            }
+        }
+        if (update.updateEnvVars() instanceof Setting.Given<Boolean>(Boolean value)) {
+            body.put(ComposeUpdateJson.UPDATE_ENV_VARS, value);
+        }
+        return Json.write(body);
+    }
+
+    @Override
+    public PhalaAnswer patchComposeFile(ComposeUpdate update, String apiKey, Duration timeout)
+            throws Timeout, Unreachable {
+        HttpRequest request = HttpRequest.newBuilder(composeFileUri(update.cvmId()))
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(body(update), StandardCharsets.UTF_8))
+                .header("X-API-Key", apiKey)
+                .header("X-Phala-Version", apiVersion)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .header("User-Agent", USER_AGENT)
+                .timeout(timeout)
+                .build();
+        CompletableFuture<HttpResponse<String>> exchange =
+                client.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        HttpResponse<String> response;
+        try {
+            // The whole exchange, body included, must finish in time: a body that never ends is a timeout too.
+            response = exchange.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            exchange.cancel(true);
+            throw new Timeout("no whole answer within " + timeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            exchange.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new Unreachable("interrupted while waiting for Phala");
+        } catch (ExecutionException e) {
+            Exception failure = classify(e.getCause());
+            if (failure instanceof Timeout late) {
+                throw late;
+            }
+            throw (Unreachable) failure;
+        }
+        return PhalaAnswers.read(response, apiKey, clock);
+    }
+
+    /** A failed exchange as a {@link Timeout} or an {@link Unreachable}. */
+    private static Exception classify(Throwable cause) {
+        if (cause instanceof HttpConnectTimeoutException) {
+            return new Unreachable("connecting timed out");
+        }
+        if (cause instanceof HttpTimeoutException) {
+            return new Timeout("no answer in time");
+        }
+        if (cause instanceof ConnectException) {
+            return new Unreachable("connection refused");
+        }
+        if (cause instanceof IOException io) {
+            return new Unreachable("the connection broke (" + io.getClass().getSimpleName()
+                    + (io.getMessage() == null ? "" : ": " + io.getMessage()) + ")");
+        }
+        return new Unreachable("the call failed (" + cause.getClass().getSimpleName() + ")");
+    }
+}

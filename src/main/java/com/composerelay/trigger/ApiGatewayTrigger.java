@@ -1,0 +1,144 @@
+package com.composerelay.trigger;
+
+import com.composerelay.core.ComposeUpdate;
+import com.composerelay.core.InvalidRequest;
+import com.composerelay.core.Outcome;
+import com.composerelay.core.Outcome.Accepted;
+import com.composerelay.core.Outcome.Failed;
+import com.composerelay.core.Outcome.Rejected;
+import com.composerelay.core.RelayRequest;
+import com.composerelay.core.Trigger;
+import com.composerelay.json.ComposeUpdateJson;
+import com.composerelay.json.Json;
+import com.composerelay.json.OutcomeJson;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * API Gateway (HTTP API payload 2.0 and REST API proxy): {@code PATCH /cvms/{cvm_id}/compose_file}
+ * with Phala's JSON body in, the outcome as JSON out, with a status that says what happened.
+ */
+public final class ApiGatewayTrigger {
+    private static final Pattern ROUTE = Pattern.compile("(?:.*/)?cvms/([^/]*)/compose_file/?");
+
+    private final Triggers triggers;
+
+    public ApiGatewayTrigger(Triggers triggers) {
+        this.triggers = triggers;
+    }
+
+    /** Which payload format the event uses. */
+    public enum Format { HTTP_API_V2, REST_API_V1 }
+
+    public ObjectNode handle(JsonNode event, Format format, Instant deadline, String lambdaRequestId) {
+        Instant startedAt = triggers.clock().instant();
+        String method = format == Format.HTTP_API_V2
+                ? text(event.path("requestContext").path("http").path("method"))
+                : text(event.path("httpMethod"));
+        String path = format == Format.HTTP_API_V2 ? text(event.path("rawPath")) : text(event.path("path"));
+        String cvmId = text(event.path("pathParameters").path("cvm_id"));
+        if (cvmId == null && path != null) {
+            Matcher route = ROUTE.matcher(path);
+            cvmId = route.matches() ? route.group(1) : null;
+        }
+        if (cvmId == null) {
+            return response(404, error("no such route: the relay serves PATCH /cvms/{cvm_id}/compose_file"));
+        }
+        if (!"PATCH".equalsIgnoreCase(method)) {
+            ObjectNode response = response(405, error("method " + (method == null ? "(none)" : method)
+                    + " is not allowed: use PATCH /cvms/{cvm_id}/compose_file"));
+            ((ObjectNode) response.get("headers")).put("Allow", "PATCH");
+            return response;
+        }
+        String requestId = text(event.path("requestContext").path("requestId"));
+        if (requestId == null) {
+            requestId = lambdaRequestId;
+        }
+        Outcome outcome;
+        JsonNode body = null;
+        try {
+            body = body(event);
+            ComposeUpdate update = ComposeUpdateJson.read(body, cvmId);
+            outcome = triggers.relay().relay(new RelayRequest(requestId, Trigger.API, update, startedAt, deadline));
+        } catch (InvalidRequest problem) {
+            outcome = Outcome.invalid(requestId, Trigger.API, validOrNull(cvmId), ComposeUpdateJson.validComposeHash(body), problem,
+                    startedAt, triggers.clock().instant());
+        }
+        triggers.publish(outcome);
+        return response(statusOf(outcome), OutcomeJson.tree(outcome));
+    }
+
+    /** The HTTP status a caller sees for an outcome. */
+    public static int statusOf(Outcome outcome) {
+        return switch (outcome) {
+            case Accepted a -> 202;
+            case Rejected r -> switch (r.reason()) {
+                case INVALID_REQUEST -> 400;
+                case PHALA_REFUSED -> r.facts().httpStatus();
+                case PHALA_UNEXPECTED -> 502;
+            };
+            case Failed f -> switch (f.reason()) {
+                case KEY_REFUSED, PHALA_UNREACHABLE -> 502;
+                case PHALA_UNAVAILABLE -> Integer.valueOf(503).equals(f.facts().httpStatus()) ? 503 : 502;
+                case PHALA_TIMEOUT, NO_TIME_LEFT -> 504;
+                case KEY_UNAVAILABLE -> 503;
+            };
+        };
+    }
+
+    private static JsonNode body(JsonNode event) throws InvalidRequest {
+        JsonNode body = event.get("body");
+        if (body == null || body.isNull() || (body.isTextual() && body.textValue().isBlank())) {
+            throw new InvalidRequest("body", "is required: a JSON object with compose_hash");
+        }
+        if (!body.isTextual()) {
+            throw new InvalidRequest("body", "must be JSON text");
+        }
+        String text = body.textValue();
+        if (event.path("isBase64Encoded").asBoolean(false)) {
+            try {
+                text = new String(Base64.getDecoder().decode(text), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidRequest("body", "is marked base64-encoded but is not valid base64");
+            }
+        }
+        try {
+            return Json.parse(text);
+        } catch (Json.Malformed e) {
+            throw new InvalidRequest("body", e.getMessage());
+        }
+    }
+
+    private static String validOrNull(String cvmId) {
+        try {
+            ComposeUpdate.checkCvmId(cvmId);
+            return cvmId;
+        } catch (InvalidRequest e) {
+            return null;
+        }
+    }
+
+    private static ObjectNode error(String message) {
+        ObjectNode body = Json.object();
+        body.put("error", message);
+        return body;
+    }
+
+    private static ObjectNode response(int status, ObjectNode body) {
+        ObjectNode response = Json.object();
+        response.put("statusCode", status);
+        response.putObject("headers").put("Content-Type", "application/json");
+        response.put("body", Json.write(body));
+        response.put("isBase64Encoded", false);
+        return response;
+    }
+
+    private static String text(JsonNode node) {
+        return node != null && node.isTextual() ? node.textValue() : null;
+    }
+}

@@ -1,0 +1,138 @@
+package com.composerelay.trigger;
+
+import com.composerelay.core.ComposeUpdate;
+import com.composerelay.core.InvalidRequest;
+import com.composerelay.core.Outcome;
+import com.composerelay.core.RelayRequest;
+import com.composerelay.core.Trigger;
+import com.composerelay.json.ComposeUpdateJson;
+import com.composerelay.json.Json;
+import com.composerelay.log.Log;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * SQS (standard and FIFO): each message body is a compose update with {@code cvm_id}. Messages are
+ * relayed concurrently (FIFO: one group after another in order, groups side by side), and only
+ * transient failures go back in {@code batchItemFailures}, so SQS redelivers just those.
+ */
+public final class SqsTrigger {
+    private final Triggers triggers;
+    private final int maxReceiveCount;
+
+    public SqsTrigger(Triggers triggers, int maxReceiveCount) {
+        this.triggers = triggers;
+        this.maxReceiveCount = maxReceiveCount;
+    }
+
+    public ObjectNode handle(JsonNode event, Instant deadline) {
+        List<JsonNode> records = new ArrayList<>();
+        event.path("Records").forEach(records::add);
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (List<JsonNode> group : inOrderGroups(records)) {
+                workers.submit(() -> relayGroup(group, deadline, failures));
+            }
+        }
+        ObjectNode response = Json.object();
+        ArrayNode items = response.putArray("batchItemFailures");
+        // Report in the batch's own order, whatever order the workers finished in.
+        for (JsonNode record : records) {
+            String id = text(record.path("messageId"));
+            if (id != null && failures.contains(id)) {
+                items.addObject().put("itemIdentifier", id);
+            }
+        }
+        return response;
+    }
+
+    /**
+     * FIFO messages keep their group's order; every standard message is a group of its own. Groups
+     * keep the order in which they first appear.
+     */
+    static List<List<JsonNode>> inOrderGroups(List<JsonNode> records) {
+        Map<String, List<JsonNode>> groups = new LinkedHashMap<>();
+        int solo = 0;
+        for (JsonNode record : records) {
+            String group = text(record.path("attributes").path("MessageGroupId"));
+            String key = group == null ? "\u0000solo-" + solo++ : "group:" + group;
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(record);
+        }
+        return new ArrayList<>(groups.values());
+    }
+
+    private void relayGroup(List<JsonNode> group, Instant deadline, ConcurrentLinkedQueue<String> failures) {
+        boolean stopped = false;
+        for (JsonNode record : group) {
+            String messageId = text(record.path("messageId"));
+            if (stopped) {
+                // An earlier message of this FIFO group failed: later ones wait for it, in order.
+                failures.add(messageId);
+                continue;
+            }
+            try {
+                if (!relayMessage(record, messageId, deadline)) {
+                    failures.add(messageId);
+                    stopped = true;
+                }
+            } catch (RuntimeException e) {
+                // A bug must not lose the message: report it for redelivery.
+                Log.warn("message not relayed: " + e.getClass().getName(), "request_id", messageId);
+                failures.add(messageId);
+                stopped = true;
+            }
+        }
+    }
+
+    /** Relays one message; true when it is decided for good (no redelivery wanted). */
+    private boolean relayMessage(JsonNode record, String messageId, Instant deadline) {
+        Instant startedAt = triggers.clock().instant();
+        Outcome outcome;
+        JsonNode body = null;
+        try {
+            body = body(record);
+            ComposeUpdate update = ComposeUpdateJson.read(body, null);
+            outcome = triggers.relay().relay(new RelayRequest(messageId, Trigger.SQS, update, startedAt, deadline));
+        } catch (InvalidRequest problem) {
+            outcome = Outcome.invalid(messageId, Trigger.SQS, ComposeUpdateJson.validCvmId(body),
+                    ComposeUpdateJson.validComposeHash(body), problem, startedAt, triggers.clock().instant());
+        }
+        if (outcome instanceof Outcome.Failed) {
+            int receiveCount = record.path("attributes").path("ApproximateReceiveCount").asInt(1);
+            if (receiveCount < maxReceiveCount) {
+                Log.info("request failed for now; SQS will deliver it again", "request_id", messageId,
+                        "receive_count", receiveCount, "max_receive_count", maxReceiveCount, "error", outcome.error());
+                return false;
+            }
+            triggers.publish(outcome);
+            return false;
+        }
+        triggers.publish(outcome);
+        return true;
+    }
+
+    private static JsonNode body(JsonNode record) throws InvalidRequest {
+        String body = text(record.path("body"));
+        if (body == null || body.isBlank()) {
+            throw new InvalidRequest("body", "is required: a JSON object with cvm_id and compose_hash");
+        }
+        try {
+            return Json.parse(body);
+        } catch (Json.Malformed e) {
+            throw new InvalidRequest("body", e.getMessage());
+        }
+    }
+
+    private static String text(JsonNode node) {
+        return node != null && node.isTextual() ? node.textValue() : null;
+    }
+}
