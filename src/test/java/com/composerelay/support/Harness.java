@@ -1,0 +1,60 @@
+package com.composerelay.support;
+
+import com.composerelay.Dispatcher;
+import com.composerelay.RelayHandler;
+import com.composerelay.Wiring;
+import com.composerelay.config.Config;
+import com.composerelay.json.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The whole handler over in-memory fakes: scripted Phala, fake keys, recorded outcomes, and a
+ * clock that backoff "sleeps" advance, so retry tests take no real time.
+ */
+public final class Harness {
+    public final MutableClock clock = new MutableClock();
+    public final ScriptedPhala phala = new ScriptedPhala(clock);
+    public final RecordingOutcomes outcomes = new RecordingOutcomes();
+    public final FakeKeys keys;
+    public final RelayHandler handler;
+
+    public Harness() {
+        this(Fixtures.config(), new FakeKeys(Fixtures.API_KEY));
+    }
+
+    public Harness(Config config, FakeKeys keys) {
+        this.keys = keys;
+        Dispatcher dispatcher = Wiring.dispatcher(config, keys, phala, outcomes, clock, clock::advance);
+        this.handler = new RelayHandler(dispatcher, clock);
+    }
+
+    public JsonNode invoke(String eventJson) {
+        return invoke(eventJson, new FakeContext());
+    }
+
+    public JsonNode invoke(String eventJson, FakeContext context) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            handler.handleRequest(new ByteArrayInputStream(eventJson.getBytes(StandardCharsets.UTF_8)), out, context);
+            return Json.parse(out.toString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (Json.Malformed e) {
+            throw new AssertionError("the handler wrote something that is not JSON: " + e.getMessage());
+        }
+    }
+
+    /** The body of an API Gateway response, parsed. */
+    public static JsonNode body(JsonNode response) {
+        try {
+            return Json.parse(response.get("body").textValue());
+        } catch (Json.Malformed e) {
+            throw new AssertionError("response body is not JSON: " + e.getMessage());
+        }
+    }
+}
