@@ -1,0 +1,188 @@
+package com.composerelay.trigger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.composerelay.core.Outcome;
+import com.composerelay.core.PhalaAnswer;
+import com.composerelay.core.PhalaApi;
+import com.composerelay.json.Json;
+import com.composerelay.support.Events;
+import com.composerelay.support.FakeContext;
+import com.composerelay.support.FakeKeys;
+import com.composerelay.support.Fixtures;
+import com.composerelay.support.Harness;
+import com.composerelay.support.RecordingOutcomes;
+import com.composerelay.Wiring;
+import com.composerelay.RelayHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class SqsTriggerTest {
+    private final Harness harness = new Harness();
+
+    private static List<String> failures(JsonNode response) {
+        List<String> ids = new ArrayList<>();
+        response.get("batchItemFailures").forEach(f -> ids.add(f.get("itemIdentifier").textValue()));
+        return ids;
+    }
+
+    @Test
+    void relaysTheGoodMessageAndRejectsTheBadOneOfTheSample() throws Exception {
+        JsonNode response = harness.invoke(Fixtures.eventText("sqs-batch.json"));
+
+        assertThat(response).isEqualTo(Json.parse("{\"batchItemFailures\":[]}"));
+        assertThat(harness.phala.calls()).singleElement()
+                .satisfies(c -> assertThat(c.update().cvmId()).isEqualTo("3f1c2a8e-5b7d-4e9f-a1c3-2b4d6e8f0a1c"));
+        List<Outcome> published = harness.outcomes.published();
+        assertThat(published).extracting(o -> o.facts().requestId() + " " + o.status())
+                .containsExactlyInAnyOrder("059f36b4-87a3-44ab-83d2-661975830a7d accepted",
+                        "2e1424d4-f796-459a-8184-9c92662be6da rejected");
+        Outcome rejected = published.stream().filter(o -> o.status().equals("rejected")).findFirst().orElseThrow();
+        assertThat(rejected.error()).isEqualTo("composeHash: is not a known field, did you mean compose_hash? "
+                + "(known: compose_hash, encrypted_env, env_keys, update_env_vars, cvm_id)");
+        assertThat(rejected.facts().cvmId()).isEqualTo("cvm_ykL5lbAn");
+        assertThat(rejected.facts().trigger().wire()).isEqualTo("sqs");
+    }
+
+    @Test
+    void rejectsUnparseableMessageWithNullCvmIdAndDoesNotRedeliverIt() {
+        JsonNode response = harness.invoke(Events.sqs(Events.sqsRecord("m-1", "not json {", 1)));
+        assertThat(failures(response)).isEmpty();
+        Outcome outcome = harness.outcomes.published().getFirst();
+        assertThat(outcome.status()).isEqualTo("rejected");
+        assertThat(outcome.facts().cvmId()).isNull();
+        assertThat(outcome.error()).startsWith("body: is not valid JSON (line 1, column ");
+    }
+
+    @Test
+    void reportsTransientFailureForRedeliveryAndPublishesNothing() {
+        harness.phala.then(503).then(503).then(503).then(503);
+        JsonNode response = harness.invoke(Events.sqs(Events.sqsRecord("m-1", Events.updateBody("cvm_1"), 1)));
+        assertThat(failures(response)).containsExactly("m-1");
+        assertThat(harness.outcomes.published()).isEmpty();
+    }
+
+    @Test
+    void publishesFailedOutcomeOnLastDelivery() {
+        harness.phala.then(503).then(503).then(503).then(503);
+        // MAX_RECEIVE_COUNT is 3 in the test configuration.
+        JsonNode response = harness.invoke(Events.sqs(Events.sqsRecord("m-1", Events.updateBody("cvm_1"), 3)));
+        assertThat(failures(response)).containsExactly("m-1");
+        assertThat(harness.outcomes.published()).singleElement().satisfies(o -> {
+            assertThat(o.status()).isEqualTo("failed");
+            assertThat(o.facts().cvmId()).isEqualTo("cvm_1");
+            assertThat(o.facts().attempts()).isEqualTo(4);
+        });
+    }
+
+    @Test
+    void treatsPhala4xxAsFinal() {
+        harness.phala.then(422);
+        JsonNode response = harness.invoke(Events.sqs(Events.sqsRecord("m-1", Events.updateBody("cvm_1"), 1)));
+        assertThat(failures(response)).isEmpty();
+        assertThat(harness.outcomes.published()).singleElement()
+                .satisfies(o -> assertThat(o.status()).isEqualTo("rejected"));
+    }
+
+    @Test
+    void treatsARefusedKeyAsTransient() {
+        harness.phala.then(401).then(401);
+        JsonNode response = harness.invoke(Events.sqs(Events.sqsRecord("m-1", Events.updateBody("cvm_1"), 1)));
+        assertThat(failures(response)).containsExactly("m-1");
+        assertThat(harness.outcomes.published()).isEmpty();
+    }
+
+    @Test
+    void stopsFifoGroupAtFirstTransientFailureAndReportsTheRest() {
+        harness.phala.then(202).then(503).then(503).then(503).then(503);
+        JsonNode response = harness.invoke(Events.sqs(
+                Events.fifoRecord("a-1", "group-a", Events.updateBody("cvm_a"), 1),
+                Events.fifoRecord("a-2", "group-a", Events.updateBody("cvm_a"), 1),
+                Events.fifoRecord("a-3", "group-a", Events.updateBody("cvm_a"), 1)));
+        assertThat(failures(response)).containsExactly("a-2", "a-3");
+        assertThat(harness.phala.calls()).hasSize(5);
+        assertThat(harness.outcomes.published()).extracting(o -> o.facts().requestId()).containsExactly("a-1");
+    }
+
+    @Test
+    void keepsGoingInFifoGroupAfterAFinalRejection() {
+        JsonNode response = harness.invoke(Events.sqs(
+                Events.fifoRecord("a-1", "group-a", "{\"cvm_id\":\"cvm_a\"}", 1),
+                Events.fifoRecord("a-2", "group-a", Events.updateBody("cvm_a"), 1)));
+        assertThat(failures(response)).isEmpty();
+        assertThat(harness.outcomes.published()).extracting(o -> o.facts().requestId() + " " + o.status())
+                .containsExactly("a-1 rejected", "a-2 accepted");
+    }
+
+    @Test
+    void keepsOrderWithinFifoGroupsAndOtherGroupsGoOn() {
+        List<String> order = Collections.synchronizedList(new ArrayList<>());
+        PhalaApi phala = (update, key, timeout) -> {
+            order.add(update.cvmId());
+            return new PhalaAnswer(update.cvmId().equals("b1") ? 503 : 202, null, null, Optional.empty(), null);
+        };
+        RecordingOutcomes outcomes = new RecordingOutcomes();
+        RelayHandler handler = handler(phala, outcomes, Fixtures.config("PHALA_MAX_ATTEMPTS", "1"));
+        JsonNode response = invoke(handler, Events.sqs(
+                Events.fifoRecord("a-1", "A", Events.updateBody("a1"), 1),
+                Events.fifoRecord("b-1", "B", Events.updateBody("b1"), 1),
+                Events.fifoRecord("a-2", "A", Events.updateBody("a2"), 1),
+                Events.fifoRecord("b-2", "B", Events.updateBody("b2"), 1),
+                Events.fifoRecord("a-3", "A", Events.updateBody("a3"), 1)));
+        assertThat(failures(response)).containsExactly("b-1", "b-2");
+        List<String> groupA = order.stream().filter(id -> id.startsWith("a")).toList();
+        assertThat(groupA).containsExactly("a1", "a2", "a3");
+        assertThat(order).doesNotContain("b2");
+    }
+
+    @Test
+    void relaysABatchOfTenConcurrently() {
+        PhalaApi slow = (update, key, timeout) -> {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                throw new PhalaApi.Unreachable("interrupted");
+            }
+            return new PhalaAnswer(202, null, null, Optional.empty(), null);
+        };
+        RecordingOutcomes outcomes = new RecordingOutcomes();
+        RelayHandler handler = handler(slow, outcomes, Fixtures.config());
+        ObjectNode[] records = new ObjectNode[10];
+        for (int i = 0; i < 10; i++) {
+            records[i] = Events.sqsRecord("m-" + i, Events.updateBody("cvm_" + i), 1);
+        }
+        long start = System.nanoTime();
+        JsonNode response = invoke(handler, Events.sqs(records));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(failures(response)).isEmpty();
+        assertThat(outcomes.published()).hasSize(10);
+        // Sequentially this would take 2 s; concurrently about as long as one message.
+        assertThat(took).isLessThan(Duration.ofMillis(1000));
+    }
+
+    private static RelayHandler handler(PhalaApi phala, RecordingOutcomes outcomes, com.composerelay.config.Config config) {
+        return new RelayHandler(Wiring.dispatcher(config, new FakeKeys(Fixtures.API_KEY), phala, outcomes,
+                Clock.systemUTC(), d -> Thread.sleep(d.toMillis())), Clock.systemUTC());
+    }
+
+    private static JsonNode invoke(RelayHandler handler, String event) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, new FakeContext());
+            return Json.parse(out.toString(StandardCharsets.UTF_8));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+}
