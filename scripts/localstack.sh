@@ -303,7 +303,10 @@ do_start() {
       "$VENV/bin/python" -m localstack.runtime.main </dev/null >>"$LOG" 2>&1
   ) &
   local i
-  for ((i = 0; i < 50 && ! -s "$PIDFILE"; i++)); do sleep 0.1; done
+  for ((i = 0; i < 50; i++)); do
+    [[ -s "$PIDFILE" ]] && break
+    sleep 0.1
+  done
   pid=$(running_pid) || { tail -n 40 "$LOG" >&2 2>/dev/null; die "LocalStack exited at once"; }
 
   local deadline=$((SECONDS + START_TIMEOUT))
