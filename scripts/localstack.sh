@@ -234,8 +234,17 @@ wait_gone() { # pid, seconds
   return 1
 }
 
+# LocalStack starts DynamoDB Local in a session of its own, so a group signal misses it.
+descendants() {
+  local c
+  for c in $(pgrep -P "$1" 2>/dev/null || true); do
+    echo "$c"
+    descendants "$c"
+  done
+}
+
 do_stop() {
-  local pid
+  local pid kids k
   if ! pid=$(running_pid); then
     rm -f "$PIDFILE"
     if port_open && [[ "$(health)" != absent ]]; then
@@ -245,15 +254,20 @@ do_stop() {
     say "not running"
     return 0
   fi
-  say "stopping pid $pid (process group)"
+  kids=$(descendants "$pid")
+  say "stopping pid $pid"
   kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
   if ! wait_gone "$pid" 30; then
     say "still alive after 30 s, sending SIGKILL"
     kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
     wait_gone "$pid" 10 || die "pid $pid did not exit"
   fi
-  # the DynamoDB Local JVM shares the group; make sure nothing of the group is left
-  kill -KILL -- "-$pid" 2>/dev/null || true
+  kill -KILL -- "-$pid" 2>/dev/null || true # anything left in its process group
+  for k in $kids; do # children LocalStack did not stop itself (DynamoDB Local's JVM)
+    kill -0 "$k" 2>/dev/null || continue
+    kill -TERM "$k" 2>/dev/null || true
+    wait_gone "$k" 10 || kill -KILL "$k" 2>/dev/null || true
+  done
   rm -f "$PIDFILE"
   say "stopped"
 }
