@@ -94,13 +94,14 @@ running_pid() {
 
 # LocalStack 4.14.0 uses Python 3.12 syntax and a 3.13-only annotation at import time.
 find_python() {
-  local c cands=()
-  [[ -n "${LOCALSTACK_PYTHON:-}" ]] && cands+=("$LOCALSTACK_PYTHON")
-  cands+=(python3 python3.13 python3.14)
-  if command -v pyenv >/dev/null 2>&1; then
-    cands+=("$(pyenv root)"/versions/3.1[3-9]*/bin/python3)
+  local c cands=(python3 python3.13 python3.14)
+  [[ -n "${LOCALSTACK_PYTHON:-}" ]] && cands=("$LOCALSTACK_PYTHON")
+  if [[ -z "${LOCALSTACK_PYTHON:-}" ]]; then
+    if command -v pyenv >/dev/null 2>&1; then
+      cands+=("$(pyenv root)"/versions/3.1[3-9]*/bin/python3)
+    fi
+    cands+=("$HOME"/.pyenv/versions/3.1[3-9]*/bin/python3 /usr/bin/python3.1[3-9] /usr/local/bin/python3.1[3-9])
   fi
-  cands+=("$HOME"/.pyenv/versions/3.1[3-9]*/bin/python3 /usr/bin/python3.1[3-9] /usr/local/bin/python3.1[3-9])
   for c in "${cands[@]}"; do
     [[ "$c" == *"*"* ]] && continue
     if "$c" -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 13))' >/dev/null 2>&1; then
@@ -123,7 +124,7 @@ ensure_venv() {
     fi
     say "venv $VENV is stale (marker: $(<"$VENV_MARKER")), reinstalling"
   fi
-  py=$(find_python) || die "LocalStack $LS_VERSION needs Python >= 3.13 (python3 here: $(python3 --version 2>&1)); set LOCALSTACK_PYTHON"
+  py=$(find_python) || die "LocalStack $LS_VERSION needs Python >= 3.13 and none was found (${LOCALSTACK_PYTHON:+LOCALSTACK_PYTHON=$LOCALSTACK_PYTHON, }python3 is $(python3 --version 2>&1)); point LOCALSTACK_PYTHON at one"
   pyver=$("$py" -c 'import platform; print(platform.python_version())')
   say "creating venv $VENV with $py ($pyver) and installing $LS_REQUIREMENT (deps as of $LS_DEPS_CUTOFF)"
   rm -rf "$VENV"
@@ -243,8 +244,8 @@ descendants() {
   done
 }
 
-do_stop() {
-  local pid kids k
+do_stop() { # [grace seconds before SIGKILL]
+  local pid kids k grace="${1:-30}"
   if ! pid=$(running_pid); then
     rm -f "$PIDFILE"
     if port_open && [[ "$(health)" != absent ]]; then
@@ -257,8 +258,8 @@ do_stop() {
   kids=$(descendants "$pid")
   say "stopping pid $pid"
   kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-  if ! wait_gone "$pid" 30; then
-    say "still alive after 30 s, sending SIGKILL"
+  if ! wait_gone "$pid" "$grace"; then
+    say "still alive after $grace s, sending SIGKILL"
     kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
     wait_gone "$pid" 10 || die "pid $pid did not exit"
   fi
@@ -313,9 +314,12 @@ do_start() {
     export DISABLE_EVENTS=1 SKIP_SSL_CERT_DOWNLOAD=1
     export DEBUG="${LOCALSTACK_DEBUG:-0}"
     # setsid: own session and process group, so `stop` can signal LocalStack and its JVM together.
+    # The inner bash writes its own pid (setsid may fork), then becomes LocalStack.
+    # shellcheck disable=SC2016
     exec setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$PIDFILE" \
       "$VENV/bin/python" -m localstack.runtime.main </dev/null >>"$LOG" 2>&1
   ) &
+  disown
   local i
   for ((i = 0; i < 50; i++)); do
     [[ -s "$PIDFILE" ]] && break
@@ -336,7 +340,7 @@ do_start() {
     if ((SECONDS >= deadline)); then
       say "not healthy after ${START_TIMEOUT} s ($h); last lines of $LOG:"
       tail -n 40 "$LOG" >&2
-      do_stop || true
+      do_stop 5 || true # LocalStack 4.14 hangs on SIGTERM before its server is up
       die "start timed out"
     fi
     sleep 0.25

@@ -41,9 +41,10 @@ import software.amazon.awssdk.services.sqs.model.Message;
 class LocalStackRelayTest {
     private static final String PATH = "/api/v1/cvms/cvm_ykL5lbAn/compose_file";
     private static LocalAws aws;
-    private static String topicArn;
-    private static String allOutcomes;
-    private static String rejectedOutcomes;
+    private static int testNumber;
+    private String topicArn;
+    private String allOutcomes;
+    private String rejectedOutcomes;
 
     @RegisterExtension
     static WireMockExtension phala = WireMockExtension.newInstance()
@@ -53,17 +54,17 @@ class LocalStackRelayTest {
     private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
 
     @BeforeAll
-    static void resources() {
+    static void localStack() {
         aws = new LocalAws();
-        topicArn = aws.topic("outcomes");
-        allOutcomes = aws.subscribedQueue(topicArn, "all-outcomes", null);
-        rejectedOutcomes = aws.subscribedQueue(topicArn, "rejected-outcomes", "{\"status\":[\"rejected\"]}");
     }
 
+    /** A topic and subscribed queues of this test's own, so outcomes of other tests never mix in. */
     @BeforeEach
-    void drain() {
-        aws.receive(allOutcomes, 100, 0);
-        aws.receive(rejectedOutcomes, 100, 0);
+    void resources() {
+        String name = "t" + (++testNumber);
+        topicArn = aws.topic(name + "-outcomes");
+        allOutcomes = aws.subscribedQueue(topicArn, name + "-all", null);
+        rejectedOutcomes = aws.subscribedQueue(topicArn, name + "-rejected", "{\"status\":[\"rejected\"]}");
         Log.to(new PrintStream(logged, true, StandardCharsets.UTF_8));
     }
 

@@ -2,8 +2,7 @@ package com.composerelay.support;
 
 import com.composerelay.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.composerelay.local.SqsEventSource;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
@@ -116,21 +115,6 @@ public final class LocalAws {
 
     /** The Lambda SQS event for messages received from a queue, as Lambda's poller builds it. */
     public static String sqsEvent(List<Message> messages, String queueArn) {
-        ObjectNode event = Json.object();
-        ArrayNode records = event.putArray("Records");
-        for (Message m : messages) {
-            ObjectNode record = records.addObject();
-            record.put("messageId", m.messageId());
-            record.put("receiptHandle", m.receiptHandle());
-            record.put("body", m.body());
-            ObjectNode attributes = record.putObject("attributes");
-            m.attributesAsStrings().forEach(attributes::put);
-            record.putObject("messageAttributes");
-            record.put("md5OfBody", m.md5OfBody());
-            record.put("eventSource", "aws:sqs");
-            record.put("eventSourceARN", queueArn);
-            record.put("awsRegion", REGION);
-        }
-        return Json.write(event);
+        return SqsEventSource.event(messages, queueArn, REGION);
     }
 }

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Runs the AWS SAM CLI from a pinned virtualenv at .venv/sam, installing it on first use.
+#   scripts/sam.sh --version
+#   AWS_DEFAULT_REGION=us-east-1 scripts/sam.sh validate --lint
+#   scripts/sam.sh build          # Maven, no container: JDK 25 comes from scripts/java-home.sh
+#
+# `sam build` (JavaMavenWorkflow, no Docker) copies the CodeUri folder to a scratch folder, runs
+# `mvn clean install` there with the `mvn` found on PATH, then
+# `mvn dependency:copy-dependencies -DincludeScope=runtime -Dmdep.prependGroupId=true`, and writes
+# .aws-sam/build/<Function>/ as an exploded tree: target/classes at its root plus
+# lib/<groupId>.<artifactId>-<version>.jar (the shaded jar is not used). To run it the way Lambda
+# does, start the runtime client with that folder as its working directory (see scripts/rie.sh).
+# Settings: SAM_PYTHON (interpreter for the venv, default python3.11 then python3).
+set -euo pipefail
+
+SAM_CLI_VERSION=1.170.0   # newest on PyPI that installs on Python 3.11 here (checked 2026-11-25)
+
+REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$REPO_DIR/.venv/sam"
+MARKER="$VENV/.aws-sam-cli-version"
+WANT="aws-sam-cli==$SAM_CLI_VERSION"
+
+die() { echo "sam.sh: $*" >&2; exit 1; }
+
+is_current() {
+  [ -x "$VENV/bin/sam" ] && [ -f "$MARKER" ] && [ "$(cat "$MARKER")" = "$WANT" ]
+}
+
+pick_python() {
+  local candidate
+  for candidate in "${SAM_PYTHON:-}" python3.11 python3; do
+    [ -n "$candidate" ] || continue
+    if command -v "$candidate" >/dev/null 2>&1 &&
+       "$candidate" -c 'import sys, venv; sys.exit(0 if sys.version_info >= (3, 9) else 1)' 2>/dev/null; then
+      echo "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
+install_sam() {
+  local py
+  py="$(pick_python)" || die "no Python 3.9+ with the venv module found (set SAM_PYTHON); it is needed to install $WANT."
+  echo "sam.sh: installing $WANT into $VENV with $("$py" --version 2>&1) ..." >&2
+  rm -rf "$VENV"
+  mkdir -p "$(dirname "$VENV")"
+  if ! "$py" -m venv "$VENV" >&2 ||
+     ! "$VENV/bin/python" -m pip install --disable-pip-version-check --no-input -q "$WANT" >&2; then
+    rm -rf "$VENV"
+    die "installing $WANT failed; see the pip output above."
+  fi
+  "$VENV/bin/sam" --version >/dev/null 2>&1 || { rm -rf "$VENV"; die "$WANT installed but 'sam --version' does not run."; }
+  printf '%s\n' "$WANT" > "$MARKER"
+  echo "sam.sh: installed $("$VENV/bin/sam" --version)" >&2
+}
+
+ensure() {
+  is_current && return 0
+  mkdir -p "$REPO_DIR/.venv"
+  if command -v flock >/dev/null 2>&1; then
+    exec 9>"$REPO_DIR/.venv/sam.lock"
+    flock 9
+    is_current || install_sam
+    flock -u 9
+    exec 9>&-
+  else
+    install_sam
+  fi
+}
+
+ensure
+
+export SAM_CLI_TELEMETRY=0
+
+# sam build's Maven needs a JDK 25 (maven.compiler.release 25); JAVA_HOME decides which JDK mvn uses.
+if [ -f "$REPO_DIR/scripts/java-home.sh" ]; then
+  # shellcheck source=java-home.sh
+  if ! . "$REPO_DIR/scripts/java-home.sh" 2>/dev/null; then
+    echo "sam.sh: warning: no JDK 25 found; 'sam build' will fail to compile for java25." >&2
+  fi
+fi
+
+# `sam build` runs `mvn clean install` (all tests, LocalStack ones included, and it only shows
+# Maven's stderr when they fail) and then `mvn dependency:copy-dependencies`. A small `mvn` shim
+# first on PATH runs the copied project's own ./mvnw when there is one (else the real mvn), in
+# batch mode, and adds -DskipTests to the install unless SAM_BUILD_TESTS=1.
+SHIM_DIR="$VENV/mvn-shim"
+if [ ! -x "$SHIM_DIR/mvn" ] || ! grep -q 'shim v1' "$SHIM_DIR/mvn"; then
+  mkdir -p "$SHIM_DIR"
+  cat > "$SHIM_DIR/mvn.tmp" <<'SHIM'
+#!/usr/bin/env bash
+# mvn shim v1, written by scripts/sam.sh for `sam build`.
+set -euo pipefail
+extra=()
+case " $* " in
+  *" -version "*|*" -v "*|*" --version "*) ;;
+  *) extra=(-B -ntp) ;;
+esac
+if [ "${1:-}" = clean ] && [ "${2:-}" = install ] && [ "${SAM_BUILD_TESTS:-0}" != 1 ]; then
+  extra+=(-DskipTests)
+fi
+if [ -x ./mvnw ] && [ -f ./.mvn/wrapper/maven-wrapper.properties ]; then
+  exec ./mvnw "$@" "${extra[@]}"
+fi
+[ -n "${SAM_SHIM_REAL_MVN:-}" ] || { echo "mvn shim: no ./mvnw here and no mvn on PATH" >&2; exit 127; }
+exec "$SAM_SHIM_REAL_MVN" "$@" "${extra[@]}"
+SHIM
+  chmod +x "$SHIM_DIR/mvn.tmp"
+  mv -f "$SHIM_DIR/mvn.tmp" "$SHIM_DIR/mvn"
+fi
+SAM_SHIM_REAL_MVN="$(PATH="${PATH//$SHIM_DIR:/}" command -v mvn || true)"
+export SAM_SHIM_REAL_MVN
+export PATH="$SHIM_DIR:${PATH//$SHIM_DIR:/}"
+
+# `sam build` copies the whole CodeUri folder (here the repository root: .venv, .localstack,
+# .tools and target included; only .git and .aws-sam are skipped) to a scratch folder before Maven
+# runs, following symlinks: slow, and it fails on LocalStack's dangling links. So, when run from
+# the repository root, build from a copy of the files git knows (tracked and untracked, not the
+# ignored ones) in .aws-sam/src, with the output in the usual .aws-sam/build.
+# SAM_BUILD_STAGE=0 turns this off.
+if [ "${1:-}" = build ] && [ "${SAM_BUILD_STAGE:-1}" = 1 ] && [ "$(pwd -P)" = "$(cd "$REPO_DIR" && pwd -P)" ] &&
+   git -C "$REPO_DIR" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  STAGE="$REPO_DIR/.aws-sam/src"
+  rm -rf "$STAGE"
+  mkdir -p "$STAGE"
+  # --ignore-failed-read: files deleted in the work tree but still in the index.
+  git -C "$REPO_DIR" ls-files -z --cached --others --exclude-standard |
+    tar -C "$REPO_DIR" --null --ignore-failed-read -T - -cf - 2>/dev/null | tar -C "$STAGE" -xf -
+  has_build_dir=
+  for arg in "$@"; do
+    case "$arg" in -b|--build-dir|--build-dir=*) has_build_dir=1 ;; esac
+  done
+  cd "$STAGE"
+  shift
+  if [ -n "$has_build_dir" ]; then
+    exec "$VENV/bin/sam" build "$@"
+  fi
+  exec "$VENV/bin/sam" build --build-dir "$REPO_DIR/.aws-sam/build" "$@"
+fi
+
+exec "$VENV/bin/sam" "$@"
