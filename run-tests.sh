@@ -19,4 +19,4 @@ if ! scripts/localstack.sh status >/dev/null 2>&1; then
   started_localstack=1
 fi
 
-./mvnw -B -ntp verify "$@"
+./mvnw -B -ntp clean verify "$@"

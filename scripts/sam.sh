@@ -127,6 +127,9 @@ if [ "${1:-}" = build ] && [ "${SAM_BUILD_STAGE:-1}" = 1 ] && [ "$(pwd -P)" = "$
   # --ignore-failed-read: files deleted in the work tree but still in the index.
   git -C "$REPO_DIR" ls-files -z --cached --others --exclude-standard |
     tar -C "$REPO_DIR" --null --ignore-failed-read -T - -cf - 2>/dev/null | tar -C "$STAGE" -xf -
+  # sam's copy follows symlinks: drop links to folders (a .venv link is not matched by /.venv/)
+  # and dangling ones.
+  find "$STAGE" -type l \( -xtype d -o -xtype l \) -exec rm -f {} +
   has_build_dir=
   for arg in "$@"; do
     case "$arg" in -b|--build-dir|--build-dir=*) has_build_dir=1 ;; esac
