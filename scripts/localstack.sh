@@ -13,6 +13,8 @@
 #   LOCALSTACK_START_TIMEOUT  seconds to wait for health (default 90)
 #   LOCALSTACK_PYTHON         interpreter for the venv (must be >= 3.13, see find_python)
 #   LOCALSTACK_DEBUG=1        verbose LocalStack log
+#   LOCALSTACK_STATE_DIR      log, pid and filesystem root (default <repo>/.localstack); a second
+#                             instance needs its own, and its own LOCALSTACK_PORT
 #
 # Layout (both git-ignored): <repo>/.venv/localstack (virtualenv), <repo>/.localstack (log, pid,
 # LocalStack's filesystem root with its caches and the DynamoDB Local install).
@@ -40,7 +42,7 @@ SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(dirname "$SCRIPT_DIR")
 VENV="$REPO/.venv/localstack"
 VENV_MARKER="$VENV/.localstack-sh-install"
-STATE="$REPO/.localstack"
+STATE="${LOCALSTACK_STATE_DIR:-$REPO/.localstack}"
 FS_ROOT="$STATE/filesystem"
 VAR_LIBS="$FS_ROOT/var/lib/localstack/lib"
 DDB_DIR="$VAR_LIBS/dynamodb-local/2"
