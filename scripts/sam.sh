@@ -5,12 +5,15 @@
 #   scripts/sam.sh build          # Maven, no container: JDK 25 comes from scripts/java-home.sh
 #
 # `sam build` (JavaMavenWorkflow, no Docker) copies the CodeUri folder to a scratch folder, runs
-# `mvn clean install` there with the `mvn` found on PATH, then
+# `mvn clean install` there, then
 # `mvn dependency:copy-dependencies -DincludeScope=runtime -Dmdep.prependGroupId=true`, and writes
 # .aws-sam/build/<Function>/ as an exploded tree: target/classes at its root plus
 # lib/<groupId>.<artifactId>-<version>.jar (the shaded jar is not used). To run it the way Lambda
 # does, start the runtime client with that folder as its working directory (see scripts/rie.sh).
-# Settings: SAM_PYTHON (interpreter for the venv, default python3.11 then python3).
+# What this script adds around `sam build` (see below): JDK 25, a `mvn` shim (project's ./mvnw,
+# -B, tests skipped) and, from the repository root, a build from a clean copy in .aws-sam/src.
+# Settings: SAM_PYTHON (interpreter for the venv, default python3.11 then python3),
+#   SAM_BUILD_TESTS=1 (let `sam build` run the tests), SAM_BUILD_STAGE=0 (no .aws-sam/src copy).
 set -euo pipefail
 
 SAM_CLI_VERSION=1.170.0   # newest on PyPI that installs on Python 3.11 here (checked 2026-11-25)
@@ -75,7 +78,7 @@ export SAM_CLI_TELEMETRY=0
 
 # sam build's Maven needs a JDK 25 (maven.compiler.release 25); JAVA_HOME decides which JDK mvn uses.
 if [ -f "$REPO_DIR/scripts/java-home.sh" ]; then
-  # shellcheck source=java-home.sh
+  # shellcheck disable=SC1091
   if ! . "$REPO_DIR/scripts/java-home.sh" 2>/dev/null; then
     echo "sam.sh: warning: no JDK 25 found; 'sam build' will fail to compile for java25." >&2
   fi
