@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Runs every test of Compose Relay on this machine: installs and starts what the tests need
-# (JDK 25 check, LocalStack in .venv/localstack), runs the Maven build with all tests, and stops
-# what it started. Usage: ./run-tests.sh [extra Maven arguments]
+# Runs every test of Compose Relay on this machine, installing and starting what they need:
+#   1. LocalStack on the host (.venv/localstack), unless one is already healthy on :4566
+#   2. the template checked (sam validate --lint) and built (sam build, .venv/sam)
+#   3. the Lambda Runtime Interface Emulator (.tools/bin) and the Java runtime interface client (.tools/ric)
+#   4. ./mvnw clean verify -Pe2e: unit, WireMock and LocalStack tests (surefire), then the
+#      end-to-end tests of the `sam build` artifact under the emulator (failsafe)
+# and stops what it started. Usage: ./run-tests.sh [extra Maven arguments]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 . scripts/java-home.sh
+stage() { echo "run-tests: $* ($(date -u +%H:%M:%S))" >&2; }
 
 started_localstack=
 cleanup() {
@@ -14,9 +19,25 @@ cleanup() {
 }
 trap cleanup EXIT
 
+stage "LocalStack"
 if ! scripts/localstack.sh status >/dev/null 2>&1; then
   scripts/localstack.sh start
   started_localstack=1
 fi
 
-./mvnw -B -ntp clean verify "$@"
+stage "sam validate --lint"
+AWS_DEFAULT_REGION=us-east-1 scripts/sam.sh validate --lint
+stage "sam build"
+mkdir -p .aws-sam
+if ! scripts/sam.sh build >.aws-sam/sam-build.log 2>&1; then
+  cat .aws-sam/sam-build.log >&2
+  exit 1
+fi
+echo "run-tests: built $(du -sh .aws-sam/build/ComposeRelayFunction | cut -f1) in .aws-sam/build/ComposeRelayFunction" >&2
+
+stage "runtime emulator and runtime interface client"
+rie=$(scripts/rie.sh)
+ric=$(scripts/ric.sh)
+
+stage "./mvnw clean verify -Pe2e"
+./mvnw -B -ntp clean verify -Pe2e -Drie.path="$rie" -Dric.dir="$ric" "$@"

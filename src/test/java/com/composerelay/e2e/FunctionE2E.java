@@ -1,0 +1,193 @@
+package com.composerelay.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.composerelay.json.Json;
+import com.composerelay.local.LocalDeployment;
+import com.composerelay.local.LocalDeployment.Published;
+import com.composerelay.local.SqsEventSource;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The deployable as Lambda runs it: the {@code sam build} output under the Runtime Interface
+ * Emulator with the Java runtime interface client, the handler and environment from the built
+ * template, LocalStack for AWS and a Phala stand-in. Events go in over HTTP, and through SQS the
+ * way Lambda polls it.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FunctionE2E {
+    private static final String HASH = "9f2c1e4b7a6d5c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b";
+    private static LocalDeployment stack;
+
+    @BeforeAll
+    static void deploy() {
+        stack = LocalDeployment.start(new LocalDeployment.Options(
+                "e2e-" + UUID.randomUUID().toString().substring(0, 8),
+                Map.of("MaxReceiveCount", "3"),
+                1, // a one-second visibility timeout, so redeliveries come quickly
+                0.0,
+                Path.of("target", "e2e-logs")));
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (stack != null) {
+            String log = stack.function.log();
+            stack.close();
+            assertThat(log).as("function log").doesNotContain(LocalDeployment.SAMPLE_API_KEY);
+        }
+    }
+
+    private static JsonNode invokeFile(String name) throws Exception {
+        return Json.parse(stack.function.invoke(Files.readString(Path.of("events", name))));
+    }
+
+    @Test
+    @Order(1)
+    void answersTheHttpApiSampleWith202AndPublishesOneAcceptedOutcome() throws Exception {
+        JsonNode response = invokeFile("http-api.json");
+        System.out.println("first invocation under the emulator (JVM start and init included): "
+                + stack.function.firstInvocationMillis() + " ms");
+
+        assertThat(response.get("statusCode").intValue()).isEqualTo(202);
+        assertThat(response.get("headers").get("Content-Type").textValue()).isEqualTo("application/json");
+        JsonNode outcome = Json.parse(response.get("body").textValue());
+        assertThat(outcome.get("status").textValue()).isEqualTo("accepted");
+        assertThat(outcome.get("cvm_id").textValue()).isEqualTo("cvm_ykL5lbAn");
+        assertThat(outcome.get("http_status").intValue()).isEqualTo(202);
+        assertThat(outcome.get("request_id").textValue()).isEqualTo("Jb1fHgq7IAMEVfA=");
+        List<Published> published = stack.outcomes(1, 10);
+        assertThat(published).singleElement().satisfies(p -> {
+            assertThat(p.outcome()).isEqualTo(outcome);
+            assertThat(p.subject()).isEqualTo("Compose update accepted: cvm_ykL5lbAn");
+            assertThat(p.attributes()).containsEntry("status", "accepted").containsEntry("trigger", "api")
+                    .containsEntry("cvm_id", "cvm_ykL5lbAn");
+        });
+    }
+
+    @Test
+    @Order(2)
+    void answersTheRestApiSampleWith202() throws Exception {
+        JsonNode response = invokeFile("rest-api.json");
+        assertThat(response.get("statusCode").intValue()).isEqualTo(202);
+        JsonNode outcome = Json.parse(response.get("body").textValue());
+        assertThat(outcome.get("cvm_id").textValue()).isEqualTo("app_7a1c5e2f9b3d4c6a8e0f1b2d3c4e5f6a7b8c9d0e");
+        assertThat(stack.outcomes(1, 10)).extracting(Published::status).containsExactly("accepted");
+    }
+
+    @Test
+    @Order(3)
+    void relaysTheGoodMessageOfTheSqsSampleAndRejectsTheBadOne() throws Exception {
+        JsonNode response = invokeFile("sqs-batch.json");
+        assertThat(response).isEqualTo(Json.parse("{\"batchItemFailures\":[]}"));
+        List<Published> published = stack.outcomes(2, 10);
+        assertThat(published).extracting(p -> p.outcome().get("request_id").textValue() + " " + p.status())
+                .containsExactlyInAnyOrder("059f36b4-87a3-44ab-83d2-661975830a7d accepted",
+                        "2e1424d4-f796-459a-8184-9c92662be6da rejected");
+    }
+
+    @Test
+    @Order(4)
+    void everyFileInEventsIsInvokedByATestHere() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("events"))) {
+            assertThat(files.map(p -> p.getFileName().toString()).sorted().toList())
+                    .containsExactly("env.json", "http-api.json", "rest-api.json", "sqs-batch.json");
+        }
+    }
+
+    @Test
+    @Order(5)
+    void answersAnUnknownEventWithAnErrorNamingIt() throws Exception {
+        JsonNode response = Json.parse(stack.function.invoke("{\"source\":\"aws.events\",\"detail\":{}}"));
+        assertThat(response.get("error").textValue()).startsWith("unrecognised event: event with source 'aws.events';");
+        assertThat(stack.outcomes(0, 1)).isEmpty();
+    }
+
+    @Test
+    @Order(6)
+    void aMessageSentToTheQueueEndsInExactlyOneAcceptedOutcome() throws Exception {
+        String id = stack.sqs.sendMessage(b -> b.queueUrl(stack.requestQueueUrl)
+                .messageBody("{\"cvm_id\":\"cvm_queued01\",\"compose_hash\":\"" + HASH + "\"}")).messageId();
+        SqsEventSource.Poll poll = pollUntilReceived();
+        assertThat(poll.received()).isEqualTo(1);
+        assertThat(poll.deleted()).isEqualTo(1);
+        List<Published> published = stack.outcomes(1, 10);
+        assertThat(published).singleElement().satisfies(p -> {
+            assertThat(p.status()).isEqualTo("accepted");
+            assertThat(p.outcome().get("request_id").textValue()).isEqualTo(id);
+            assertThat(p.outcome().get("trigger").textValue()).isEqualTo("sqs");
+        });
+        assertThat(stack.outcomes(1, 2)).as("nothing more is published").isEmpty();
+        assertThat(stack.depth(stack.requestQueueUrl)).isZero();
+    }
+
+    @Test
+    @Order(7)
+    void aPoisonMessageIsRejectedOnceAndNotRedelivered() throws Exception {
+        stack.sqs.sendMessage(b -> b.queueUrl(stack.requestQueueUrl).messageBody("{\"cvm_id\": oops"));
+        SqsEventSource.Poll poll = pollUntilReceived();
+        assertThat(poll.failed()).isEmpty();
+        List<Published> published = stack.outcomes(1, 10);
+        assertThat(published).singleElement().satisfies(p -> {
+            assertThat(p.status()).isEqualTo("rejected");
+            assertThat(p.outcome().get("cvm_id").isNull()).isTrue();
+            assertThat(p.outcome().get("error").textValue()).startsWith("body: is not valid JSON");
+        });
+        assertThat(stack.eventSource.pollOnce(10, 2).received()).as("not redelivered").isZero();
+        assertThat(stack.depth(stack.requestQueueUrl)).isZero();
+        assertThat(stack.outcomes(1, 1)).isEmpty();
+    }
+
+    @Test
+    @Order(8)
+    void aMessageWhoseCvmKeepsAnswering503EndsInTheDlqWithOneFailedOutcome() throws Exception {
+        String id = stack.sqs.sendMessage(b -> b.queueUrl(stack.requestQueueUrl)
+                .messageBody("{\"cvm_id\":\"down_cvm01\",\"compose_hash\":\"" + HASH + "\"}")).messageId();
+        int deliveries = 0;
+        List<software.amazon.awssdk.services.sqs.model.Message> dead = List.of();
+        long until = System.nanoTime() + 90_000_000_000L;
+        while (dead.isEmpty() && System.nanoTime() < until) {
+            SqsEventSource.Poll poll = stack.eventSource.pollOnce(10, 1);
+            if (poll.received() > 0) {
+                deliveries++;
+                assertThat(poll.failed()).containsExactly(id);
+            }
+            dead = stack.deadLetters(0);
+        }
+        assertThat(dead).extracting(m -> m.messageId()).containsExactly(id);
+        assertThat(deliveries).isEqualTo(stack.maxReceiveCount);
+        List<Published> published = stack.outcomes(1, 10);
+        assertThat(published).singleElement().satisfies(p -> {
+            assertThat(p.status()).isEqualTo("failed");
+            assertThat(p.outcome().get("cvm_id").textValue()).isEqualTo("down_cvm01");
+            assertThat(p.outcome().get("http_status").intValue()).isEqualTo(503);
+            assertThat(p.outcome().get("attempts").intValue()).isEqualTo(4);
+            assertThat(p.outcome().get("error").textValue())
+                    .isEqualTo("Phala answered 503: Node under maintenance (gave up after 4 attempts)");
+        });
+        assertThat(stack.outcomes(1, 2)).as("exactly one failed outcome").isEmpty();
+    }
+
+    private static SqsEventSource.Poll pollUntilReceived() throws Exception {
+        for (int i = 0; i < 10; i++) {
+            SqsEventSource.Poll poll = stack.eventSource.pollOnce(10, 2);
+            if (poll.received() > 0) {
+                return poll;
+            }
+        }
+        throw new AssertionError("no message arrived on the request queue");
+    }
+}

@@ -1,0 +1,207 @@
+package com.composerelay.local;
+
+import com.composerelay.json.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The stack of {@code template.yaml} made on this machine: its queues, topic and secret in
+ * LocalStack under the template's logical names and settings, a Phala stand-in, and the built
+ * function under the Runtime Interface Emulator with the environment the template gives it.
+ */
+public final class LocalDeployment implements AutoCloseable {
+    /** A made-up key for the local secret; a test asserts it never shows in logs or outcomes. */
+    public static final String SAMPLE_API_KEY = "phak_local_sample_7d3f9a1e5c2b8d4f";
+    public static final String REGION = "us-east-1";
+    public static final String FUNCTION = "ComposeRelayFunction";
+
+    /** What a local run may change: the stack's name, template parameters, the queue's visibility. */
+    public record Options(String stackName, Map<String, String> parameters, Integer visibilityTimeoutSeconds,
+                          double phala503Share, Path logDir) {}
+
+    public final SqsClient sqs;
+    public final SnsClient sns;
+    public final SecretsManagerClient secrets;
+    public final String secretArn;
+    public final String topicArn;
+    public final String requestQueueUrl;
+    public final String deadLetterQueueUrl;
+    public final String outcomesQueueUrl;
+    public final int maxReceiveCount;
+    public final PhalaStandIn phala;
+    public final FunctionUnderEmulator function;
+    public final SqsEventSource eventSource;
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    private LocalDeployment(URI endpoint, SamTemplate template, Path rie, Path ricDir, Options options) throws IOException {
+        var http = UrlConnectionHttpClient.create();
+        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
+        sqs = SqsClient.builder().httpClient(http).region(Region.of(REGION)).credentialsProvider(credentials)
+                .endpointOverride(endpoint).build();
+        sns = SnsClient.builder().httpClient(http).region(Region.of(REGION)).credentialsProvider(credentials)
+                .endpointOverride(endpoint).build();
+        secrets = SecretsManagerClient.builder().httpClient(http).region(Region.of(REGION))
+                .credentialsProvider(credentials).endpointOverride(endpoint).build();
+        String stack = options.stackName();
+
+        Map<String, String> parameters = new HashMap<>(options.parameters());
+        maxReceiveCount = Integer.parseInt(parameters.getOrDefault("MaxReceiveCount",
+                template.parameterDefault("MaxReceiveCount")));
+        parameters.put("MaxReceiveCount", String.valueOf(maxReceiveCount));
+
+        secretArn = secrets.createSecret(b -> b.name(stack + "/phala-api-key")
+                .secretString("{\"api_key\":\"" + SAMPLE_API_KEY + "\"}")).arn();
+        topicArn = sns.createTopic(b -> b.name(stack + "-OutcomeTopic")).topicArn();
+        deadLetterQueueUrl = createQueue(stack + "-RequestDeadLetterQueue",
+                template.resource("RequestDeadLetterQueue").path("Properties"), Map.of());
+        Map<QueueAttributeName, String> requestAttributes = new LinkedHashMap<>();
+        requestAttributes.put(QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + queueArn(deadLetterQueueUrl)
+                + "\",\"maxReceiveCount\":\"" + maxReceiveCount + "\"}");
+        if (options.visibilityTimeoutSeconds() != null) {
+            requestAttributes.put(QueueAttributeName.VISIBILITY_TIMEOUT, String.valueOf(options.visibilityTimeoutSeconds()));
+        }
+        requestQueueUrl = createQueue(stack + "-RequestQueue", template.resource("RequestQueue").path("Properties"),
+                requestAttributes);
+        outcomesQueueUrl = sqs.createQueue(b -> b.queueName(stack + "-outcomes")).queueUrl();
+        sns.subscribe(b -> b.topicArn(topicArn).protocol("sqs").endpoint(queueArn(outcomesQueueUrl)));
+
+        phala = new PhalaStandIn(0, options.phala503Share(), 0, 0);
+        phala.start();
+        toClose.add(phala::stop);
+        parameters.put("PhalaApiKeySecretArn", secretArn);
+        parameters.put("PhalaApiBaseUrl", "http://127.0.0.1:" + phala.port());
+
+        SamTemplate.Function declared = template.function(FUNCTION);
+        Map<String, String> environment = new LinkedHashMap<>(
+                template.environment(declared, parameters, Map.of("OutcomeTopic", topicArn)));
+        // What Lambda adds: region and the role's credentials; and the SDK's standard endpoint override.
+        environment.put("AWS_REGION", REGION);
+        environment.put("AWS_DEFAULT_REGION", REGION);
+        environment.put("AWS_ACCESS_KEY_ID", "test");
+        environment.put("AWS_SECRET_ACCESS_KEY", "test");
+        environment.put("AWS_ENDPOINT_URL", endpoint.toString());
+        function = FunctionUnderEmulator.start(rie, ricDir, declared, environment,
+                options.logDir().resolve(stack + "-function.log"));
+        toClose.add(function);
+        eventSource = new SqsEventSource(sqs, requestQueueUrl, REGION, function.invokeUrl());
+    }
+
+    /** Makes the stack; the paths come from system properties the scripts and Maven set. */
+    public static LocalDeployment start(Options options) {
+        Path buildDir = Path.of(System.getProperty("sam.build.dir", ".aws-sam/build"));
+        URI endpoint = URI.create(System.getProperty("localstack.endpoint", "http://127.0.0.1:4566"));
+        Path rie = Path.of(required("rie.path", "scripts/rie.sh prints it"));
+        Path ric = Path.of(required("ric.dir", "scripts/ric.sh prints it"));
+        try {
+            return new LocalDeployment(endpoint, SamTemplate.read(buildDir), rie, ric, options);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String required(String property, String hint) {
+        String value = System.getProperty(property);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("system property " + property + " is not set (" + hint + ")");
+        }
+        return value;
+    }
+
+    private String createQueue(String name, JsonNode declared, Map<QueueAttributeName, String> overrides) {
+        Map<QueueAttributeName, String> attributes = new LinkedHashMap<>();
+        if (declared.has("VisibilityTimeout")) {
+            attributes.put(QueueAttributeName.VISIBILITY_TIMEOUT, declared.get("VisibilityTimeout").asText());
+        }
+        if (declared.has("MessageRetentionPeriod")) {
+            attributes.put(QueueAttributeName.MESSAGE_RETENTION_PERIOD, declared.get("MessageRetentionPeriod").asText());
+        }
+        attributes.putAll(overrides);
+        return sqs.createQueue(b -> b.queueName(name).attributes(attributes)).queueUrl();
+    }
+
+    public String queueArn(String url) {
+        return sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+    }
+
+    /** Outcomes published so far (SNS envelopes' messages), waiting up to {@code seconds} for {@code count}. */
+    public List<Published> outcomes(int count, int seconds) {
+        List<Published> all = new ArrayList<>();
+        long until = System.nanoTime() + seconds * 1_000_000_000L;
+        do {
+            List<Message> got = sqs.receiveMessage(b -> b.queueUrl(outcomesQueueUrl).maxNumberOfMessages(10)
+                    .waitTimeSeconds(1)).messages();
+            for (Message m : got) {
+                all.add(Published.of(m.body()));
+                sqs.deleteMessage(b -> b.queueUrl(outcomesQueueUrl).receiptHandle(m.receiptHandle()));
+            }
+        } while (all.size() < count && System.nanoTime() < until);
+        return all;
+    }
+
+    /** Messages waiting or in flight on a queue. */
+    public int depth(String queueUrl) {
+        var attributes = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+        return Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                + Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+    }
+
+    public List<Message> deadLetters(int waitSeconds) {
+        return sqs.receiveMessage(b -> b.queueUrl(deadLetterQueueUrl).maxNumberOfMessages(10)
+                .waitTimeSeconds(waitSeconds).messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+    }
+
+    /** One outcome as a subscriber gets it: subject, attributes and the JSON message. */
+    public record Published(String subject, Map<String, String> attributes, JsonNode outcome) {
+        static Published of(String envelopeText) {
+            try {
+                JsonNode envelope = Json.parse(envelopeText);
+                Map<String, String> attributes = new LinkedHashMap<>();
+                envelope.path("MessageAttributes").properties()
+                        .forEach(e -> attributes.put(e.getKey(), e.getValue().path("Value").asText()));
+                return new Published(envelope.path("Subject").asText(null), attributes,
+                        Json.parse(envelope.get("Message").textValue()));
+            } catch (Json.Malformed e) {
+                throw new IllegalStateException("not an SNS envelope: " + e.getMessage());
+            }
+        }
+
+        public String status() {
+            return outcome.path("status").asText();
+        }
+    }
+
+    @Override
+    public void close() {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            try {
+                toClose.get(i).close();
+            } catch (Exception ignored) {
+                // best effort: the rest still gets stopped
+            }
+        }
+        sqs.close();
+        sns.close();
+        secrets.close();
+    }
+}
