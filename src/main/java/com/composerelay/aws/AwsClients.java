@@ -5,6 +5,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 
@@ -24,6 +25,15 @@ public final class AwsClients {
 
     public SecretsManagerClient secretsManager() {
         var builder = SecretsManagerClient.builder()
+                .httpClient(http)
+                .region(Region.of(config.awsRegion()))
+                .credentialsProvider(credentials);
+        config.awsEndpointUrl().ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    public DynamoDbClient dynamoDb() {
+        var builder = DynamoDbClient.builder()
                 .httpClient(http)
                 .region(Region.of(config.awsRegion()))
                 .credentialsProvider(credentials);

@@ -22,6 +22,9 @@ import java.util.Optional;
  * @param apiKeyCacheTtl {@code API_KEY_CACHE_TTL_SECONDS}
  * @param awsRegion {@code AWS_REGION} (set by Lambda)
  * @param awsEndpointUrl {@code AWS_ENDPOINT_URL}: the SDK's standard override, e.g. LocalStack
+ * @param idempotencyTable {@code IDEMPOTENCY_TABLE_NAME}: the DynamoDB table of idempotency records;
+ *     without it the relay is at-least-once
+ * @param idempotencyTtl {@code IDEMPOTENCY_TTL_SECONDS}: how long a decided request is remembered
  */
 public record Config(
         String apiKeySecretId,
@@ -37,7 +40,9 @@ public record Config(
         Duration deadlineReserve,
         Duration apiKeyCacheTtl,
         String awsRegion,
-        Optional<URI> awsEndpointUrl) {
+        Optional<URI> awsEndpointUrl,
+        Optional<String> idempotencyTable,
+        Duration idempotencyTtl) {
 
     public static final String DEFAULT_PHALA_BASE_URL = "https://cloud-api.phala.com";
     public static final String DEFAULT_PHALA_API_VERSION = "2026-05-22";
@@ -59,7 +64,9 @@ public record Config(
                 Duration.ofMillis(r.positiveInt("DEADLINE_RESERVE_MS", 1500)),
                 Duration.ofSeconds(r.positiveInt("API_KEY_CACHE_TTL_SECONDS", 300)),
                 r.text("AWS_REGION", r.text("AWS_DEFAULT_REGION", "us-east-1")),
-                Optional.ofNullable(r.optional("AWS_ENDPOINT_URL")).map(v -> r.toUri("AWS_ENDPOINT_URL", v)));
+                Optional.ofNullable(r.optional("AWS_ENDPOINT_URL")).map(v -> r.toUri("AWS_ENDPOINT_URL", v)),
+                Optional.ofNullable(r.optional("IDEMPOTENCY_TABLE_NAME")),
+                Duration.ofSeconds(r.positiveInt("IDEMPOTENCY_TTL_SECONDS", 3600)));
     }
 
     /** Thrown at start-up for a configuration the relay cannot run with. */

@@ -52,7 +52,9 @@ public sealed interface Outcome {
         /** Phala did not answer in time. */
         PHALA_TIMEOUT,
         /** Too little of the Lambda deadline was left to try at all. */
-        NO_TIME_LEFT
+        NO_TIME_LEFT,
+        /** The idempotency record could not be read or written, so the relay did not risk a PATCH. */
+        IDEMPOTENCY_UNAVAILABLE
     }
 
     Facts facts();
@@ -73,6 +75,12 @@ public sealed interface Outcome {
             case Rejected r -> r.error();
             case Failed f -> f.error();
         };
+    }
+
+    /** A request that failed before Phala was called (for example, its idempotency record was unreachable). */
+    static Outcome failedBeforeRelay(RelayRequest request, Failure reason, String error, Instant finishedAt) {
+        return new Failed(new Facts(request.requestId(), request.trigger(), request.update().cvmId(),
+                request.update().composeHash(), 0, null, null, request.startedAt(), finishedAt), reason, error);
     }
 
     /** The outcome of a request that broke a validation rule: Phala was not called. */

@@ -1,6 +1,7 @@
 package com.composerelay.trigger;
 
 import com.composerelay.core.ComposeUpdate;
+import com.composerelay.core.Fingerprint;
 import com.composerelay.core.InvalidRequest;
 import com.composerelay.core.Outcome;
 import com.composerelay.core.Outcome.Accepted;
@@ -26,10 +27,15 @@ import java.util.regex.Pattern;
 public final class ApiGatewayTrigger {
     private static final Pattern ROUTE = Pattern.compile("(?:.*/)?cvms/([^/]*)/compose_file/?");
 
+    static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
+    private static final int MAX_IDEMPOTENCY_KEY = 255;
+
     private final Triggers triggers;
+    private final OnceOnly onceOnly;
 
     public ApiGatewayTrigger(Triggers triggers) {
         this.triggers = triggers;
+        this.onceOnly = triggers.onceOnly();
     }
 
     /** Which payload format the event uses. */
@@ -64,7 +70,23 @@ public final class ApiGatewayTrigger {
         try {
             body = body(event);
             ComposeUpdate update = ComposeUpdateJson.read(body, cvmId);
-            outcome = triggers.relay().relay(new RelayRequest(requestId, Trigger.API, update, startedAt, deadline));
+            String headerKey = idempotencyKey(event);
+            String key = headerKey != null ? "api:" + headerKey : "update:" + Fingerprint.of(update);
+            RelayRequest request = new RelayRequest(requestId, Trigger.API, update, startedAt, deadline);
+            switch (onceOnly.relay(request, key, ApiGatewayTrigger::statusOf)) {
+                case OnceOnly.Result.Decided decided -> outcome = decided.outcome();
+                case OnceOnly.Result.Replayed replayed -> {
+                    ObjectNode response = response(replayed.callerStatus(), replayed.outcomeJson());
+                    ((ObjectNode) response.get("headers")).put("Idempotent-Replayed", "true");
+                    return response;
+                }
+                case OnceOnly.Result.Busy busy -> {
+                    ObjectNode response = response(409, error(busy.message()));
+                    ((ObjectNode) response.get("headers")).put("Retry-After", "1");
+                    return response;
+                }
+                case OnceOnly.Result.Conflict conflict -> throw new InvalidRequest(IDEMPOTENCY_HEADER, conflict.message());
+            }
         } catch (InvalidRequest problem) {
             outcome = Outcome.invalid(requestId, Trigger.API, validOrNull(cvmId), ComposeUpdateJson.validComposeHash(body), problem,
                     startedAt, triggers.clock().instant());
@@ -86,7 +108,7 @@ public final class ApiGatewayTrigger {
                 case KEY_REFUSED, PHALA_UNREACHABLE -> 502;
                 case PHALA_UNAVAILABLE -> Integer.valueOf(503).equals(f.facts().httpStatus()) ? 503 : 502;
                 case PHALA_TIMEOUT, NO_TIME_LEFT -> 504;
-                case KEY_UNAVAILABLE -> 503;
+                case KEY_UNAVAILABLE, IDEMPOTENCY_UNAVAILABLE -> 503;
             };
         };
     }
@@ -130,12 +152,33 @@ public final class ApiGatewayTrigger {
     }
 
     private static ObjectNode response(int status, ObjectNode body) {
+        return response(status, Json.write(body));
+    }
+
+    private static ObjectNode response(int status, String body) {
         ObjectNode response = Json.object();
         response.put("statusCode", status);
         response.putObject("headers").put("Content-Type", "application/json");
-        response.put("body", Json.write(body));
+        response.put("body", body);
         response.put("isBase64Encoded", false);
         return response;
+    }
+
+    /** The caller's {@code Idempotency-Key} header (any case), or null when it sent none. */
+    static String idempotencyKey(JsonNode event) throws InvalidRequest {
+        JsonNode headers = event.path("headers");
+        for (var field : headers.properties()) {
+            if (field.getKey().equalsIgnoreCase(IDEMPOTENCY_HEADER) && field.getValue().isTextual()) {
+                String key = field.getValue().textValue();
+                if (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY
+                        || !key.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
+                    throw new InvalidRequest(IDEMPOTENCY_HEADER,
+                            "must be 1 to " + MAX_IDEMPOTENCY_KEY + " printable ASCII characters without spaces");
+                }
+                return key;
+            }
+        }
+        return null;
     }
 
     private static String text(JsonNode node) {

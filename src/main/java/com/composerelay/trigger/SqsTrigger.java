@@ -13,6 +13,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +29,12 @@ import java.util.concurrent.Executors;
  */
 public final class SqsTrigger {
     private final Triggers triggers;
+    private final OnceOnly onceOnly;
     private final int maxReceiveCount;
 
     public SqsTrigger(Triggers triggers, int maxReceiveCount) {
         this.triggers = triggers;
+        this.onceOnly = triggers.onceOnly();
         this.maxReceiveCount = maxReceiveCount;
     }
 
@@ -45,10 +49,11 @@ public final class SqsTrigger {
         }
         ObjectNode response = Json.object();
         ArrayNode items = response.putArray("batchItemFailures");
-        // Report in the batch's own order, whatever order the workers finished in.
+        // Report in the batch's own order, whatever order the workers finished in, each id once.
+        Set<String> reported = new HashSet<>();
         for (JsonNode record : records) {
             String id = text(record.path("messageId"));
-            if (id != null && failures.contains(id)) {
+            if (id != null && failures.contains(id) && reported.add(id)) {
                 items.addObject().put("itemIdentifier", id);
             }
         }
@@ -101,7 +106,19 @@ public final class SqsTrigger {
         try {
             body = body(record);
             ComposeUpdate update = ComposeUpdateJson.read(body, null);
-            outcome = triggers.relay().relay(new RelayRequest(messageId, Trigger.SQS, update, startedAt, deadline));
+            RelayRequest request = new RelayRequest(messageId, Trigger.SQS, update, startedAt, deadline);
+            switch (onceOnly.relay(request, idempotencyKey(record, messageId), o -> 0)) {
+                case OnceOnly.Result.Decided decided -> outcome = decided.outcome();
+                case OnceOnly.Result.Replayed replayed -> {
+                    return true;
+                }
+                case OnceOnly.Result.Busy busy -> {
+                    Log.info("duplicate delivery while the first is in progress; SQS will deliver it again",
+                            "request_id", messageId);
+                    return false;
+                }
+                case OnceOnly.Result.Conflict conflict -> throw new InvalidRequest("MessageDeduplicationId", conflict.message());
+            }
         } catch (InvalidRequest problem) {
             outcome = Outcome.invalid(messageId, Trigger.SQS, ComposeUpdateJson.validCvmId(body),
                     ComposeUpdateJson.validComposeHash(body), problem, startedAt, triggers.clock().instant());
@@ -118,6 +135,12 @@ public final class SqsTrigger {
         }
         triggers.publish(outcome);
         return true;
+    }
+
+    /** A FIFO message's deduplication id covers producer retries too; otherwise the message id. */
+    static String idempotencyKey(JsonNode record, String messageId) {
+        String dedup = text(record.path("attributes").path("MessageDeduplicationId"));
+        return "sqs:" + (dedup != null ? dedup : messageId);
     }
 
     private static JsonNode body(JsonNode record) throws InvalidRequest {

@@ -20,6 +20,7 @@ public final class Harness {
     public final MutableClock clock = new MutableClock();
     public final ScriptedPhala phala = new ScriptedPhala(clock);
     public final RecordingOutcomes outcomes = new RecordingOutcomes();
+    public final InMemoryIdempotency idempotency = new InMemoryIdempotency(clock, java.time.Duration.ofHours(1));
     public final FakeKeys keys;
     public final RelayHandler handler;
 
@@ -29,7 +30,7 @@ public final class Harness {
 
     public Harness(Config config, FakeKeys keys) {
         this.keys = keys;
-        Dispatcher dispatcher = Wiring.dispatcher(config, keys, phala, outcomes, clock, clock::advance);
+        Dispatcher dispatcher = Wiring.dispatcher(config, keys, phala, idempotency, outcomes, clock, clock::advance);
         this.handler = new RelayHandler(dispatcher, clock);
     }
 

@@ -6,7 +6,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 
 /** The smallest Lambda context: a request id and the function's 28 s timeout (template.yaml). */
-final class BenchContext implements Context {
+public final class BenchContext implements Context {
     private final long deadlineMillis = System.currentTimeMillis() + 28_000;
 
     @Override public String getAwsRequestId() { return "bench-cold-1"; }

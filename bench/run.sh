@@ -1,0 +1,225 @@
+#!/usr/bin/env bash
+# Compose Relay's benchmark (issue #5; method and figures in docs/PERFORMANCE.md).
+#
+#   bench/run.sh            full run: 10 cold rounds + the extra cold variants, JMH 2 forks x 5 x 5 s
+#   bench/run.sh --quick    CI run (reporting, not gating): 3 cold rounds, short JMH; about 2-3 min
+#
+# Options:
+#   --quick                 few rounds, short JMH, no extra cold variants
+#   --rounds N              cold rounds (default 10, quick 3)
+#   --relay-target DIR      measure the jars already built in DIR (e.g. ./target after ./run-tests.sh)
+#                           instead of building a private copy of the working tree
+#   --cold-only | --warm-only
+#   --extra / --no-extra    add (or not) the extra cold variants: plain with an AOT cache, AppCDS,
+#                           AOT cache trained on the constructor only, full tiered compilation
+#   --variant SPEC          add a cold variant: name;classpath;handler;none|aot|aot-init|cds;JAVA_TOOL_OPTIONS
+# Environment:
+#   BENCH_JAVA_OPTS         JVM flags of every measured process (default: Lambda java25's C1-only
+#                           tiered compilation and SerialGC, heap sized as for a 512 MB function)
+#   BENCH_LOCALSTACK_PORT   this benchmark's own LocalStack (default 4567; never the tests' 4566)
+#   BENCH_PHALA_PORT        the Phala stand-in for the cold runs (default 18089)
+#   BENCH_STUB_PORT         the warm benchmarks' in-process loopback stub (default 18090)
+#
+# It builds the relay from a private copy of the working tree (bench/work/relay-src) so the
+# repository's own target/ is never touched, starts its own LocalStack (secretsmanager, sns) and
+# Phala stand-in and stops them at the end. Results: bench/work/results/ (summary.md, the cold
+# samples as CSV, JMH's JSON and log).
+set -euo pipefail
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$REPO"
+. scripts/java-home.sh
+
+QUICK=
+ROUNDS=
+RELAY_TARGET=
+COLD=1
+WARM=1
+EXTRA=
+USER_VARIANTS=()
+while (($#)); do
+  case "$1" in
+    --quick) QUICK=1 ;;
+    --rounds) ROUNDS=$2; shift ;;
+    --relay-target) RELAY_TARGET=$(cd "$2" && pwd); shift ;;
+    --cold-only) WARM= ;;
+    --warm-only) COLD= ;;
+    --extra) EXTRA=1 ;;
+    --no-extra) EXTRA=0 ;;
+    --variant) USER_VARIANTS+=("$2"); shift ;;
+    -h | --help) sed -n '2,27p' "$0"; exit 0 ;;
+    *) echo "bench: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+if [[ -n "$QUICK" ]]; then
+  ROUNDS=${ROUNDS:-3}; EXTRA=${EXTRA:-0}
+else
+  ROUNDS=${ROUNDS:-10}; EXTRA=${EXTRA:-1}
+fi
+[[ "$EXTRA" == 0 ]] && EXTRA=
+
+JAVA_OPTS=${BENCH_JAVA_OPTS:-"-XX:+TieredCompilation -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:MaxRAM=512m"}
+LS_PORT=${BENCH_LOCALSTACK_PORT:-4567}
+PHALA_PORT=${BENCH_PHALA_PORT:-18089}
+STUB_PORT=${BENCH_STUB_PORT:-18090}
+BT="$REPO/bench/target"   # the benchmark project's build output (mvn clean wipes it)
+WORK="$REPO/bench/work"   # the relay's private build, LocalStack's state, results
+OUT="$WORK/results"
+LS_STATE="$WORK/localstack"
+MVN=("$REPO/mvnw" -B -ntp -q)
+T0=$SECONDS
+
+stage() { echo; echo "=== bench: $* ($(date -u +%H:%M:%S), +$((SECONDS - T0)) s)"; }
+die() { echo "bench: ERROR: $*" >&2; exit 1; }
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+standin_pid=
+started_localstack=
+cleanup() {
+  if [[ -n "$standin_pid" ]]; then kill "$standin_pid" 2>/dev/null || true; fi
+  if [[ -n "$started_localstack" ]]; then
+    LOCALSTACK_PORT=$LS_PORT LOCALSTACK_STATE_DIR=$LS_STATE scripts/localstack.sh stop >/dev/null 2>&1 || true
+  fi
+}
+trap cleanup EXIT
+
+mkdir -p "$WORK"
+rm -rf "$OUT"
+mkdir -p "$OUT"
+
+# --- build ----------------------------------------------------------------------------------------
+if [[ -z "$RELAY_TARGET" ]]; then
+  stage "build the relay from a copy of the working tree"
+  rm -rf "$WORK/relay-src"
+  mkdir -p "$WORK/relay-src"
+  cp -r pom.xml src "$WORK/relay-src/"
+  "${MVN[@]}" -f "$WORK/relay-src/pom.xml" clean package -DskipTests
+  RELAY_TARGET="$WORK/relay-src/target"
+  RELAY_POM="$WORK/relay-src/pom.xml"
+else
+  RELAY_POM="$REPO/pom.xml"
+fi
+RELAY_JAR=$(ls "$RELAY_TARGET"/compose-relay-*.jar 2>/dev/null | head -n1)
+ORIGINAL_JAR=$(ls "$RELAY_TARGET"/original-compose-relay-*.jar 2>/dev/null | head -n1)
+[[ -f "$RELAY_JAR" && -f "$ORIGINAL_JAR" && -d "$RELAY_TARGET/test-classes" ]] ||
+  die "no relay jars and test classes in $RELAY_TARGET (build it with ./mvnw package first)"
+
+stage "build the benchmark project (bench/pom.xml) against $(basename "$RELAY_JAR")"
+# The relay's unshaded classes with its own pom, under a name no other build uses.
+sed -e '0,/<artifactId>compose-relay<\/artifactId>/s//<artifactId>compose-relay-under-bench<\/artifactId>/' \
+    -e '0,/<version>[^<]*<\/version>/s//<version>0-bench<\/version>/' "$RELAY_POM" >"$WORK/relay-under-bench.pom"
+"${MVN[@]}" -f bench/pom.xml install:install-file -Dfile="$ORIGINAL_JAR" -DpomFile="$WORK/relay-under-bench.pom"
+SDK_VERSION=$(sed -n 's:.*<aws.sdk.version>\(.*\)</aws.sdk.version>.*:\1:p' "$RELAY_POM" | head -n1)
+"${MVN[@]}" -f bench/pom.xml clean package -Daws.sdk.version="$SDK_VERSION"
+cp "$RELAY_JAR" "$OUT/"
+COLDSTART_JAR="$BT/compose-relay-bench-coldstart.jar"
+PLAIN_JAR="$BT/plain.jar"
+
+relay_bytes=$(stat -c %s "$RELAY_JAR")
+plain_bytes=$(stat -c %s "$PLAIN_JAR")
+relay_classes=$(unzip -Z1 "$RELAY_JAR" | grep -c '\.class$' || true)
+plain_classes=$(unzip -Z1 "$PLAIN_JAR" | grep -c '\.class$' || true)
+SIZES=$(awk -v n="$(basename "$RELAY_JAR")" -v rb="$relay_bytes" -v rc="$relay_classes" -v pb="$plain_bytes" -v pc="$plain_classes" 'BEGIN {
+  print "| artifact | bytes | MB | classes in the jar |"; print "|---|---:|---:|---:|"
+  printf "| %s (deployed) | %d | %.2f | %d |\n", n, rb, rb / 1e6, rc
+  printf "| plain build (bench/target/plain.jar) | %d | %.2f | %d |\n", pb, pb / 1e6, pc }')
+
+# --- cold -----------------------------------------------------------------------------------------
+if [[ -n "$COLD" ]]; then
+  stage "start LocalStack on $LS_PORT (secretsmanager, sns) and the Phala stand-in on $PHALA_PORT"
+  port_free "$PHALA_PORT" || die "port $PHALA_PORT is taken; set BENCH_PHALA_PORT"
+  if ! LOCALSTACK_PORT=$LS_PORT LOCALSTACK_STATE_DIR=$LS_STATE scripts/localstack.sh status >/dev/null 2>&1; then
+    started_localstack=1
+    LOCALSTACK_PORT=$LS_PORT LOCALSTACK_STATE_DIR=$LS_STATE LOCALSTACK_SERVICES=secretsmanager,sns \
+      scripts/localstack.sh start
+  fi
+  java -cp "$RELAY_TARGET/test-classes" com.composerelay.local.PhalaStandIn "$PHALA_PORT" >"$OUT/phala-standin.log" 2>&1 &
+  standin_pid=$!
+  for _ in $(seq 100); do port_free "$PHALA_PORT" || break; sleep 0.1; done
+  port_free "$PHALA_PORT" && die "the Phala stand-in did not start (see $OUT/phala-standin.log)"
+
+  # What Lambda would give the function (no profile files there), pointed at the local emulators.
+  export AWS_ENDPOINT_URL="http://127.0.0.1:$LS_PORT" AWS_REGION=us-east-1
+  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test
+  export AWS_CONFIG_FILE="$WORK/no-aws-config" AWS_SHARED_CREDENTIALS_FILE="$WORK/no-aws-credentials"
+  unset AWS_PROFILE AWS_DEFAULT_REGION JAVA_TOOL_OPTIONS
+  export PHALA_API_KEY_SECRET_ID=compose-relay/phala-api-key
+  export PHALA_API_BASE_URL="http://127.0.0.1:$PHALA_PORT"
+  OUTCOME_TOPIC_ARN=$(java -cp "$PLAIN_JAR" com.composerelay.bench.plain.Setup "$PHALA_API_KEY_SECRET_ID" compose-relay-outcomes)
+  export OUTCOME_TOPIC_ARN
+
+  stage "cold start: $ROUNDS rounds"
+  RELAY_CP="$RELAY_JAR:$COLDSTART_JAR"
+  variants=(
+    "floor;$COLDSTART_JAR;hello;none;"
+    "plain;$PLAIN_JAR;com.composerelay.bench.plain.PlainRelayHandler;none;"
+    "relay;$RELAY_CP;com.composerelay.RelayHandler;none;"
+    "relay+aot;$RELAY_CP;com.composerelay.RelayHandler;aot;"
+  )
+  if [[ -n "$EXTRA" ]]; then
+    variants+=(
+      "plain+aot;$PLAIN_JAR;com.composerelay.bench.plain.PlainRelayHandler;aot;"
+      "relay+aot-init;$RELAY_CP;com.composerelay.RelayHandler;aot-init;"
+      "relay+cds;$RELAY_CP;com.composerelay.RelayHandler;cds;"
+      "relay-c2;$RELAY_CP;com.composerelay.RelayHandler;none;-XX:TieredStopAtLevel=4"
+    )
+  fi
+  variants+=(${USER_VARIANTS[@]+"${USER_VARIANTS[@]}"})
+  args=()
+  for v in "${variants[@]}"; do args+=(--variant "$v"); done
+  java -cp "$BT/compose-relay-bench.jar" com.composerelay.bench.driver.ColdBench \
+    --flags "$JAVA_OPTS" --event "$REPO/events/http-api.json" --work "$OUT/cold" \
+    --rounds "$ROUNDS" --warmup 1 "${args[@]}"
+
+  kill "$standin_pid" 2>/dev/null || true
+  standin_pid=
+  if [[ -n "$started_localstack" ]]; then
+    LOCALSTACK_PORT=$LS_PORT LOCALSTACK_STATE_DIR=$LS_STATE scripts/localstack.sh stop >/dev/null 2>&1 || true
+    started_localstack=
+  fi
+fi
+
+# --- warm (JMH) -----------------------------------------------------------------------------------
+if [[ -n "$WARM" ]]; then
+  if [[ -n "$QUICK" ]]; then
+    JMH_ARGS=(-f 1 -wi 3 -w 2s -i 3 -r 3s)
+  else
+    JMH_ARGS=(-f 2 -wi 5 -w 3s -i 5 -r 5s)
+  fi
+  stage "warm path and batch: JMH ${JMH_ARGS[*]}"
+  port_free "$STUB_PORT" || die "port $STUB_PORT is taken; set BENCH_STUB_PORT"
+  (
+    export BENCH_STUB_PORT=$STUB_PORT
+    export PHALA_API_BASE_URL="http://127.0.0.1:$STUB_PORT" AWS_ENDPOINT_URL="http://127.0.0.1:$STUB_PORT"
+    export AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test
+    export AWS_CONFIG_FILE="$WORK/no-aws-config" AWS_SHARED_CREDENTIALS_FILE="$WORK/no-aws-credentials"
+    export PHALA_API_KEY_SECRET_ID=compose-relay/phala-api-key
+    export OUTCOME_TOPIC_ARN=arn:aws:sns:us-east-1:000000000000:compose-relay-outcomes
+    unset AWS_PROFILE AWS_DEFAULT_REGION JAVA_TOOL_OPTIONS
+    java -jar "$BT/benchmarks.jar" WarmRelayBenchmark "${JMH_ARGS[@]}" \
+      -jvmArgsAppend "$JAVA_OPTS -Dbench.cpuFile=$OUT/jmh-cpu.txt" \
+      -rf json -rff "$OUT/jmh.json" >"$OUT/jmh.log" 2>&1 ||
+      { tail -n 60 "$OUT/jmh.log" >&2; exit 1; }
+  ) || die "JMH failed (log: $OUT/jmh.log)"
+  grep -E '^(Benchmark|WarmRelayBenchmark)' "$OUT/jmh.log" | grep -E 'Benchmark +Mode|sample +[0-9]+ |p0\.(50|99) ' || true
+  java -cp "$BT/benchmarks.jar" com.composerelay.bench.warm.JmhSummary "$OUT/jmh.json" "$OUT/jmh-cpu.txt" "$OUT/warm-table.md" >/dev/null
+fi
+
+# --- summary --------------------------------------------------------------------------------------
+stage "summary (also in $OUT/summary.md)"
+{
+  echo "# Compose Relay benchmark, $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo
+  echo "relay: $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')$( [[ -n "$(git -C "$REPO" status --porcelain -- src pom.xml 2>/dev/null)" ]] && echo ' + uncommitted changes'); $(java -version 2>&1 | sed -n 2p); $(nproc) cores; mode: ${QUICK:+quick}${QUICK:-full}"
+  echo
+  echo "$SIZES"
+  echo
+  [[ -f "$OUT/cold/cold-table.md" ]] && { cat "$OUT/cold/cold-table.md"; echo; }
+  [[ -f "$OUT/warm-table.md" ]] && { cat "$OUT/warm-table.md"; echo; }
+  echo "Targets (issue #5):"
+  awk -v b="$relay_bytes" 'BEGIN { printf "- artifact < 10 MB: %.2f MB (%d bytes): %s\n", b / 1e6, b, (b < 1e7 ? "met" : "MISSED") }'
+  [[ -f "$OUT/cold/cold-targets.txt" ]] && cat "$OUT/cold/cold-targets.txt"
+  [[ -f "$OUT/warm-targets.txt" ]] && cat "$OUT/warm-targets.txt"
+  echo
+  echo "bench/run.sh took $((SECONDS - T0)) s"
+} | tee "$OUT/summary.md"

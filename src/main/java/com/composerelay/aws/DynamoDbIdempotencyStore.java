@@ -1,0 +1,124 @@
+package com.composerelay.aws;
+
+import com.composerelay.core.IdempotencyStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+
+/**
+ * Idempotency records in DynamoDB, one item per key: a conditional put claims the key ("in
+ * progress" until the holder's Lambda deadline), an update records the outcome, and the table's
+ * TTL attribute {@code expiration} ends the window.
+ */
+public final class DynamoDbIdempotencyStore implements IdempotencyStore {
+    static final String IN_PROGRESS = "IN_PROGRESS";
+    static final String COMPLETED = "COMPLETED";
+
+    private final DynamoDbClient client;
+    private final String table;
+    private final Duration ttl;
+    private final Clock clock;
+
+    public DynamoDbIdempotencyStore(DynamoDbClient client, String table, Duration ttl, Clock clock) {
+        this.client = client;
+        this.table = table;
+        this.ttl = ttl;
+        this.clock = clock;
+    }
+
+    @Override
+    public Claim claim(String key, String fingerprint, Instant holdUntil) throws Unavailable {
+        Instant now = clock.instant();
+        try {
+            client.putItem(b -> b.tableName(table)
+                    .item(Map.of(
+                            "id", s(key),
+                            "status", s(IN_PROGRESS),
+                            "fingerprint", s(fingerprint),
+                            "hold_until", n(holdUntil.toEpochMilli()),
+                            "expiration", n(now.plus(ttl).getEpochSecond())))
+                    // Free, expired, or held by a delivery whose Lambda deadline has passed.
+                    .conditionExpression("attribute_not_exists(id) OR expiration < :now_s "
+                            + "OR (#status = :in_progress AND hold_until < :now_ms)")
+                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(Map.of(
+                            ":now_s", n(now.getEpochSecond()),
+                            ":now_ms", n(now.toEpochMilli()),
+                            ":in_progress", s(IN_PROGRESS)))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+            return new Claim.Claimed();
+        } catch (ConditionalCheckFailedException taken) {
+            Map<String, AttributeValue> item = taken.hasItem() ? taken.item()
+                    : client.getItem(b -> b.tableName(table).key(Map.of("id", s(key))).consistentRead(true)).item();
+            if (item == null || item.isEmpty()) {
+                return new Claim.InProgress();
+            }
+            if (!fingerprint.equals(text(item, "fingerprint"))) {
+                return new Claim.Mismatch();
+            }
+            if (COMPLETED.equals(text(item, "status"))) {
+                return new Claim.Completed(text(item, "outcome"), Integer.parseInt(item.get("caller_status").n()));
+            }
+            return new Claim.InProgress();
+        } catch (SdkException e) {
+            throw unavailable("claim", e);
+        }
+    }
+
+    @Override
+    public void complete(String key, String outcomeJson, int callerStatus) throws Unavailable {
+        try {
+            client.updateItem(b -> b.tableName(table).key(Map.of("id", s(key)))
+                    .updateExpression("SET #status = :completed, outcome = :outcome, caller_status = :caller_status, "
+                            + "expiration = :expiration REMOVE hold_until")
+                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(Map.of(
+                            ":completed", s(COMPLETED),
+                            ":outcome", s(outcomeJson),
+                            ":caller_status", n(callerStatus),
+                            ":expiration", n(clock.instant().plus(ttl).getEpochSecond()))));
+        } catch (SdkException e) {
+            throw unavailable("record the outcome of", e);
+        }
+    }
+
+    @Override
+    public void release(String key) throws Unavailable {
+        try {
+            client.deleteItem(b -> b.tableName(table).key(Map.of("id", s(key)))
+                    .conditionExpression("#status = :in_progress")
+                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(Map.of(":in_progress", s(IN_PROGRESS))));
+        } catch (ConditionalCheckFailedException alreadyGone) {
+            // Completed by another holder or expired: nothing to give up.
+        } catch (SdkException e) {
+            throw unavailable("release", e);
+        }
+    }
+
+    private Unavailable unavailable(String action, SdkException e) {
+        String code = e instanceof DynamoDbException d && d.awsErrorDetails() != null
+                ? d.awsErrorDetails().errorCode() : e.getClass().getSimpleName();
+        return new Unavailable("could not " + action + " the idempotency record in DynamoDB table " + table + " (" + code + ")");
+    }
+
+    private static String text(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null ? null : value.s();
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    private static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+}

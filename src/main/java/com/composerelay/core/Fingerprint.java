@@ -1,0 +1,56 @@
+package com.composerelay.core;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * A SHA-256 over everything a compose update sends to Phala: equal updates have equal prints. It is
+ * the idempotency key of a request that brings none, and tells a reused key from a replay.
+ */
+public final class Fingerprint {
+    private Fingerprint() {}
+
+    public static String of(ComposeUpdate update) {
+        StringBuilder text = new StringBuilder();
+        field(text, update.cvmId());
+        field(text, update.composeHash());
+        setting(text, update.encryptedEnv());
+        if (update.envKeys() instanceof Setting.Given<List<String>>(List<String> keys)) {
+            text.append("G");
+            if (keys == null) {
+                text.append("N");
+            } else {
+                text.append(keys.size()).append(':');
+                keys.forEach(k -> field(text, k));
+            }
+        } else {
+            text.append("A");
+        }
+        setting(text, update.updateEnvVars());
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    /** Length-prefixed, so that no two different updates give the same text. */
+    private static void field(StringBuilder text, String value) {
+        text.append(value.length()).append(':').append(value);
+    }
+
+    private static void setting(StringBuilder text, Setting<?> setting) {
+        switch (setting) {
+            case Setting.Absent<?> a -> text.append("A");
+            case Setting.Given<?>(Object value) when value == null -> text.append("GN");
+            case Setting.Given<?>(Object value) -> {
+                text.append("G");
+                field(text, String.valueOf(value));
+            }
+        }
+    }
+}
