@@ -19,6 +19,9 @@
 #   BENCH_LOCALSTACK_PORT   this benchmark's own LocalStack (default 4567; never the tests' 4566)
 #   BENCH_PHALA_PORT        the Phala stand-in for the cold runs (default 18089)
 #   BENCH_STUB_PORT         the warm benchmarks' in-process loopback stub (default 18090)
+#   BENCH_IDEMPOTENCY       1: configure the idempotency table as template.yaml does (DynamoDB in
+#                           LocalStack for the cold runs); 0: leave IDEMPOTENCY_TABLE_NAME unset.
+#                           Default: 1 when the relay's source reads IDEMPOTENCY_TABLE_NAME.
 #
 # It builds the relay from a private copy of the working tree (bench/work/relay-src) so the
 # repository's own target/ is never touched, starts its own LocalStack (secretsmanager, sns) and
@@ -62,6 +65,17 @@ JAVA_OPTS=${BENCH_JAVA_OPTS:-"-XX:+TieredCompilation -XX:TieredStopAtLevel=1 -XX
 LS_PORT=${BENCH_LOCALSTACK_PORT:-4567}
 PHALA_PORT=${BENCH_PHALA_PORT:-18089}
 STUB_PORT=${BENCH_STUB_PORT:-18090}
+IDEMPOTENCY=${BENCH_IDEMPOTENCY:-}
+if [[ -z "$IDEMPOTENCY" ]]; then
+  IDEMPOTENCY=0
+  grep -rqs IDEMPOTENCY_TABLE_NAME src/main/java && IDEMPOTENCY=1
+fi
+TABLE=
+LS_SERVICES=secretsmanager,sns
+if [[ "$IDEMPOTENCY" == 1 ]]; then
+  TABLE=compose-relay-idempotency
+  LS_SERVICES=secretsmanager,sns,dynamodb
+fi
 BT="$REPO/bench/target"   # the benchmark project's build output (mvn clean wipes it)
 WORK="$REPO/bench/work"   # the relay's private build, LocalStack's state, results
 OUT="$WORK/results"
@@ -126,11 +140,12 @@ SIZES=$(awk -v n="$(basename "$RELAY_JAR")" -v rb="$relay_bytes" -v rc="$relay_c
 
 # --- cold -----------------------------------------------------------------------------------------
 if [[ -n "$COLD" ]]; then
-  stage "start LocalStack on $LS_PORT (secretsmanager, sns) and the Phala stand-in on $PHALA_PORT"
+  stage "start LocalStack on $LS_PORT ($LS_SERVICES) and the Phala stand-in on $PHALA_PORT"
   port_free "$PHALA_PORT" || die "port $PHALA_PORT is taken; set BENCH_PHALA_PORT"
-  if ! LOCALSTACK_PORT=$LS_PORT LOCALSTACK_STATE_DIR=$LS_STATE scripts/localstack.sh status >/dev/null 2>&1; then
+  if ! LOCALSTACK_PORT=$LS_PORT LOCALSTACK_STATE_DIR=$LS_STATE LOCALSTACK_SERVICES=$LS_SERVICES \
+      scripts/localstack.sh status >/dev/null 2>&1; then
     started_localstack=1
-    LOCALSTACK_PORT=$LS_PORT LOCALSTACK_STATE_DIR=$LS_STATE LOCALSTACK_SERVICES=secretsmanager,sns \
+    LOCALSTACK_PORT=$LS_PORT LOCALSTACK_STATE_DIR=$LS_STATE LOCALSTACK_SERVICES=$LS_SERVICES \
       scripts/localstack.sh start
   fi
   java -cp "$RELAY_TARGET/test-classes" com.composerelay.local.PhalaStandIn "$PHALA_PORT" >"$OUT/phala-standin.log" 2>&1 &
@@ -145,7 +160,9 @@ if [[ -n "$COLD" ]]; then
   unset AWS_PROFILE AWS_DEFAULT_REGION JAVA_TOOL_OPTIONS
   export PHALA_API_KEY_SECRET_ID=compose-relay/phala-api-key
   export PHALA_API_BASE_URL="http://127.0.0.1:$PHALA_PORT"
-  OUTCOME_TOPIC_ARN=$(java -cp "$PLAIN_JAR" com.composerelay.bench.plain.Setup "$PHALA_API_KEY_SECRET_ID" compose-relay-outcomes)
+  if [[ -n "$TABLE" ]]; then export IDEMPOTENCY_TABLE_NAME=$TABLE; else unset IDEMPOTENCY_TABLE_NAME; fi
+  OUTCOME_TOPIC_ARN=$(java -cp "$PLAIN_JAR" com.composerelay.bench.plain.Setup "$PHALA_API_KEY_SECRET_ID" \
+    compose-relay-outcomes "$TABLE")
   export OUTCOME_TOPIC_ARN
 
   stage "cold start: $ROUNDS rounds"
@@ -195,6 +212,7 @@ if [[ -n "$WARM" ]]; then
     export AWS_CONFIG_FILE="$WORK/no-aws-config" AWS_SHARED_CREDENTIALS_FILE="$WORK/no-aws-credentials"
     export PHALA_API_KEY_SECRET_ID=compose-relay/phala-api-key
     export OUTCOME_TOPIC_ARN=arn:aws:sns:us-east-1:000000000000:compose-relay-outcomes
+    if [[ -n "$TABLE" ]]; then export IDEMPOTENCY_TABLE_NAME=$TABLE; else unset IDEMPOTENCY_TABLE_NAME; fi
     unset AWS_PROFILE AWS_DEFAULT_REGION JAVA_TOOL_OPTIONS
     java -jar "$BT/benchmarks.jar" WarmRelayBenchmark "${JMH_ARGS[@]}" \
       -jvmArgsAppend "$JAVA_OPTS -Dbench.cpuFile=$OUT/jmh-cpu.txt" \
@@ -210,7 +228,7 @@ stage "summary (also in $OUT/summary.md)"
 {
   echo "# Compose Relay benchmark, $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
-  echo "relay: $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')$( [[ -n "$(git -C "$REPO" status --porcelain -- src pom.xml 2>/dev/null)" ]] && echo ' + uncommitted changes'); $(java -version 2>&1 | sed -n 2p); $(nproc) cores; mode: ${QUICK:+quick}${QUICK:-full}"
+  echo "relay: $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')$( [[ -n "$(git -C "$REPO" status --porcelain -- src pom.xml 2>/dev/null)" ]] && echo ' + uncommitted changes'); $(java -version 2>&1 | sed -n 2p); $(nproc) cores; $([[ -n "$QUICK" ]] && echo quick || echo full) mode; idempotency table: ${TABLE:-none}"
   echo
   echo "$SIZES"
   echo

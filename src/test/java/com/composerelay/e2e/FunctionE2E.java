@@ -181,6 +181,29 @@ class FunctionE2E {
         assertThat(stack.outcomes(1, 2)).as("exactly one failed outcome").isEmpty();
     }
 
+    @Test
+    @Order(9)
+    void aDuplicateDeliveryOfTheSameMessageSendsNoSecondPatch() throws Exception {
+        stack.sqs.sendMessage(b -> b.queueUrl(stack.requestQueueUrl)
+                .messageBody("{\"cvm_id\":\"cvm_twice01\",\"compose_hash\":\"" + HASH + "\"}"));
+        var messages = stack.sqs.receiveMessage(b -> b.queueUrl(stack.requestQueueUrl).waitTimeSeconds(5)
+                .messageSystemAttributeNames(software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName.ALL))
+                .messages();
+        assertThat(messages).hasSize(1);
+        String event = SqsEventSource.event(messages, stack.queueArn(stack.requestQueueUrl), LocalDeployment.REGION);
+        long patchesBefore = stack.phala.patches();
+
+        // SQS is at-least-once: the same delivery may reach the function twice.
+        JsonNode first = Json.parse(stack.function.invoke(event));
+        JsonNode second = Json.parse(stack.function.invoke(event));
+
+        assertThat(first).isEqualTo(Json.parse("{\"batchItemFailures\":[]}"));
+        assertThat(second).isEqualTo(first);
+        assertThat(stack.phala.patches() - patchesBefore).isEqualTo(1);
+        assertThat(stack.outcomes(2, 3)).extracting(Published::status).containsExactly("accepted");
+        stack.sqs.deleteMessage(b -> b.queueUrl(stack.requestQueueUrl).receiptHandle(messages.getFirst().receiptHandle()));
+    }
+
     private static SqsEventSource.Poll pollUntilReceived() throws Exception {
         for (int i = 0; i < 10; i++) {
             SqsEventSource.Poll poll = stack.eventSource.pollOnce(10, 2);

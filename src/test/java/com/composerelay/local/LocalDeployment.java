@@ -15,6 +15,9 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -40,6 +43,8 @@ public final class LocalDeployment implements AutoCloseable {
     public final SqsClient sqs;
     public final SnsClient sns;
     public final SecretsManagerClient secrets;
+    public final DynamoDbClient dynamoDb;
+    public final String idempotencyTable;
     public final String secretArn;
     public final String topicArn;
     public final String requestQueueUrl;
@@ -60,7 +65,10 @@ public final class LocalDeployment implements AutoCloseable {
                 .endpointOverride(endpoint).build();
         secrets = SecretsManagerClient.builder().httpClient(http).region(Region.of(REGION))
                 .credentialsProvider(credentials).endpointOverride(endpoint).build();
+        dynamoDb = DynamoDbClient.builder().httpClient(http).region(Region.of(REGION))
+                .credentialsProvider(credentials).endpointOverride(endpoint).build();
         String stack = options.stackName();
+        idempotencyTable = createTable(stack + "-IdempotencyTable", template.resource("IdempotencyTable").path("Properties"));
 
         Map<String, String> parameters = new HashMap<>(options.parameters());
         maxReceiveCount = Integer.parseInt(parameters.getOrDefault("MaxReceiveCount",
@@ -91,7 +99,8 @@ public final class LocalDeployment implements AutoCloseable {
 
         SamTemplate.Function declared = template.function(FUNCTION);
         Map<String, String> environment = new LinkedHashMap<>(
-                template.environment(declared, parameters, Map.of("OutcomeTopic", topicArn)));
+                template.environment(declared, parameters,
+                        Map.of("OutcomeTopic", topicArn, "IdempotencyTable", idempotencyTable)));
         // What Lambda adds: region and the role's credentials; and the SDK's standard endpoint override.
         environment.put("AWS_REGION", REGION);
         environment.put("AWS_DEFAULT_REGION", REGION);
@@ -135,6 +144,24 @@ public final class LocalDeployment implements AutoCloseable {
         }
         attributes.putAll(overrides);
         return sqs.createQueue(b -> b.queueName(name).attributes(attributes)).queueUrl();
+    }
+
+    /** The table as the template declares it: its key schema and TTL attribute. */
+    private String createTable(String name, JsonNode declared) {
+        List<KeySchemaElement> keys = new ArrayList<>();
+        declared.path("KeySchema").forEach(k -> keys.add(KeySchemaElement.builder()
+                .attributeName(k.path("AttributeName").asText()).keyType(k.path("KeyType").asText()).build()));
+        List<AttributeDefinition> attributes = new ArrayList<>();
+        declared.path("AttributeDefinitions").forEach(a -> attributes.add(AttributeDefinition.builder()
+                .attributeName(a.path("AttributeName").asText()).attributeType(a.path("AttributeType").asText()).build()));
+        dynamoDb.createTable(b -> b.tableName(name).keySchema(keys).attributeDefinitions(attributes)
+                .billingMode(declared.path("BillingMode").asText("PAY_PER_REQUEST")));
+        JsonNode ttl = declared.path("TimeToLiveSpecification");
+        if (ttl.path("Enabled").asBoolean(false)) {
+            dynamoDb.updateTimeToLive(b -> b.tableName(name).timeToLiveSpecification(t -> t
+                    .attributeName(ttl.path("AttributeName").asText()).enabled(true)));
+        }
+        return name;
     }
 
     public String queueArn(String url) {
@@ -203,5 +230,6 @@ public final class LocalDeployment implements AutoCloseable {
         sqs.close();
         sns.close();
         secrets.close();
+        dynamoDb.close();
     }
 }

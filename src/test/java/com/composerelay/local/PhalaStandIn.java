@@ -57,6 +57,11 @@ public final class PhalaStandIn {
         server.stop(0);
     }
 
+    /** PATCHes received so far, whatever they were answered. */
+    public long patches() {
+        return patches.get();
+    }
+
     public int port() {
         return server.getAddress().getPort();
     }

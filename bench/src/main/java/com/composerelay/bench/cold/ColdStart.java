@@ -17,6 +17,8 @@ import java.nio.file.Path;
  * The run fails (exit 3) unless the response carries the expected {@code statusCode} (default 202),
  * so a relay that failed fast is never mistaken for a fast relay. {@code -Dbench.initOnly=true}
  * stops after the constructor (for training an AOT cache on initialisation alone).
+ * {@code -Dbench.uniqueRequest=true} adds an {@code Idempotency-Key} header of its own to the
+ * event's headers, so every process relays a first delivery rather than replaying a recorded one.
  */
 public final class ColdStart {
     private ColdStart() {}
@@ -28,6 +30,9 @@ public final class ColdStart {
             System.exit(2);
         }
         byte[] event = Files.readAllBytes(Path.of(args[1]));
+        if (Boolean.getBoolean("bench.uniqueRequest")) {
+            event = withIdempotencyKey(event, "bench-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        }
         String expected = "\"statusCode\":" + (args.length > 2 ? args[2] : "202");
 
         RequestStreamHandler handler = (RequestStreamHandler) Class.forName(args[0])
@@ -47,5 +52,18 @@ public final class ColdStart {
             System.err.println("ColdStart: expected " + expected + " in the response, got: " + response);
         }
         Marks.finish(ok, main, built, done, ok ? "relayed" : "unexpected-response");
+    }
+
+    /** The event with an {@code Idempotency-Key} header first among its {@code headers}. */
+    static byte[] withIdempotencyKey(byte[] event, String key) {
+        String text = new String(event, StandardCharsets.UTF_8);
+        int headers = text.indexOf("\"headers\"");
+        int open = headers < 0 ? -1 : text.indexOf('{', headers);
+        if (open < 0) {
+            throw new IllegalArgumentException("the event has no headers object to add an Idempotency-Key to");
+        }
+        String close = text.substring(open + 1).strip().startsWith("}") ? "" : ",";
+        return (text.substring(0, open + 1) + "\"Idempotency-Key\":\"" + key + "\"" + close + text.substring(open + 1))
+                .getBytes(StandardCharsets.UTF_8);
     }
 }

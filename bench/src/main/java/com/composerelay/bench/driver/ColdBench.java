@@ -188,6 +188,7 @@ public final class ColdBench {
         if (v.handler().equals("hello")) {
             cmd.add(HELLO);
         } else {
+            cmd.add("-Dbench.uniqueRequest=true");
             cmd.add(COLD_START);
             cmd.add(v.handler());
             cmd.add(event.toString());

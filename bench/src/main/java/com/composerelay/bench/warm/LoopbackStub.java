@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Everything the relay talks to, on one loopback port and answering at once, so a warm benchmark
  * measures the relay and not its upstreams: Phala's {@code PATCH /api/v1/cvms/{id}/compose_file}
  * (202; a {@code cvm_id} starting with {@code slow_} waits {@code slowMillis} first), Secrets
- * Manager's {@code GetSecretValue} (JSON protocol) and SNS {@code Publish} (query protocol).
+ * Manager's {@code GetSecretValue} (JSON protocol), SNS {@code Publish} (query protocol) and
+ * DynamoDB's item calls for the idempotency record (every claim succeeds: each request is new).
  */
 public final class LoopbackStub implements AutoCloseable {
     static final String SECRET = "{\"api_key\":\"phak_bench_not_a_real_key\"}";
@@ -23,6 +24,7 @@ public final class LoopbackStub implements AutoCloseable {
     final AtomicLong patches = new AtomicLong();
     final AtomicLong secretReads = new AtomicLong();
     final AtomicLong publishes = new AtomicLong();
+    final AtomicLong dynamoCalls = new AtomicLong();
 
     public LoopbackStub(int port, long slowMillis) throws IOException {
         this.slowMillis = slowMillis;
@@ -62,6 +64,11 @@ public final class LoopbackStub implements AutoCloseable {
                         "{\"ARN\":\"arn:aws:secretsmanager:us-east-1:000000000000:secret:compose-relay/phala-api-key-AbCdEf\","
                         + "\"Name\":\"compose-relay/phala-api-key\",\"VersionId\":\"v1\",\"VersionStages\":[\"AWSCURRENT\"],"
                         + "\"SecretString\":" + quote(SECRET) + ",\"CreatedDate\":1.7E9}");
+                return;
+            }
+            if (method.equals("POST") && target != null && target.startsWith("DynamoDB_20120810.")) {
+                dynamoCalls.incrementAndGet();
+                reply(exchange, 200, "application/x-amz-json-1.0", "{}");
                 return;
             }
             String form = new String(body, StandardCharsets.UTF_8);

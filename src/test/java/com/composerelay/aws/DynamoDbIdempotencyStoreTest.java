@@ -1,0 +1,108 @@
+package com.composerelay.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.composerelay.core.IdempotencyStore;
+import com.composerelay.core.IdempotencyStore.Claim;
+import com.composerelay.support.LocalAws;
+import com.composerelay.support.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+/** The idempotency record against DynamoDB in LocalStack: every rule of the conditional claim. */
+class DynamoDbIdempotencyStoreTest {
+    private static DynamoDbClient dynamo;
+    private static String table;
+    private final MutableClock clock = new MutableClock();
+    private final DynamoDbIdempotencyStore store =
+            new DynamoDbIdempotencyStore(dynamo, table, Duration.ofHours(1), clock);
+
+    @BeforeAll
+    static void createTable() {
+        LocalAws aws = new LocalAws();
+        dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.of(LocalAws.REGION))
+                .credentialsProvider(LocalAws.CREDENTIALS).endpointOverride(aws.endpoint).build();
+        table = aws.prefix + "-idempotency";
+        dynamo.createTable(b -> b.tableName(table).billingMode("PAY_PER_REQUEST")
+                .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))
+                .attributeDefinitions(a -> a.attributeName("id").attributeType(ScalarAttributeType.S)));
+        dynamo.updateTimeToLive(b -> b.tableName(table).timeToLiveSpecification(t -> t.attributeName("expiration").enabled(true)));
+    }
+
+    private Instant deadline() {
+        return clock.instant().plusSeconds(30);
+    }
+
+    @Test
+    void claimsAFreeKeyAndRecordsItInProgress() throws Exception {
+        assertThat(store.claim("k-free", "fp", deadline())).isInstanceOf(Claim.Claimed.class);
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(Map.of("id", AttributeValue.fromS("k-free")))).item();
+        assertThat(item.get("status").s()).isEqualTo("IN_PROGRESS");
+        assertThat(item.get("fingerprint").s()).isEqualTo("fp");
+        assertThat(item.get("hold_until").n()).isEqualTo(Long.toString(deadline().toEpochMilli()));
+        assertThat(item.get("expiration").n()).isEqualTo(Long.toString(clock.instant().plusSeconds(3600).getEpochSecond()));
+    }
+
+    @Test
+    void answersInProgressToASecondClaim() throws Exception {
+        store.claim("k-busy", "fp", deadline());
+        assertThat(store.claim("k-busy", "fp", deadline())).isInstanceOf(Claim.InProgress.class);
+    }
+
+    @Test
+    void replaysTheCompletedOutcome() throws Exception {
+        store.claim("k-done", "fp", deadline());
+        store.complete("k-done", "{\"status\":\"accepted\"}", 202);
+        assertThat(store.claim("k-done", "fp", deadline())).isEqualTo(new Claim.Completed("{\"status\":\"accepted\"}", 202));
+    }
+
+    @Test
+    void answersMismatchForAnotherRequestUnderTheSameKey() throws Exception {
+        store.claim("k-mismatch", "fp-1", deadline());
+        store.complete("k-mismatch", "{}", 202);
+        assertThat(store.claim("k-mismatch", "fp-2", deadline())).isInstanceOf(Claim.Mismatch.class);
+    }
+
+    @Test
+    void letsAnotherDeliveryTakeOverPastTheHoldersDeadline() throws Exception {
+        store.claim("k-dead", "fp", clock.instant().plusSeconds(5));
+        clock.advance(Duration.ofSeconds(6));
+        assertThat(store.claim("k-dead", "fp", deadline())).isInstanceOf(Claim.Claimed.class);
+    }
+
+    @Test
+    void forgetsAKeyOnceTheWindowHasPassedEvenBeforeTtlDeletesIt() throws Exception {
+        store.claim("k-old", "fp", deadline());
+        store.complete("k-old", "{}", 202);
+        clock.advance(Duration.ofHours(1).plusSeconds(1));
+        assertThat(store.claim("k-old", "fp", deadline())).isInstanceOf(Claim.Claimed.class);
+    }
+
+    @Test
+    void releaseFreesAnInProgressKeyButNeverACompletedOne() throws Exception {
+        store.claim("k-release", "fp", deadline());
+        store.release("k-release");
+        assertThat(store.claim("k-release", "fp", deadline())).isInstanceOf(Claim.Claimed.class);
+        store.complete("k-release", "{}", 202);
+        store.release("k-release");
+        assertThat(store.claim("k-release", "fp", deadline())).isInstanceOf(Claim.Completed.class);
+    }
+
+    @Test
+    void namesTheTableWhenDynamoDbRefuses() {
+        IdempotencyStore missing = new DynamoDbIdempotencyStore(dynamo, "no-such-table", Duration.ofHours(1), clock);
+        assertThatThrownBy(() -> missing.claim("k", "fp", deadline()))
+                .isInstanceOf(IdempotencyStore.Unavailable.class)
+                .hasMessage("could not claim the idempotency record in DynamoDB table no-such-table (ResourceNotFoundException)");
+    }
+}
