@@ -314,6 +314,26 @@ class HttpPhalaApiTest {
         phala.verify(1, patchRequestedFor(urlEqualTo(PATH)));
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "retries {0} then accepts")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {409, 429, 500, 502, 503, 504})
+    void retriesTransientStatusThenAccepts(int status) {
+        phala.stubFor(patch(urlEqualTo(PATH)).inScenario("s" + status).whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(status)).willSetStateTo("ok"));
+        phala.stubFor(patch(urlEqualTo(PATH)).inScenario("s" + status).whenScenarioStateIs("ok")
+                .willReturn(aResponse().withStatus(202)));
+        JsonNode response = invoke(Fixtures.eventText("http-api.json"));
+        assertThat(status(response)).isEqualTo(202);
+        assertThat(outcome(response).get("attempts").intValue()).isEqualTo(2);
+    }
+
+    @Test
+    void acceptsA200AsUpdateInitiated() {
+        phala.stubFor(patch(urlEqualTo(PATH)).willReturn(aResponse().withStatus(200).withBody("{\"ok\":true}")));
+        JsonNode response = invoke(Fixtures.eventText("http-api.json"));
+        assertThat(status(response)).isEqualTo(202);
+        assertThat(outcome(response).get("http_status").intValue()).isEqualTo(200);
+    }
+
     @Test
     void acceptsA202WithABodyThatIsNotJson() {
         phala.stubFor(patch(urlEqualTo(PATH)).willReturn(aResponse().withStatus(202).withBody("<html>ok</html>")));

@@ -86,6 +86,17 @@ class SqsTriggerTest {
     }
 
     @Test
+    void reportsEveryMessageWhenAllFailWithoutThrowing() {
+        for (int i = 0; i < 12; i++) {
+            harness.phala.then(503);
+        }
+        JsonNode response = harness.invoke(Events.sqs(Events.sqsRecord("m-1", Events.updateBody("cvm_1"), 1),
+                Events.sqsRecord("m-2", Events.updateBody("cvm_2"), 1), Events.sqsRecord("m-3", Events.updateBody("cvm_3"), 1)));
+        assertThat(failures(response)).containsExactly("m-1", "m-2", "m-3");
+        assertThat(harness.outcomes.published()).isEmpty();
+    }
+
+    @Test
     void treatsPhala4xxAsFinal() {
         harness.phala.then(422);
         JsonNode response = harness.invoke(Events.sqs(Events.sqsRecord("m-1", Events.updateBody("cvm_1"), 1)));

@@ -1,0 +1,115 @@
+package com.composerelay.aws;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.composerelay.config.Config;
+import com.composerelay.core.ApiKeys;
+import com.composerelay.core.Outcome;
+import com.composerelay.core.Trigger;
+import com.composerelay.json.Json;
+import com.composerelay.json.OutcomeJson;
+import com.composerelay.log.Log;
+import com.composerelay.support.Fixtures;
+import com.composerelay.support.LocalAws;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Secrets Manager and SNS failing in the ways LocalStack cannot show (down, access denied,
+ * throttled), with a WireMock server answering in the services' own error formats.
+ */
+class AwsFaultsTest {
+    @RegisterExtension
+    static WireMockExtension aws = WireMockExtension.newInstance()
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+            .build();
+
+    private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void captureLog() {
+        Log.to(new PrintStream(logged, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restoreLog() {
+        Log.to(System.out);
+    }
+
+    private static AwsClients clients(String endpoint) {
+        Config config = Fixtures.config("AWS_ENDPOINT_URL", endpoint, "AWS_REGION", "us-east-1");
+        return new AwsClients(config, LocalAws.CREDENTIALS);
+    }
+
+    private static String closedPort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return "http://127.0.0.1:" + socket.getLocalPort();
+        }
+    }
+
+    private static Outcome accepted() {
+        Instant now = Instant.parse("2026-11-25T12:00:00Z");
+        return new Outcome.Accepted(new Outcome.Facts("req-1", Trigger.API, "cvm_1", Fixtures.HASH, 1, 202, null, now, now));
+    }
+
+    @Test
+    void keyIsUnavailableWhenSecretsManagerIsDown() throws Exception {
+        var keys = new SecretsManagerApiKeys(clients(closedPort()).secretsManager(), "compose-relay/phala-api-key");
+        assertThatThrownBy(keys::fetch).isInstanceOf(ApiKeys.KeyUnavailable.class)
+                .hasMessage("Secrets Manager could not be reached for compose-relay/phala-api-key (SdkClientException)");
+    }
+
+    @Test
+    void keyIsUnavailableWhenSecretsManagerDeniesAccess() {
+        aws.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/x-amz-json-1.1")
+                .withHeader("x-amzn-ErrorType", "AccessDeniedException")
+                .withBody("{\"__type\":\"AccessDeniedException\",\"Message\":\"User is not authorized\"}")));
+        var keys = new SecretsManagerApiKeys(clients(aws.baseUrl()).secretsManager(), "compose-relay/phala-api-key");
+        assertThatThrownBy(keys::fetch).isInstanceOf(ApiKeys.KeyUnavailable.class)
+                .hasMessage("Secrets Manager refused to read compose-relay/phala-api-key (AccessDeniedException)");
+    }
+
+    @Test
+    void logsTheWholeOutcomeWhenSnsIsDown() throws Exception {
+        new SnsOutcomes(clients(closedPort()).sns(), "arn:aws:sns:us-east-1:000000000000:outcomes").publish(accepted());
+        JsonNode line = errorLine();
+        assertThat(line.get("message").textValue()).startsWith("outcome not published: SdkClientException");
+        assertThat(line.get("outcome")).isEqualTo(OutcomeJson.tree(accepted()));
+    }
+
+    @Test
+    void logsTheWholeOutcomeWhenSnsThrottlesAfterTheSdkRetries() throws Exception {
+        aws.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(400).withHeader("Content-Type", "text/xml")
+                .withBody("<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>"
+                        + "<Message>Rate exceeded</Message></Error><RequestId>r-1</RequestId></ErrorResponse>")));
+        new SnsOutcomes(clients(aws.baseUrl()).sns(), "arn:aws:sns:us-east-1:000000000000:outcomes").publish(accepted());
+        JsonNode line = errorLine();
+        assertThat(line.get("message").textValue()).startsWith("outcome not published: ");
+        assertThat(line.get("outcome")).isEqualTo(OutcomeJson.tree(accepted()));
+        // The SDK's standard retry mode tried more than once before giving up.
+        assertThat(aws.findAll(anyRequestedFor(anyUrl())).size()).isGreaterThan(1);
+    }
+
+    private JsonNode errorLine() throws Exception {
+        String log = logged.toString(StandardCharsets.UTF_8);
+        String line = log.lines().filter(l -> l.contains("\"level\":\"ERROR\"")).findFirst()
+                .orElseThrow(() -> new AssertionError("no ERROR line in: " + log));
+        return Json.parse(line);
+    }
+}
