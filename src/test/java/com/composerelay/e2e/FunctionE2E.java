@@ -38,7 +38,7 @@ class FunctionE2E {
                 "e2e-" + UUID.randomUUID().toString().substring(0, 8),
                 Map.of("MaxReceiveCount", "3"),
                 1, // a one-second visibility timeout, so redeliveries come quickly
-                0.0,
+                LocalDeployment.Phala.PROMPT,
                 Path.of("target", "e2e-logs")));
     }
 

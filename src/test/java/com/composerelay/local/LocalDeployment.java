@@ -38,7 +38,12 @@ public final class LocalDeployment implements AutoCloseable {
 
     /** What a local run may change: the stack's name, template parameters, the queue's visibility. */
     public record Options(String stackName, Map<String, String> parameters, Integer visibilityTimeoutSeconds,
-                          double phala503Share, Path logDir) {}
+                          Phala phala, Path logDir) {}
+
+    /** How the Phala stand-in behaves: a share of 503s, and a share of answers that take a while. */
+    public record Phala(double share503, double shareSlow, long slowMillis) {
+        public static final Phala PROMPT = new Phala(0, 0, 0);
+    }
 
     public final SqsClient sqs;
     public final SnsClient sns;
@@ -91,7 +96,7 @@ public final class LocalDeployment implements AutoCloseable {
         outcomesQueueUrl = sqs.createQueue(b -> b.queueName(stack + "-outcomes")).queueUrl();
         sns.subscribe(b -> b.topicArn(topicArn).protocol("sqs").endpoint(queueArn(outcomesQueueUrl)));
 
-        phala = new PhalaStandIn(0, options.phala503Share(), 0, 0);
+        phala = new PhalaStandIn(0, options.phala().share503(), options.phala().shareSlow(), options.phala().slowMillis());
         phala.start();
         toClose.add(phala::stop);
         parameters.put("PhalaApiKeySecretArn", secretArn);

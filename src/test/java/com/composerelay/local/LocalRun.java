@@ -19,7 +19,7 @@ public final class LocalRun {
         String stackName = "compose-relay-local-" + (System.currentTimeMillis() / 1000);
         say("Creating the stack '%s' in LocalStack from .aws-sam/build/template.yaml ...", stackName);
         try (LocalDeployment stack = LocalDeployment.start(new LocalDeployment.Options(
-                stackName, Map.of(), null, 0.0, Path.of("target", "local-run")))) {
+                stackName, Map.of(), null, LocalDeployment.Phala.PROMPT, Path.of("target", "local-run")))) {
             say("  secret      %s (holds a made-up sample key)", stack.secretArn);
             say("  topic       %s", stack.topicArn);
             say("  queue       %s (dead letters after %d deliveries)", stack.requestQueueUrl, stack.maxReceiveCount);

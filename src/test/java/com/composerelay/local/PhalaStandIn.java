@@ -57,6 +57,20 @@ public final class PhalaStandIn {
         server.stop(0);
     }
 
+    /** PATCHes answered 202. */
+    public long accepted() {
+        return accepted.get();
+    }
+
+    /** Distinct (cvm_id, body) pairs answered 202, and how many 202s repeated one of them. */
+    public long distinctAccepted() {
+        return perBody.size();
+    }
+
+    public long repeatedAccepted() {
+        return perBody.values().stream().mapToLong(v -> Math.max(0, v.get() - 1)).sum();
+    }
+
     /** PATCHes received so far, whatever they were answered. */
     public long patches() {
         return patches.get();

@@ -45,6 +45,14 @@ public final class SqsEventSource {
 
     /** One long poll (up to {@code waitSeconds}) and, if messages came, one invocation. */
     public Poll pollOnce(int batchSize, int waitSeconds) throws IOException, InterruptedException {
+        return pollOnce(batchSize, waitSeconds, false);
+    }
+
+    /**
+     * One long poll and invocation; with {@code deliverTwice}, the same batch reaches the function a
+     * second time before the deletes, as an at-least-once poller may do.
+     */
+    public Poll pollOnce(int batchSize, int waitSeconds, boolean deliverTwice) throws IOException, InterruptedException {
         List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(batchSize)
                 .waitTimeSeconds(waitSeconds)
                 .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
@@ -52,11 +60,11 @@ public final class SqsEventSource {
         if (messages.isEmpty()) {
             return new Poll(0, 0, List.of(), null);
         }
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(invokeUrl)
-                        .timeout(Duration.ofMinutes(2))
-                        .POST(HttpRequest.BodyPublishers.ofString(event(messages, queueArn, region)))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        String event = event(messages, queueArn, region);
+        HttpResponse<String> response = invoke(event);
+        if (deliverTwice) {
+            response = invoke(event);
+        }
         JsonNode result;
         try {
             result = Json.parse(response.body());
@@ -78,6 +86,11 @@ public final class SqsEventSource {
             }
         }
         return new Poll(messages.size(), deleted, List.copyOf(failed), result);
+    }
+
+    private HttpResponse<String> invoke(String event) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(invokeUrl).timeout(Duration.ofMinutes(2))
+                .POST(HttpRequest.BodyPublishers.ofString(event)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** The Lambda SQS event for messages received from a queue, as Lambda's poller builds it. */
