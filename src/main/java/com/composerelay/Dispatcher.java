@@ -4,6 +4,7 @@ import com.composerelay.json.Json;
 import com.composerelay.log.Log;
 import com.composerelay.trigger.ApiGatewayTrigger;
 import com.composerelay.trigger.SqsTrigger;
+import com.composerelay.trigger.WebhookRoutes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
@@ -16,10 +17,12 @@ public final class Dispatcher {
 
     private final ApiGatewayTrigger api;
     private final SqsTrigger sqs;
+    private final WebhookRoutes webhooks;
 
-    public Dispatcher(ApiGatewayTrigger api, SqsTrigger sqs) {
+    public Dispatcher(ApiGatewayTrigger api, SqsTrigger sqs, WebhookRoutes webhooks) {
         this.api = api;
         this.sqs = sqs;
+        this.webhooks = webhooks;
     }
 
     public JsonNode dispatch(JsonNode event, Instant deadline, String lambdaRequestId) {
@@ -27,15 +30,21 @@ public final class Dispatcher {
             return sqs.handle(event, deadline);
         }
         if (event.path("version").asText("").equals("2.0") && event.path("requestContext").has("http")) {
-            return api.handle(event, ApiGatewayTrigger.Format.HTTP_API_V2, deadline, lambdaRequestId);
+            return http(event, ApiGatewayTrigger.Format.HTTP_API_V2, deadline, lambdaRequestId);
         }
         if (event.path("httpMethod").isTextual() && event.has("requestContext")) {
-            return api.handle(event, ApiGatewayTrigger.Format.REST_API_V1, deadline, lambdaRequestId);
+            return http(event, ApiGatewayTrigger.Format.REST_API_V1, deadline, lambdaRequestId);
         }
         String what = describe(event);
         Log.warn("event ignored: unrecognised " + what, "lambda_request_id", lambdaRequestId);
         return error("unrecognised event: " + what + "; the relay accepts API Gateway (HTTP API payload 2.0, "
                 + "REST API proxy) and SQS events; nothing was forwarded");
+    }
+
+    private JsonNode http(JsonNode event, ApiGatewayTrigger.Format format, Instant deadline, String lambdaRequestId) {
+        return webhooks.handle(event, format, deadline, lambdaRequestId)
+                .map(JsonNode.class::cast)
+                .orElseGet(() -> api.handle(event, format, deadline, lambdaRequestId));
     }
 
     static ObjectNode error(String message) {

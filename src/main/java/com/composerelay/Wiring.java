@@ -2,6 +2,22 @@ package com.composerelay;
 
 import com.composerelay.aws.AwsClients;
 import com.composerelay.aws.DynamoDbIdempotencyStore;
+import com.composerelay.aws.DynamoDbThreads;
+import com.composerelay.aws.SecretsManagerSigningSecrets;
+import com.composerelay.aws.SqsUpdateQueue;
+import com.composerelay.chat.ChatReplies;
+import com.composerelay.chat.SlackAllowlist;
+import com.composerelay.chat.SlackReplies;
+import com.composerelay.chat.UpdateQueue;
+import com.composerelay.core.ApiKeys;
+import com.composerelay.core.Threads;
+import com.composerelay.trigger.HookTrigger;
+import com.composerelay.trigger.PhalaEventsTrigger;
+import com.composerelay.trigger.SlackCommandTrigger;
+import com.composerelay.trigger.WebhookRoutes;
+import com.composerelay.webhook.SigningSecrets;
+import java.net.http.HttpClient;
+import java.util.Optional;
 import com.composerelay.aws.SecretsManagerApiKeys;
 import com.composerelay.aws.SnsOutcomes;
 import com.composerelay.config.Config;
@@ -36,34 +52,78 @@ public final class Wiring {
         AwsClients aws = new AwsClients(config, credentials);
         CachingApiKeys keys = new CachingApiKeys(
                 new SecretsManagerApiKeys(aws.secretsManager(), config.apiKeySecretId()), config.apiKeyCacheTtl(), clock);
-        PhalaApi phala = new HttpPhalaApi(HttpPhalaApi.newClient(config.connectTimeout()),
-                config.phalaBaseUrl(), config.phalaApiVersion(), clock);
-        IdempotencyStore idempotency = config.idempotencyTable()
-                .<IdempotencyStore>map(table -> new DynamoDbIdempotencyStore(aws.dynamoDb(), table, config.idempotencyTtl(), clock))
-                .orElseGet(() -> {
-                    Log.warn("IDEMPOTENCY_TABLE_NAME is not set: delivery is at-least-once, a duplicate may PATCH again");
-                    return IdempotencyStore.none();
-                });
-        return dispatcher(config, keys, phala, idempotency, new SnsOutcomes(aws.sns(), config.outcomeTopicArn()),
-                clock, d -> Thread.sleep(d));
+        HttpClient http = HttpPhalaApi.newClient(config.connectTimeout());
+        PhalaApi phala = new HttpPhalaApi(http, config.phalaBaseUrl(), config.phalaApiVersion(), clock);
+        IdempotencyStore idempotency = IdempotencyStore.none();
+        Threads threads = Threads.none();
+        if (config.idempotencyTable().isPresent()) {
+            String table = config.idempotencyTable().get();
+            idempotency = new DynamoDbIdempotencyStore(aws.dynamoDb(), table, config.idempotencyTtl(), clock);
+            threads = new DynamoDbThreads(aws.dynamoDb(), table, config.idempotencyTtl(), clock);
+        } else {
+            Log.warn("IDEMPOTENCY_TABLE_NAME is not set: delivery is at-least-once, a duplicate may PATCH again");
+        }
+        Config.ChatOps chat = config.chatOps();
+        UpdateQueue queue = chat.requestQueueUrl().<UpdateQueue>map(url -> new SqsUpdateQueue(aws::sqs, url)).orElse(null);
+        return dispatcher(config, new Parts(keys, phala, idempotency, new SnsOutcomes(aws.sns(), config.outcomeTopicArn()),
+                threads, new SlackReplies(http, chat.slackResponseUrlPrefix()),
+                new SecretsManagerSigningSecrets(aws.secretsManager(), config.apiKeyCacheTtl(), clock), queue,
+                clock, d -> Thread.sleep(d)));
     }
 
+    /** The adapters around the core: what the deployed relay and the tests each choose. */
+    public record Parts(ApiKeys keys, PhalaApi phala, IdempotencyStore idempotency, Outcomes outcomes,
+                        Threads threads, ChatReplies replies, SigningSecrets signingSecrets, UpdateQueue queue,
+                        Clock clock, Relay.Sleeper sleeper) {}
+
     /** The relay around any key source, Phala and outcome sink: what the tests vary. */
-    public static Dispatcher dispatcher(Config config, com.composerelay.core.ApiKeys keys, PhalaApi phala,
+    public static Dispatcher dispatcher(Config config, ApiKeys keys, PhalaApi phala,
                                         Outcomes outcomes, Clock clock, Relay.Sleeper sleeper) {
         return dispatcher(config, keys, phala, IdempotencyStore.none(), outcomes, clock, sleeper);
     }
 
     /** The same, with an idempotency record. */
-    public static Dispatcher dispatcher(Config config, com.composerelay.core.ApiKeys keys, PhalaApi phala,
+    public static Dispatcher dispatcher(Config config, ApiKeys keys, PhalaApi phala,
                                         IdempotencyStore idempotency, Outcomes outcomes, Clock clock,
                                         Relay.Sleeper sleeper) {
+        return dispatcher(config, new Parts(keys, phala, idempotency, outcomes, Threads.none(), ChatReplies.none(),
+                null, null, clock, sleeper));
+    }
+
+    public static Dispatcher dispatcher(Config config, Parts parts) {
         RetryPolicy retry = new RetryPolicy(config.maxAttempts(), config.retryBaseDelay(), config.retryMaxDelay(),
                 () -> ThreadLocalRandom.current().nextDouble());
-        Relay relay = new Relay(keys, phala, retry,
+        Relay relay = new Relay(parts.keys(), parts.phala(), retry,
                 new Relay.Timing(config.attemptTimeout(), config.deadlineReserve(), Duration.ofMillis(100)),
-                clock, sleeper);
-        Triggers triggers = new Triggers(relay, idempotency, outcomes, clock);
-        return new Dispatcher(new ApiGatewayTrigger(triggers), new SqsTrigger(triggers, config.maxReceiveCount()));
+                parts.clock(), parts.sleeper());
+        Triggers triggers = new Triggers(relay, parts.idempotency(), parts.outcomes(), parts.threads(), parts.replies(),
+                parts.clock());
+        ApiGatewayTrigger api = new ApiGatewayTrigger(triggers);
+        return new Dispatcher(api, new SqsTrigger(triggers, config.maxReceiveCount()), webhooks(config, parts, api, triggers));
+    }
+
+    private static WebhookRoutes webhooks(Config config, Parts parts, ApiGatewayTrigger api, Triggers triggers) {
+        Config.ChatOps chat = config.chatOps();
+        SigningSecrets secrets = parts.signingSecrets();
+        if (secrets == null) {
+            return WebhookRoutes.none();
+        }
+        SlackAllowlist allowlist;
+        try {
+            allowlist = SlackAllowlist.parse(chat.slackAllowlist());
+        } catch (IllegalArgumentException e) {
+            throw new Config.Invalid("SLACK_ALLOWLIST: " + e.getMessage());
+        }
+        Optional<SlackCommandTrigger> slack = chat.slackSigningSecretId().flatMap(id -> {
+            if (parts.queue() == null) {
+                Log.warn("SLACK_SIGNING_SECRET_ID is set but REQUEST_QUEUE_URL is not: the Slack route is off");
+                return Optional.empty();
+            }
+            return Optional.of(new SlackCommandTrigger(secrets, id, allowlist, parts.queue(), parts.clock()));
+        });
+        Optional<HookTrigger> hook = chat.hookSecretId().map(id -> new HookTrigger(api, secrets, id, parts.clock()));
+        Optional<PhalaEventsTrigger> phala = chat.phalaWebhookSecretId()
+                .map(id -> new PhalaEventsTrigger(secrets, id, parts.idempotency(), triggers));
+        return new WebhookRoutes(slack, hook, phala);
     }
 }

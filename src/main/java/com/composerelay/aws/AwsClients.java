@@ -8,6 +8,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Builds the two SDK clients the relay uses, sharing one URL-connection HTTP client, with the
@@ -23,7 +24,46 @@ public final class AwsClients {
         this.credentials = credentials;
     }
 
-    public SecretsManagerClient secretsManager() {
+    private SecretsManagerClient secretsManager;
+    private SnsClient sns;
+    private DynamoDbClient dynamoDb;
+    private SqsClient sqs;
+
+    /** Each client is built once, when first asked for: a route that is never used costs nothing. */
+    public synchronized SecretsManagerClient secretsManager() {
+        if (secretsManager == null) {
+            secretsManager = buildSecretsManager();
+        }
+        return secretsManager;
+    }
+
+    public synchronized SnsClient sns() {
+        if (sns == null) {
+            sns = buildSns();
+        }
+        return sns;
+    }
+
+    public synchronized DynamoDbClient dynamoDb() {
+        if (dynamoDb == null) {
+            dynamoDb = buildDynamoDb();
+        }
+        return dynamoDb;
+    }
+
+    public synchronized SqsClient sqs() {
+        if (sqs == null) {
+            var builder = SqsClient.builder()
+                    .httpClient(http)
+                    .region(Region.of(config.awsRegion()))
+                    .credentialsProvider(credentials);
+            config.awsEndpointUrl().ifPresent(builder::endpointOverride);
+            sqs = builder.build();
+        }
+        return sqs;
+    }
+
+    private SecretsManagerClient buildSecretsManager() {
         var builder = SecretsManagerClient.builder()
                 .httpClient(http)
                 .region(Region.of(config.awsRegion()))
@@ -32,7 +72,7 @@ public final class AwsClients {
         return builder.build();
     }
 
-    public DynamoDbClient dynamoDb() {
+    private DynamoDbClient buildDynamoDb() {
         var builder = DynamoDbClient.builder()
                 .httpClient(http)
                 .region(Region.of(config.awsRegion()))
@@ -41,7 +81,7 @@ public final class AwsClients {
         return builder.build();
     }
 
-    public SnsClient sns() {
+    private SnsClient buildSns() {
         var builder = SnsClient.builder()
                 .httpClient(http)
                 .region(Region.of(config.awsRegion()))

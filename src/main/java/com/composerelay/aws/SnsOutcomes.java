@@ -2,6 +2,9 @@ package com.composerelay.aws;
 
 import com.composerelay.core.Outcome;
 import com.composerelay.core.Outcomes;
+import com.composerelay.chat.OutcomeText;
+import com.composerelay.json.ChatbotNotificationJson;
+import com.composerelay.json.Json;
 import com.composerelay.json.OutcomeJson;
 import com.composerelay.log.Log;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,8 +16,10 @@ import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 
 /**
  * Publishes each outcome to the SNS topic, with string attributes {@code status}, {@code cvm_id}
- * and {@code trigger} for subscription filter policies. A publish that fails after the SDK's own
- * retries is logged whole as an error; the request's result stands.
+ * and {@code trigger} for subscription filter policies, and {@code MessageStructure=json} so that
+ * each kind of subscriber reads it best: email a short text, SQS, Lambda and HTTP the JSON outcome,
+ * HTTPS (Amazon Q Developer in chat applications) its custom notification. A publish that fails
+ * after the SDK's own retries is logged whole as an error; the request's result stands.
  */
 public final class SnsOutcomes implements Outcomes {
     private static final int MAX_SUBJECT = 100;
@@ -34,7 +39,8 @@ public final class SnsOutcomes implements Outcomes {
             String messageId = client.publish(b -> b
                     .topicArn(topicArn)
                     .subject(subject(outcome))
-                    .message(json.toString())
+                    .messageStructure("json")
+                    .message(message(outcome, json))
                     .messageAttributes(attributes(outcome))).messageId();
             Log.info("outcome published", "request_id", outcome.facts().requestId(),
                     "status", outcome.status(), "sns_message_id", messageId);
@@ -43,6 +49,20 @@ public final class SnsOutcomes implements Outcomes {
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()), json,
                     "request_id", outcome.facts().requestId());
         }
+    }
+
+    /** One message per kind of subscriber; {@code default} is the JSON outcome. */
+    static String message(Outcome outcome, ObjectNode outcomeJson) {
+        String json = Json.write(outcomeJson);
+        ObjectNode message = Json.object();
+        message.put("default", json);
+        message.put("sqs", json);
+        message.put("lambda", json);
+        message.put("http", json);
+        message.put("email-json", json);
+        message.put("email", OutcomeText.email(outcome));
+        message.put("https", Json.write(ChatbotNotificationJson.tree(outcome)));
+        return Json.write(message);
     }
 
     /** A short subject such as {@code Compose update accepted: cvm_ykL5lbAn}, within SNS's rules. */

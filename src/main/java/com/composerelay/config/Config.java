@@ -25,6 +25,7 @@ import java.util.Optional;
  * @param idempotencyTable {@code IDEMPOTENCY_TABLE_NAME}: the DynamoDB table of idempotency records;
  *     without it the relay is at-least-once
  * @param idempotencyTtl {@code IDEMPOTENCY_TTL_SECONDS}: how long a decided request is remembered
+ * @param chatOps the signed webhook routes (Slack, CI, Phala events); each is off until its secret is set
  */
 public record Config(
         String apiKeySecretId,
@@ -42,7 +43,26 @@ public record Config(
         String awsRegion,
         Optional<URI> awsEndpointUrl,
         Optional<String> idempotencyTable,
-        Duration idempotencyTtl) {
+        Duration idempotencyTtl,
+        ChatOps chatOps) {
+
+    /**
+     * The webhook routes' settings.
+     *
+     * @param slackSigningSecretId {@code SLACK_SIGNING_SECRET_ID}: Slack's signing secret (or {"current","previous"})
+     * @param slackAllowlist {@code SLACK_ALLOWLIST}: who may update which CVMs, see {@code SlackAllowlist}
+     * @param slackResponseUrlPrefix {@code SLACK_RESPONSE_URL_PREFIX}: replies go only to URLs under it
+     * @param requestQueueUrl {@code REQUEST_QUEUE_URL}: where slash commands hand their update to
+     * @param hookSecretId {@code HOOK_SECRET_ID}: the shared secret of the CI webhook
+     * @param phalaWebhookSecretId {@code PHALA_WEBHOOK_SECRET_ID}: Phala's webhook secret ({@code whsec_…})
+     */
+    public record ChatOps(
+            Optional<String> slackSigningSecretId,
+            String slackAllowlist,
+            String slackResponseUrlPrefix,
+            Optional<String> requestQueueUrl,
+            Optional<String> hookSecretId,
+            Optional<String> phalaWebhookSecretId) {}
 
     public static final String DEFAULT_PHALA_BASE_URL = "https://cloud-api.phala.com";
     public static final String DEFAULT_PHALA_API_VERSION = "2026-05-22";
@@ -66,7 +86,14 @@ public record Config(
                 r.text("AWS_REGION", r.text("AWS_DEFAULT_REGION", "us-east-1")),
                 Optional.ofNullable(r.optional("AWS_ENDPOINT_URL")).map(v -> r.toUri("AWS_ENDPOINT_URL", v)),
                 Optional.ofNullable(r.optional("IDEMPOTENCY_TABLE_NAME")),
-                Duration.ofSeconds(r.positiveInt("IDEMPOTENCY_TTL_SECONDS", 3600)));
+                Duration.ofSeconds(r.positiveInt("IDEMPOTENCY_TTL_SECONDS", 3600)),
+                new ChatOps(
+                        Optional.ofNullable(r.optional("SLACK_SIGNING_SECRET_ID")),
+                        r.text("SLACK_ALLOWLIST", ""),
+                        r.text("SLACK_RESPONSE_URL_PREFIX", "https://hooks.slack.com/"),
+                        Optional.ofNullable(r.optional("REQUEST_QUEUE_URL")),
+                        Optional.ofNullable(r.optional("HOOK_SECRET_ID")),
+                        Optional.ofNullable(r.optional("PHALA_WEBHOOK_SECRET_ID"))));
     }
 
     /** Thrown at start-up for a configuration the relay cannot run with. */

@@ -11,6 +11,7 @@ public sealed interface Outcome {
     /** Facts every outcome carries, whatever its status. */
     record Facts(
             String requestId,
+            String correlationId,
             Trigger trigger,
             String cvmId,
             String composeHash,
@@ -22,6 +23,9 @@ public sealed interface Outcome {
 
     /** Phala initiated the update (202: "update initiated", not yet "deployed"). */
     record Accepted(Facts facts) implements Outcome {}
+
+    /** Phala reported the CVM running again after the update ({@code cvm.updated}, {@code cvm.restarted}). */
+    record Completed(Facts facts, String event) implements Outcome {}
 
     /** Refused for good: invalid input, or a final answer from Phala. Never retried. */
     record Rejected(Facts facts, Rejection reason, String error) implements Outcome {}
@@ -54,7 +58,9 @@ public sealed interface Outcome {
         /** Too little of the Lambda deadline was left to try at all. */
         NO_TIME_LEFT,
         /** The idempotency record could not be read or written, so the relay did not risk a PATCH. */
-        IDEMPOTENCY_UNAVAILABLE
+        IDEMPOTENCY_UNAVAILABLE,
+        /** Phala reported that the CVM did not come up ({@code cvm.create_failed}, {@code cvm.stopped}). */
+        CVM_NOT_RUNNING
     }
 
     Facts facts();
@@ -63,6 +69,7 @@ public sealed interface Outcome {
     default String status() {
         return switch (this) {
             case Accepted a -> "accepted";
+            case Completed c -> "completed";
             case Rejected r -> "rejected";
             case Failed f -> "failed";
         };
@@ -72,6 +79,7 @@ public sealed interface Outcome {
     default String error() {
         return switch (this) {
             case Accepted a -> null;
+            case Completed c -> null;
             case Rejected r -> r.error();
             case Failed f -> f.error();
         };
@@ -79,14 +87,14 @@ public sealed interface Outcome {
 
     /** A request that failed before Phala was called (for example, its idempotency record was unreachable). */
     static Outcome failedBeforeRelay(RelayRequest request, Failure reason, String error, Instant finishedAt) {
-        return new Failed(new Facts(request.requestId(), request.trigger(), request.update().cvmId(),
+        return new Failed(new Facts(request.requestId(), request.correlationId(), request.trigger(), request.update().cvmId(),
                 request.update().composeHash(), 0, null, null, request.startedAt(), finishedAt), reason, error);
     }
 
     /** The outcome of a request that broke a validation rule: Phala was not called. */
     static Outcome invalid(String requestId, Trigger trigger, String cvmId, String composeHash,
                            InvalidRequest problem, Instant startedAt, Instant finishedAt) {
-        return new Rejected(new Facts(requestId, trigger, cvmId, composeHash, 0, null, null, startedAt, finishedAt),
+        return new Rejected(new Facts(requestId, requestId, trigger, cvmId, composeHash, 0, null, null, startedAt, finishedAt),
                 Rejection.INVALID_REQUEST, problem.getMessage());
     }
 }

@@ -185,7 +185,8 @@ public final class Relay {
 
         private Outcome.Facts facts() {
             ComposeUpdate update = request.update();
-            return new Outcome.Facts(request.requestId(), request.trigger(), update.cvmId(), update.composeHash(),
+            return new Outcome.Facts(request.requestId(), request.correlationId(), request.trigger(), update.cvmId(),
+                    update.composeHash(),
                     attempts, lastStatus, phalaRequestId, request.startedAt(), clock.instant());
         }
     }

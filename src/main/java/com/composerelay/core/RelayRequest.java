@@ -3,8 +3,15 @@ package com.composerelay.core;
 import java.time.Instant;
 
 /**
- * A valid update with what identifies it: the relay's correlation id, where it came from, when
- * it arrived and by when it must be decided (the Lambda deadline).
+ * A valid update with what identifies it: the relay's request id, the correlation (thread) id that
+ * every outcome of one update shares, where it came from, when it arrived and by when it must be
+ * decided (the Lambda deadline).
  */
-public record RelayRequest(
-        String requestId, Trigger trigger, ComposeUpdate update, Instant startedAt, Instant deadline) {}
+public record RelayRequest(String requestId, String correlationId, Trigger trigger, ComposeUpdate update,
+                           Instant startedAt, Instant deadline) {
+
+    /** A request that is its own correlation: the usual case. */
+    public RelayRequest(String requestId, Trigger trigger, ComposeUpdate update, Instant startedAt, Instant deadline) {
+        this(requestId, requestId, trigger, update, startedAt, deadline);
+    }
+}

@@ -3,7 +3,13 @@ package com.composerelay.core;
 /** Where a request came from; the value is what outcomes carry in {@code trigger}. */
 public enum Trigger {
     API("api"),
-    SQS("sqs");
+    SQS("sqs"),
+    /** A Slack slash command, relayed through the request queue. */
+    SLACK("slack"),
+    /** The signed JSON webhook for CI. */
+    HOOK("hook"),
+    /** Phala's own webhook events about a CVM. */
+    PHALA("phala");
 
     private final String wire;
 

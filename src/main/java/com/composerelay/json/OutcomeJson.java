@@ -20,6 +20,7 @@ public final class OutcomeJson {
         node.put("http_status", f.httpStatus());
         node.put("error", outcome.error());
         node.put("request_id", f.requestId());
+        node.put("correlation_id", f.correlationId());
         node.put("phala_request_id", f.phalaRequestId());
         node.put("started_at", iso(f.startedAt()));
         node.put("finished_at", iso(f.finishedAt()));

@@ -65,32 +65,44 @@ public final class ApiGatewayTrigger {
         if (requestId == null) {
             requestId = lambdaRequestId;
         }
-        Outcome outcome;
         JsonNode body = null;
         try {
             body = body(event);
             ComposeUpdate update = ComposeUpdateJson.read(body, cvmId);
             String headerKey = idempotencyKey(event);
             String key = headerKey != null ? "api:" + headerKey : "update:" + Fingerprint.of(update);
-            RelayRequest request = new RelayRequest(requestId, Trigger.API, update, startedAt, deadline);
-            switch (onceOnly.relay(request, key, ApiGatewayTrigger::statusOf)) {
-                case OnceOnly.Result.Decided decided -> outcome = decided.outcome();
-                case OnceOnly.Result.Replayed replayed -> {
-                    ObjectNode response = response(replayed.callerStatus(), replayed.outcomeJson());
-                    ((ObjectNode) response.get("headers")).put("Idempotent-Replayed", "true");
-                    return response;
-                }
-                case OnceOnly.Result.Busy busy -> {
-                    ObjectNode response = response(409, error(busy.message()));
-                    ((ObjectNode) response.get("headers")).put("Retry-After", "1");
-                    return response;
-                }
-                case OnceOnly.Result.Conflict conflict -> throw new InvalidRequest(IDEMPOTENCY_HEADER, conflict.message());
-            }
+            return relayAndAnswer(new RelayRequest(requestId, Trigger.API, update, startedAt, deadline), key);
         } catch (InvalidRequest problem) {
-            outcome = Outcome.invalid(requestId, Trigger.API, validOrNull(cvmId), ComposeUpdateJson.validComposeHash(body), problem,
-                    startedAt, triggers.clock().instant());
+            return invalidAnswer(requestId, Trigger.API, validOrNull(cvmId), body, problem, startedAt);
         }
+    }
+
+    /** Relays a valid request at most once per key and answers the way the PATCH route does. */
+    ObjectNode relayAndAnswer(RelayRequest request, String key) throws InvalidRequest {
+        return switch (onceOnly.relay(request, key, ApiGatewayTrigger::statusOf)) {
+            case OnceOnly.Result.Decided decided -> {
+                triggers.publish(decided.outcome());
+                yield response(statusOf(decided.outcome()), OutcomeJson.tree(decided.outcome()));
+            }
+            case OnceOnly.Result.Replayed replayed -> {
+                ObjectNode response = response(replayed.callerStatus(), replayed.outcomeJson());
+                ((ObjectNode) response.get("headers")).put("Idempotent-Replayed", "true");
+                yield response;
+            }
+            case OnceOnly.Result.Busy busy -> {
+                ObjectNode response = response(409, error(busy.message()));
+                ((ObjectNode) response.get("headers")).put("Retry-After", "1");
+                yield response;
+            }
+            case OnceOnly.Result.Conflict conflict -> throw new InvalidRequest(IDEMPOTENCY_HEADER, conflict.message());
+        };
+    }
+
+    /** Publishes the rejection of an invalid request and answers 400 with it. */
+    ObjectNode invalidAnswer(String requestId, Trigger trigger, String cvmId, JsonNode body, InvalidRequest problem,
+                             Instant startedAt) {
+        Outcome outcome = Outcome.invalid(requestId, trigger, cvmId, ComposeUpdateJson.validComposeHash(body), problem,
+                startedAt, triggers.clock().instant());
         triggers.publish(outcome);
         return response(statusOf(outcome), OutcomeJson.tree(outcome));
     }
@@ -99,6 +111,7 @@ public final class ApiGatewayTrigger {
     public static int statusOf(Outcome outcome) {
         return switch (outcome) {
             case Accepted a -> 202;
+            case Outcome.Completed c -> 200;
             case Rejected r -> switch (r.reason()) {
                 case INVALID_REQUEST -> 400;
                 case PHALA_REFUSED -> r.facts().httpStatus();
@@ -109,6 +122,7 @@ public final class ApiGatewayTrigger {
                 case PHALA_UNAVAILABLE -> Integer.valueOf(503).equals(f.facts().httpStatus()) ? 503 : 502;
                 case PHALA_TIMEOUT, NO_TIME_LEFT -> 504;
                 case KEY_UNAVAILABLE, IDEMPOTENCY_UNAVAILABLE -> 503;
+                case CVM_NOT_RUNNING -> 502;
             };
         };
     }

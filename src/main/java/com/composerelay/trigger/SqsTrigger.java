@@ -28,6 +28,11 @@ import java.util.concurrent.Executors;
  * transient failures go back in {@code batchItemFailures}, so SQS redelivers just those.
  */
 public final class SqsTrigger {
+    /** Message attributes that chat hand-offs set: where it came from, its thread, where to reply. */
+    public static final String ORIGIN = "origin";
+    public static final String CORRELATION_ID = "correlation_id";
+    public static final String REPLY_URL = "reply_url";
+
     private final Triggers triggers;
     private final OnceOnly onceOnly;
     private final int maxReceiveCount;
@@ -101,12 +106,17 @@ public final class SqsTrigger {
     /** Relays one message; true when it is decided for good (no redelivery wanted). */
     private boolean relayMessage(JsonNode record, String messageId, Instant deadline) {
         Instant startedAt = triggers.clock().instant();
+        JsonNode attributes = record.path("messageAttributes");
+        Trigger trigger = "slack".equals(attribute(attributes, ORIGIN)) ? Trigger.SLACK : Trigger.SQS;
+        String correlationId = attribute(attributes, CORRELATION_ID);
+        String replyUrl = attribute(attributes, REPLY_URL);
         Outcome outcome;
         JsonNode body = null;
         try {
             body = body(record);
             ComposeUpdate update = ComposeUpdateJson.read(body, null);
-            RelayRequest request = new RelayRequest(messageId, Trigger.SQS, update, startedAt, deadline);
+            RelayRequest request = new RelayRequest(messageId, correlationId == null ? messageId : correlationId,
+                    trigger, update, startedAt, deadline);
             switch (onceOnly.relay(request, idempotencyKey(record, messageId), o -> 0)) {
                 case OnceOnly.Result.Decided decided -> outcome = decided.outcome();
                 case OnceOnly.Result.Replayed replayed -> {
@@ -120,7 +130,7 @@ public final class SqsTrigger {
                 case OnceOnly.Result.Conflict conflict -> throw new InvalidRequest("MessageDeduplicationId", conflict.message());
             }
         } catch (InvalidRequest problem) {
-            outcome = Outcome.invalid(messageId, Trigger.SQS, ComposeUpdateJson.validCvmId(body),
+            outcome = Outcome.invalid(messageId, trigger, ComposeUpdateJson.validCvmId(body),
                     ComposeUpdateJson.validComposeHash(body), problem, startedAt, triggers.clock().instant());
         }
         if (outcome instanceof Outcome.Failed) {
@@ -130,11 +140,17 @@ public final class SqsTrigger {
                         "receive_count", receiveCount, "max_receive_count", maxReceiveCount, "error", outcome.error());
                 return false;
             }
-            triggers.publish(outcome);
+            triggers.decided(outcome, replyUrl);
             return false;
         }
-        triggers.publish(outcome);
+        triggers.decided(outcome, replyUrl);
         return true;
+    }
+
+    /** A string message attribute as Lambda's SQS event carries it. */
+    private static String attribute(JsonNode attributes, String name) {
+        JsonNode value = attributes.path(name).path("stringValue");
+        return value.isTextual() && !value.textValue().isBlank() ? value.textValue() : null;
     }
 
     /** A FIFO message's deduplication id covers producer retries too; otherwise the message id. */

@@ -1,19 +1,45 @@
 package com.composerelay.trigger;
 
+import com.composerelay.chat.ChatReplies;
+import com.composerelay.chat.OutcomeText;
 import com.composerelay.core.IdempotencyStore;
 import com.composerelay.core.Outcome;
 import com.composerelay.core.Outcomes;
 import com.composerelay.core.Relay;
+import com.composerelay.core.Threads;
 import com.composerelay.log.Log;
 import java.time.Clock;
 
-/** What every trigger needs: the relay, the idempotency record, where outcomes go, and the clock. */
-public record Triggers(Relay relay, IdempotencyStore idempotency, Outcomes outcomes, Clock clock) {
+/**
+ * What every trigger needs: the relay, the idempotency record, where outcomes go, the threads that
+ * tie Phala's later events to an update, chat replies, and the clock.
+ */
+public record Triggers(Relay relay, IdempotencyStore idempotency, Outcomes outcomes, Threads threads,
+                       ChatReplies replies, Clock clock) {
 
-    /** Publishes a decided outcome and logs one line about it. */
-    void publish(Outcome outcome) {
+    /** Without threads or chat replies: what the API and queue triggers alone need. */
+    public Triggers(Relay relay, IdempotencyStore idempotency, Outcomes outcomes, Clock clock) {
+        this(relay, idempotency, outcomes, Threads.none(), ChatReplies.none(), clock);
+    }
+
+    /**
+     * A decided outcome: logged, published, remembered as the CVM's thread when accepted, and
+     * posted to the chat it came from, if any.
+     */
+    void decided(Outcome outcome, String replyUrl) {
         logDecided(outcome);
         outcomes.publish(outcome);
+        Outcome.Facts f = outcome.facts();
+        if (outcome instanceof Outcome.Accepted) {
+            threads.remember(new Threads.Thread(f.cvmId(), f.correlationId(), f.composeHash(), replyUrl));
+        }
+        if (replyUrl != null) {
+            replies.post(replyUrl, OutcomeText.chatLine(outcome));
+        }
+    }
+
+    void publish(Outcome outcome) {
+        decided(outcome, null);
     }
 
     OnceOnly onceOnly() {
@@ -22,8 +48,8 @@ public record Triggers(Relay relay, IdempotencyStore idempotency, Outcomes outco
 
     static void logDecided(Outcome outcome) {
         Outcome.Facts f = outcome.facts();
-        Log.info("request " + outcome.status(), "request_id", f.requestId(), "trigger", f.trigger().wire(),
-                "cvm_id", f.cvmId(), "attempts", f.attempts(), "http_status", f.httpStatus(),
-                "error", outcome.error());
+        Log.info("request " + outcome.status(), "request_id", f.requestId(), "correlation_id", f.correlationId(),
+                "trigger", f.trigger().wire(), "cvm_id", f.cvmId(), "attempts", f.attempts(),
+                "http_status", f.httpStatus(), "error", outcome.error());
     }
 }

@@ -64,7 +64,7 @@ class AwsFaultsTest {
 
     private static Outcome accepted() {
         Instant now = Instant.parse("2026-11-25T12:00:00Z");
-        return new Outcome.Accepted(new Outcome.Facts("req-1", Trigger.API, "cvm_1", Fixtures.HASH, 1, 202, null, now, now));
+        return new Outcome.Accepted(new Outcome.Facts("req-1", "req-1", Trigger.API, "cvm_1", Fixtures.HASH, 1, 202, null, now, now));
     }
 
     @Test

@@ -46,7 +46,7 @@ class RelayTest {
     void acceptsOn202WithOneAttempt() {
         phala.then(202);
         Outcome outcome = relay(Duration.ofSeconds(30));
-        assertThat(outcome).isEqualTo(new Accepted(new Outcome.Facts("req-1", Trigger.API, "cvm_1", Fixtures.HASH,
+        assertThat(outcome).isEqualTo(new Accepted(new Outcome.Facts("req-1", "req-1", Trigger.API, "cvm_1", Fixtures.HASH,
                 1, 202, "phala-req-202", MutableClock.START, MutableClock.START)));
         assertThat(phala.calls()).singleElement().satisfies(c -> {
             assertThat(c.apiKey()).isEqualTo("key-1");

@@ -34,7 +34,8 @@ class ApiGatewayTriggerTest {
         assertThat(response.get("isBase64Encoded").booleanValue()).isFalse();
         assertThat(Harness.body(response)).isEqualTo(Json.parse("""
                 {"status":"accepted","cvm_id":"cvm_ykL5lbAn","compose_hash":"%s","trigger":"api","attempts":1,
-                 "http_status":202,"error":null,"request_id":"Jb1fHgq7IAMEVfA=","phala_request_id":"phala-req-202",
+                 "http_status":202,"error":null,"request_id":"Jb1fHgq7IAMEVfA=","correlation_id":"Jb1fHgq7IAMEVfA=",
+                 "phala_request_id":"phala-req-202",
                  "started_at":"2026-11-25T12:00:00Z","finished_at":"2026-11-25T12:00:00Z"}
                 """.formatted(Fixtures.HASH)));
         var call = harness.phala.calls().getFirst();

@@ -1,8 +1,10 @@
 package com.composerelay.bench.warm;
 
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.composerelay.RelayHandler;
 import com.composerelay.Wiring;
 import com.composerelay.bench.cold.BenchContext;
+import com.composerelay.bench.plain.PlainRelayHandler;
 import com.composerelay.config.Config;
 import com.composerelay.core.ApiKeys;
 import com.composerelay.core.Outcomes;
@@ -50,6 +52,9 @@ import org.openjdk.jmh.runner.IterationType;
  *   <li>{@code httpApiLoopback}: the relay as deployed ({@code new RelayHandler()}: its own SDK
  *       clients and java.net.http) against {@link LoopbackStub} on 127.0.0.1, which answers Phala,
  *       Secrets Manager and SNS at once: adds the loopback HTTP exchanges and SDK marshalling.</li>
+ *   <li>{@code httpApiLoopbackPlain}: the same through the plain build
+ *       ({@link com.composerelay.bench.plain.PlainRelayHandler}: SDK defaults, apache5 HTTP client),
+ *       the reference for the loopback figure.</li>
  *   <li>{@code sqsBatch10Upstream200ms}: an SQS batch of ten messages whose PATCH each takes
  *       200 ms upstream, through the deployed relay; its wall time.</li>
  * </ul>
@@ -96,9 +101,14 @@ public class WarmRelayBenchmark {
     @State(Scope.Benchmark)
     public static class Loopback {
         LoopbackStub stub;
-        RelayHandler handler;
+        RequestStreamHandler handler;
         byte[] httpEvent;
         byte[] batchEvent;
+
+        /** The handler under test, built the way Lambda builds it. */
+        RequestStreamHandler newHandler() {
+            return new RelayHandler();
+        }
 
         @Setup(Level.Trial)
         public void setUp() throws IOException {
@@ -113,7 +123,7 @@ public class WarmRelayBenchmark {
             stub = new LoopbackStub(port, 200);
             ByteArrayOutputStream log = new ByteArrayOutputStream();
             Log.to(new PrintStream(log, true, StandardCharsets.UTF_8));
-            handler = new RelayHandler();
+            handler = newHandler();
             httpEvent = resource("events/http-api.json");
             batchEvent = sqsBatch(10).getBytes(StandardCharsets.UTF_8);
             expect(invoke(handler, httpEvent), "\"statusCode\":202", "loopback relay");
@@ -132,6 +142,15 @@ public class WarmRelayBenchmark {
         @TearDown(Level.Trial)
         public void tearDown() {
             stub.close();
+        }
+    }
+
+    /** The plain build (SDK defaults) against the same loopback stub. */
+    @State(Scope.Benchmark)
+    public static class PlainLoopback extends Loopback {
+        @Override
+        RequestStreamHandler newHandler() {
+            return new PlainRelayHandler();
         }
     }
 
@@ -197,13 +216,19 @@ public class WarmRelayBenchmark {
     }
 
     @Benchmark
+    public void httpApiLoopbackPlain(PlainLoopback s, Cpu cpu, Blackhole bh) throws IOException {
+        bh.consume(invoke(s.handler, s.httpEvent));
+        cpu.count();
+    }
+
+    @Benchmark
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
     public void sqsBatch10Upstream200ms(Loopback s, Cpu cpu, Blackhole bh) throws IOException {
         bh.consume(invoke(s.handler, s.batchEvent));
         cpu.count();
     }
 
-    static String invoke(RelayHandler handler, byte[] event) throws IOException {
+    static String invoke(RequestStreamHandler handler, byte[] event) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(512);
         handler.handleRequest(new ByteArrayInputStream(event), out, new BenchContext());
         return out.toString(StandardCharsets.UTF_8);

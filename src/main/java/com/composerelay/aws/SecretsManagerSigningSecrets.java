@@ -1,0 +1,94 @@
+package com.composerelay.aws;
+
+import com.composerelay.json.Json;
+import com.composerelay.webhook.SigningSecrets;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
+
+/**
+ * Signing secrets from Secrets Manager: the secret's string, or {@code {"current": …, "previous": …}}
+ * during a rotation. Cached like the API key; read anew at most once a minute on a mismatch.
+ */
+public final class SecretsManagerSigningSecrets implements SigningSecrets {
+    private static final Duration MIN_REFRESH = Duration.ofMinutes(1);
+
+    private record Cached(List<String> values, Instant fetchedAt) {}
+
+    private final SecretsManagerClient client;
+    private final Duration ttl;
+    private final Clock clock;
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    public SecretsManagerSigningSecrets(SecretsManagerClient client, Duration ttl, Clock clock) {
+        this.client = client;
+        this.ttl = ttl;
+        this.clock = clock;
+    }
+
+    @Override
+    public List<String> current(String secretId) throws Unavailable {
+        Cached cached = cache.get(secretId);
+        if (cached == null || !clock.instant().isBefore(cached.fetchedAt().plus(ttl))) {
+            cached = fetch(secretId);
+        }
+        return cached.values();
+    }
+
+    @Override
+    public List<String> refreshed(String secretId) throws Unavailable {
+        Cached cached = cache.get(secretId);
+        if (cached != null && clock.instant().isBefore(cached.fetchedAt().plus(MIN_REFRESH))) {
+            return cached.values();
+        }
+        return fetch(secretId).values();
+    }
+
+    private Cached fetch(String secretId) throws Unavailable {
+        String text;
+        try {
+            text = client.getSecretValue(b -> b.secretId(secretId)).secretString();
+        } catch (ResourceNotFoundException e) {
+            throw new Unavailable("signing secret " + secretId + " was not found");
+        } catch (SdkException e) {
+            throw new Unavailable("signing secret " + secretId + " could not be read (" + e.getClass().getSimpleName() + ")");
+        }
+        Cached cached = new Cached(values(text, secretId), clock.instant());
+        cache.put(secretId, cached);
+        return cached;
+    }
+
+    static List<String> values(String text, String secretId) throws Unavailable {
+        if (text == null || text.isBlank()) {
+            throw new Unavailable("signing secret " + secretId + " is empty");
+        }
+        String trimmed = text.strip();
+        if (!trimmed.startsWith("{")) {
+            return List.of(trimmed);
+        }
+        try {
+            JsonNode json = Json.parse(trimmed);
+            List<String> values = new ArrayList<>();
+            for (String field : List.of("current", "previous")) {
+                JsonNode value = json.get(field);
+                if (value != null && value.isTextual() && !value.textValue().isBlank()) {
+                    values.add(value.textValue().strip());
+                }
+            }
+            if (values.isEmpty()) {
+                throw new Unavailable("signing secret " + secretId + " is a JSON object without \"current\"");
+            }
+            return List.copyOf(values);
+        } catch (Json.Malformed e) {
+            throw new Unavailable("signing secret " + secretId + " starts like a JSON object but is not valid JSON");
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package com.composerelay.aws;
+
+import com.composerelay.chat.UpdateQueue;
+import com.composerelay.core.ComposeUpdate;
+import com.composerelay.json.ComposeUpdateJson;
+import com.composerelay.phala.HttpPhalaApi;
+import com.composerelay.json.Json;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+
+/** The request queue as the hand-off for chat commands: the message is what any producer would send. */
+public final class SqsUpdateQueue implements UpdateQueue {
+    private final Supplier<SqsClient> client;
+    private final String queueUrl;
+
+    public SqsUpdateQueue(Supplier<SqsClient> client, String queueUrl) {
+        this.client = client;
+        this.queueUrl = queueUrl;
+    }
+
+    @Override
+    public void enqueue(ComposeUpdate update, Map<String, String> attributes) throws Unavailable {
+        var body = Json.object();
+        body.put(ComposeUpdateJson.CVM_ID, update.cvmId());
+        try {
+            body.setAll((com.fasterxml.jackson.databind.node.ObjectNode) Json.parse(HttpPhalaApi.body(update)));
+        } catch (Json.Malformed e) {
+            throw new IllegalStateException(e);
+        }
+        Map<String, MessageAttributeValue> values = new LinkedHashMap<>();
+        attributes.forEach((k, v) -> values.put(k, MessageAttributeValue.builder().dataType("String").stringValue(v).build()));
+        try {
+            client.get().sendMessage(b -> b.queueUrl(queueUrl).messageBody(Json.write(body)).messageAttributes(values));
+        } catch (SdkException e) {
+            throw new Unavailable("the request queue did not take the update (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package com.composerelay.trigger;
+
+import com.composerelay.core.IdempotencyStore;
+import com.composerelay.core.InvalidRequest;
+import com.composerelay.core.Outcome;
+import com.composerelay.core.Threads;
+import com.composerelay.core.Trigger;
+import com.composerelay.json.Json;
+import com.composerelay.log.Log;
+import com.composerelay.webhook.PhalaWebhookSignature;
+import com.composerelay.webhook.SigningSecrets;
+import com.composerelay.webhook.Verdict;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * {@code POST /phala/events}: Phala's own webhook, which closes the loop. {@code cvm.updated} and
+ * {@code cvm.restarted} become {@code completed} outcomes, {@code cvm.create_failed} and
+ * {@code cvm.stopped} {@code failed} ones, in the thread of the update that caused them (and in its
+ * Slack channel, when it came from there). Each event id is handled once.
+ */
+public final class PhalaEventsTrigger {
+    private final SigningSecrets secrets;
+    private final String secretId;
+    private final IdempotencyStore seen;
+    private final Triggers triggers;
+    private final Clock clock;
+
+    public PhalaEventsTrigger(SigningSecrets secrets, String secretId, IdempotencyStore seen, Triggers triggers) {
+        this.secrets = secrets;
+        this.secretId = secretId;
+        this.seen = seen;
+        this.triggers = triggers;
+        this.clock = triggers.clock();
+    }
+
+    ObjectNode handle(HttpRequestEvent request, Instant deadline) {
+        Instant startedAt = clock.instant();
+        byte[] raw;
+        try {
+            raw = request.rawBody();
+        } catch (InvalidRequest e) {
+            return HttpRequestEvent.error(400, e.getMessage());
+        }
+        String timestamp = request.header("X-Webhook-Timestamp");
+        String signature = request.header("X-Webhook-Signature");
+        Verdict verdict;
+        try {
+            verdict = secrets.verify(secretId, s -> PhalaWebhookSignature.verify(timestamp, signature, raw, s, clock.instant()));
+        } catch (SigningSecrets.Unavailable e) {
+            Log.warn("Phala event not checked: " + e.getMessage());
+            return HttpRequestEvent.error(503, "the relay cannot check signatures right now");
+        }
+        if (!verdict.valid()) {
+            Log.warn("Phala event refused: " + verdict, "request_id", request.requestId());
+            return HttpRequestEvent.error(401, "unauthorized");
+        }
+        JsonNode envelope;
+        try {
+            envelope = Json.parse(new String(raw, StandardCharsets.UTF_8));
+        } catch (Json.Malformed e) {
+            return HttpRequestEvent.error(400, "body: " + e.getMessage());
+        }
+        String id = envelope.path("id").asText("");
+        String event = envelope.path("event").asText("");
+        String cvmId = envelope.path("data").path("cvm_id").asText("");
+        if (id.isBlank() || event.isBlank() || cvmId.isBlank()) {
+            return HttpRequestEvent.error(400, "body: needs id, event and data.cvm_id");
+        }
+        String key = "phala-event:" + id;
+        try {
+            IdempotencyStore.Claim claim = seen.claim(key, sha256(raw), deadline);
+            if (!(claim instanceof IdempotencyStore.Claim.Claimed)) {
+                Log.info("Phala event seen before", "event_id", id);
+                return received(event, "duplicate");
+            }
+        } catch (IdempotencyStore.Unavailable e) {
+            // Phala redelivers (1 min, 10 min, 1 h): better later than twice.
+            Log.warn("Phala event not deduplicated: " + e.getMessage(), "event_id", id);
+            return HttpRequestEvent.error(503, "try again later");
+        }
+        Optional<Outcome> outcome = outcomeOf(envelope, id, event, cvmId, startedAt);
+        Optional<Threads.Thread> thread = triggers.threads().find(cvmId);
+        outcome.map(o -> inThread(o, thread)).ifPresent(o -> triggers.decided(o, thread.map(Threads.Thread::replyUrl).orElse(null)));
+        try {
+            seen.complete(key, "{}", 200);
+        } catch (IdempotencyStore.Unavailable e) {
+            Log.warn("Phala event not recorded as handled: " + e.getMessage(), "event_id", id);
+        }
+        return received(event, outcome.map(Outcome::status).orElse("ignored"));
+    }
+
+    private Optional<Outcome> outcomeOf(JsonNode envelope, String id, String event, String cvmId, Instant startedAt) {
+        Outcome.Facts facts = new Outcome.Facts(id, id, Trigger.PHALA, cvmId, null, 0, null, null, startedAt, clock.instant());
+        String error = envelope.path("data").path("error").asText(null);
+        return switch (event) {
+            case "cvm.updated", "cvm.restarted" -> Optional.of(new Outcome.Completed(facts, event));
+            case "cvm.create_failed", "cvm.stopped" -> Optional.of(new Outcome.Failed(facts, Outcome.Failure.CVM_NOT_RUNNING,
+                    "Phala reported " + event + (error == null || error.isBlank() ? "" : ": " + error)));
+            default -> Optional.empty();
+        };
+    }
+
+    /** The outcome in the thread of the update that caused it: same correlation id, its compose hash. */
+    private static Outcome inThread(Outcome outcome, Optional<Threads.Thread> thread) {
+        if (thread.isEmpty()) {
+            return outcome;
+        }
+        Outcome.Facts f = outcome.facts();
+        Outcome.Facts linked = new Outcome.Facts(f.requestId(), thread.get().correlationId(), f.trigger(), f.cvmId(),
+                thread.get().composeHash(), f.attempts(), f.httpStatus(), f.phalaRequestId(), f.startedAt(), f.finishedAt());
+        return switch (outcome) {
+            case Outcome.Completed c -> new Outcome.Completed(linked, c.event());
+            case Outcome.Failed x -> new Outcome.Failed(linked, x.reason(), x.error());
+            default -> outcome;
+        };
+    }
+
+    private static ObjectNode received(String event, String result) {
+        ObjectNode body = Json.object();
+        body.put("received", true);
+        body.put("event", event);
+        body.put("result", result);
+        return HttpRequestEvent.response(200, body);
+    }
+
+    private static String sha256(byte[] raw) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

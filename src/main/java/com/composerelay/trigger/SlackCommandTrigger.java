@@ -1,0 +1,136 @@
+package com.composerelay.trigger;
+
+import com.composerelay.chat.SlackAllowlist;
+import com.composerelay.chat.UpdateQueue;
+import com.composerelay.core.ComposeUpdate;
+import com.composerelay.core.InvalidRequest;
+import com.composerelay.core.Setting;
+import com.composerelay.json.Json;
+import com.composerelay.log.Log;
+import com.composerelay.webhook.SigningSecrets;
+import com.composerelay.webhook.SlackSignature;
+import com.composerelay.webhook.Verdict;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * {@code POST /slack/command}: a Slack slash command. The signature is checked before anything
+ * else; then {@code update <cvm_id> <compose_hash> [update-env]} is checked against the allowlist
+ * and handed to the request queue, and Slack gets an ephemeral answer at once (its limit is 3 s).
+ * The outcome is posted to the command's {@code response_url} when the queue has relayed it.
+ */
+public final class SlackCommandTrigger {
+    static final String USAGE = "Usage: `/compose update <cvm_id> <compose_hash> [update-env]`, or `/compose help`.";
+
+    private final SigningSecrets secrets;
+    private final String secretId;
+    private final SlackAllowlist allowlist;
+    private final UpdateQueue queue;
+    private final Clock clock;
+
+    public SlackCommandTrigger(SigningSecrets secrets, String secretId, SlackAllowlist allowlist, UpdateQueue queue,
+                               Clock clock) {
+        this.secrets = secrets;
+        this.secretId = secretId;
+        this.allowlist = allowlist;
+        this.queue = queue;
+        this.clock = clock;
+    }
+
+    ObjectNode handle(HttpRequestEvent request) {
+        byte[] raw;
+        try {
+            raw = request.rawBody();
+        } catch (InvalidRequest e) {
+            return HttpRequestEvent.error(400, e.getMessage());
+        }
+        String timestamp = request.header("X-Slack-Request-Timestamp");
+        String signature = request.header("X-Slack-Signature");
+        Verdict verdict;
+        try {
+            verdict = secrets.verify(secretId, s -> SlackSignature.verify(timestamp, signature, raw, s, clock.instant()));
+        } catch (SigningSecrets.Unavailable e) {
+            Log.warn("slash command not checked: " + e.getMessage());
+            return HttpRequestEvent.error(503, "the relay cannot check signatures right now");
+        }
+        if (!verdict.valid()) {
+            Log.warn("slash command refused: " + verdict, "request_id", request.requestId());
+            return HttpRequestEvent.error(401, "unauthorized");
+        }
+        Map<String, String> form = form(new String(raw, StandardCharsets.UTF_8));
+        String text = form.getOrDefault("text", "").strip();
+        String[] words = text.isEmpty() ? new String[0] : text.split("\\s+");
+        if (words.length == 0 || words[0].equalsIgnoreCase("help")) {
+            return ephemeral("Compose Relay rolls out a provisioned compose to a Phala CVM. " + USAGE);
+        }
+        boolean updateEnv = words.length == 4 && words[3].equals("update-env");
+        if (!words[0].equals("update") || words.length < 3 || words.length > 4 || (words.length == 4 && !updateEnv)) {
+            return ephemeral("I did not understand `" + clip(text) + "`. " + USAGE);
+        }
+        ComposeUpdate update;
+        try {
+            update = ComposeUpdate.of(words[1], words[2], Setting.absent(), Setting.absent(),
+                    updateEnv ? Setting.given(true) : Setting.absent());
+        } catch (InvalidRequest e) {
+            return ephemeral(":x: " + e.getMessage() + ". " + USAGE);
+        }
+        String team = form.getOrDefault("team_id", "");
+        String channel = form.getOrDefault("channel_id", "");
+        String user = form.getOrDefault("user_id", "");
+        if (!allowlist.allows(team, channel, user, update.cvmId())) {
+            Log.warn("slash command not allowed", "team", team, "channel", channel, "user", user, "cvm_id", update.cvmId());
+            return ephemeral("Sorry, you may not update `" + update.cvmId() + "` from this channel. "
+                    + "Ask the relay's admins to add you to its allowlist.");
+        }
+        String correlationId = "slack-" + UUID.randomUUID();
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put(SqsTrigger.ORIGIN, "slack");
+        attributes.put(SqsTrigger.CORRELATION_ID, correlationId);
+        if (form.get("response_url") != null) {
+            attributes.put(SqsTrigger.REPLY_URL, form.get("response_url"));
+        }
+        attributes.put("slack_user", user);
+        try {
+            queue.enqueue(update, attributes);
+        } catch (UpdateQueue.Unavailable e) {
+            Log.warn("slash command not queued: " + e.getMessage(), "correlation_id", correlationId);
+            return ephemeral(":warning: The update could not be queued, nothing was sent. Please try again.");
+        }
+        Log.info("slash command queued", "correlation_id", correlationId, "cvm_id", update.cvmId(), "user", user);
+        return ephemeral(":hourglass_flowing_sand: Updating `" + update.cvmId() + "` to compose `" + clip(update.composeHash())
+                + "`" + (updateEnv ? " with its env vars" : "") + ". I will post the outcome in this channel.");
+    }
+
+    static Map<String, String> form(String body) {
+        Map<String, String> form = new HashMap<>();
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                try {
+                    form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                } catch (IllegalArgumentException ignored) {
+                    // a malformed pair is left out
+                }
+            }
+        }
+        return form;
+    }
+
+    private static ObjectNode ephemeral(String text) {
+        ObjectNode body = Json.object();
+        body.put("response_type", "ephemeral");
+        body.put("text", text);
+        return HttpRequestEvent.response(200, body);
+    }
+
+    private static String clip(String text) {
+        return text.length() > 80 ? text.substring(0, 80) + "…" : text;
+    }
+}
