@@ -125,9 +125,14 @@ sed -e '0,/<artifactId>compose-relay<\/artifactId>/s//<artifactId>compose-relay-
 "${MVN[@]}" -f bench/pom.xml install:install-file -Dfile="$ORIGINAL_JAR" -DpomFile="$WORK/relay-under-bench.pom"
 SDK_VERSION=$(sed -n 's:.*<aws.sdk.version>\(.*\)</aws.sdk.version>.*:\1:p' "$RELAY_POM" | head -n1)
 "${MVN[@]}" -f bench/pom.xml clean package -Daws.sdk.version="$SDK_VERSION"
-cp "$RELAY_JAR" "$OUT/"
 COLDSTART_JAR="$BT/compose-relay-bench-coldstart.jar"
 PLAIN_JAR="$BT/plain.jar"
+# The plain build replaces only the relay's AwsClients: both must offer the same public members.
+api() { javap -public -cp "$1" com.composerelay.aws.AwsClients | grep -v '^Compiled from' | sed 's/ *$//' | sort; }
+if ! diff <(api "$ORIGINAL_JAR") <(api "$BT/compose-relay-bench.jar") >"$WORK/awsclients.diff"; then
+  cat "$WORK/awsclients.diff" >&2
+  die "the relay's AwsClients and the plain build's (bench/src/main/java/com/composerelay/aws/AwsClients.java) differ; make the plain one offer the same members"
+fi
 
 relay_bytes=$(stat -c %s "$RELAY_JAR")
 plain_bytes=$(stat -c %s "$PLAIN_JAR")
@@ -169,13 +174,13 @@ if [[ -n "$COLD" ]]; then
   RELAY_CP="$RELAY_JAR:$COLDSTART_JAR"
   variants=(
     "floor;$COLDSTART_JAR;hello;none;"
-    "plain;$PLAIN_JAR;com.composerelay.bench.plain.PlainRelayHandler;none;"
+    "plain;$PLAIN_JAR;com.composerelay.RelayHandler;none;"
     "relay;$RELAY_CP;com.composerelay.RelayHandler;none;"
     "relay+aot;$RELAY_CP;com.composerelay.RelayHandler;aot;"
   )
   if [[ -n "$EXTRA" ]]; then
     variants+=(
-      "plain+aot;$PLAIN_JAR;com.composerelay.bench.plain.PlainRelayHandler;aot;"
+      "plain+aot;$PLAIN_JAR;com.composerelay.RelayHandler;aot;"
       "relay+aot-init;$RELAY_CP;com.composerelay.RelayHandler;aot-init;"
       "relay+cds;$RELAY_CP;com.composerelay.RelayHandler;cds;"
       "relay-c2;$RELAY_CP;com.composerelay.RelayHandler;none;-XX:TieredStopAtLevel=4"
@@ -215,7 +220,7 @@ if [[ -n "$WARM" ]]; then
     if [[ -n "$TABLE" ]]; then export IDEMPOTENCY_TABLE_NAME=$TABLE; else unset IDEMPOTENCY_TABLE_NAME; fi
     unset AWS_PROFILE AWS_DEFAULT_REGION JAVA_TOOL_OPTIONS
     java -jar "$BT/benchmarks.jar" WarmRelayBenchmark "${JMH_ARGS[@]}" \
-      -jvmArgsAppend "$JAVA_OPTS -Dbench.cpuFile=$OUT/jmh-cpu.txt" \
+      -jvmArgsAppend "$JAVA_OPTS -Dbench.cpuFile=$OUT/jmh-cpu.txt -Dbench.plainJar=$PLAIN_JAR" \
       -rf json -rff "$OUT/jmh.json" >"$OUT/jmh.log" 2>&1 ||
       { tail -n 60 "$OUT/jmh.log" >&2; exit 1; }
   ) || die "JMH failed (log: $OUT/jmh.log)"

@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.composerelay.RelayHandler;
 import com.composerelay.Wiring;
 import com.composerelay.bench.cold.BenchContext;
-import com.composerelay.bench.plain.PlainRelayHandler;
 import com.composerelay.config.Config;
 import com.composerelay.core.ApiKeys;
 import com.composerelay.core.Outcomes;
@@ -52,9 +51,9 @@ import org.openjdk.jmh.runner.IterationType;
  *   <li>{@code httpApiLoopback}: the relay as deployed ({@code new RelayHandler()}: its own SDK
  *       clients and java.net.http) against {@link LoopbackStub} on 127.0.0.1, which answers Phala,
  *       Secrets Manager and SNS at once: adds the loopback HTTP exchanges and SDK marshalling.</li>
- *   <li>{@code httpApiLoopbackPlain}: the same through the plain build
- *       ({@link com.composerelay.bench.plain.PlainRelayHandler}: SDK defaults, apache5 HTTP client),
- *       the reference for the loopback figure.</li>
+ *   <li>{@code httpApiLoopbackPlain}: the same through the plain build (the relay's classes with
+ *       SDK-default clients and apache5, loaded from {@code -Dbench.plainJar} in a class loader of
+ *       its own), the reference for the loopback figure.</li>
  *   <li>{@code sqsBatch10Upstream200ms}: an SQS batch of ten messages whose PATCH each takes
  *       200 ms upstream, through the deployed relay; its wall time.</li>
  * </ul>
@@ -110,6 +109,11 @@ public class WarmRelayBenchmark {
             return new RelayHandler();
         }
 
+        /** Where the handler's log lines go. */
+        void logTo(PrintStream stream) {
+            Log.to(stream);
+        }
+
         @Setup(Level.Trial)
         public void setUp() throws IOException {
             int port = Integer.parseInt(System.getenv().getOrDefault("BENCH_STUB_PORT", "18090"));
@@ -122,8 +126,8 @@ public class WarmRelayBenchmark {
             }
             stub = new LoopbackStub(port, 200);
             ByteArrayOutputStream log = new ByteArrayOutputStream();
-            Log.to(new PrintStream(log, true, StandardCharsets.UTF_8));
             handler = newHandler();
+            logTo(new PrintStream(log, true, StandardCharsets.UTF_8));
             httpEvent = resource("events/http-api.json");
             batchEvent = sqsBatch(10).getBytes(StandardCharsets.UTF_8);
             expect(invoke(handler, httpEvent), "\"statusCode\":202", "loopback relay");
@@ -136,7 +140,7 @@ public class WarmRelayBenchmark {
                         + " them (publishes " + stub.publishes + ", patches " + stub.patches + ", DynamoDB calls "
                         + stub.dynamoCalls + "); log:\n" + logged);
             }
-            Log.to(NOWHERE);
+            logTo(NOWHERE);
         }
 
         @TearDown(Level.Trial)
@@ -145,12 +149,39 @@ public class WarmRelayBenchmark {
         }
     }
 
-    /** The plain build (SDK defaults) against the same loopback stub. */
+    /** The plain build (plain.jar: SDK defaults) against the same loopback stub. */
     @State(Scope.Benchmark)
     public static class PlainLoopback extends Loopback {
+        private ClassLoader plain;
+
         @Override
         RequestStreamHandler newHandler() {
-            return new PlainRelayHandler();
+            try {
+                String jar = System.getProperty("bench.plainJar");
+                if (jar == null) {
+                    throw new IllegalStateException("-Dbench.plainJar=<bench/target/plain.jar> is needed for the plain build");
+                }
+                plain = new PlainJarLoader(Path.of(jar), WarmRelayBenchmark.class.getClassLoader());
+                Thread thread = Thread.currentThread();
+                ClassLoader context = thread.getContextClassLoader();
+                thread.setContextClassLoader(plain); // the SDK looks its HTTP client up through it
+                try {
+                    return (RequestStreamHandler) plain.loadClass("com.composerelay.RelayHandler").getConstructor().newInstance();
+                } finally {
+                    thread.setContextClassLoader(context);
+                }
+            } catch (ReflectiveOperationException | IOException e) {
+                throw new IllegalStateException("the plain build could not be loaded", e);
+            }
+        }
+
+        @Override
+        void logTo(PrintStream stream) {
+            try {
+                plain.loadClass("com.composerelay.log.Log").getMethod("to", PrintStream.class).invoke(null, stream);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 

@@ -1,0 +1,118 @@
+package com.composerelay.trigger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.composerelay.core.Outcome;
+import com.composerelay.json.Json;
+import com.composerelay.support.ChatHarness;
+import com.composerelay.support.Events;
+import com.composerelay.support.Fixtures;
+import com.composerelay.webhook.PhalaWebhookSignature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PhalaEventsTriggerTest {
+    private final ChatHarness harness = new ChatHarness();
+
+    private String event(String id, String type, String cvmId, String error, long timestamp, String secret) {
+        ObjectNode envelope = Json.object();
+        envelope.put("id", id);
+        envelope.put("event", type);
+        envelope.put("version", "1");
+        envelope.put("created_at", "2026-11-25T12:00:00Z");
+        envelope.putObject("workspace").put("id", "ws_1").put("name", "acme");
+        ObjectNode data = envelope.putObject("data");
+        data.put("cvm_id", cvmId).put("cvm_name", "web").put("app_id", "app_1").put("status", "running");
+        if (error != null) {
+            data.put("error", error);
+        }
+        String body = Json.write(envelope);
+        String ts = String.valueOf(timestamp);
+        return ChatHarness.post("/phala/events", Map.of("X-Webhook-Id", id, "X-Webhook-Event", type,
+                "X-Webhook-Timestamp", ts,
+                "X-Webhook-Signature", PhalaWebhookSignature.sign(secret, ts, body.getBytes(StandardCharsets.UTF_8))),
+                body, false);
+    }
+
+    private String event(String id, String type, String cvmId) {
+        return event(id, type, cvmId, null, harness.now(), ChatHarness.PHALA_SECRET);
+    }
+
+    private static JsonNode body(JsonNode response) {
+        try {
+            return Json.parse(response.get("body").textValue());
+        } catch (Json.Malformed e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void turnsAnAcceptedUpdateIntoACompletedOneInTheSameThread() {
+        JsonNode accepted = harness.invoke(Events.httpApi("cvm_web01", "{\"compose_hash\":\"" + Fixtures.HASH + "\"}"));
+        assertThat(accepted.get("statusCode").intValue()).isEqualTo(202);
+
+        JsonNode response = harness.invoke(event("evt_1", "cvm.updated", "cvm_web01"));
+
+        assertThat(response.get("statusCode").intValue()).isEqualTo(200);
+        assertThat(body(response).get("result").textValue()).isEqualTo("completed");
+        assertThat(harness.outcomes.published()).hasSize(2);
+        Outcome first = harness.outcomes.published().get(0);
+        Outcome completed = harness.outcomes.published().get(1);
+        assertThat(completed).isInstanceOf(Outcome.Completed.class);
+        assertThat(completed.status()).isEqualTo("completed");
+        assertThat(completed.facts().correlationId()).isEqualTo(first.facts().correlationId()).isEqualTo("Jb1fHgq7IAMEVfA=");
+        assertThat(completed.facts().composeHash()).isEqualTo(Fixtures.HASH);
+        assertThat(completed.facts().trigger().wire()).isEqualTo("phala");
+        assertThat(completed.facts().requestId()).isEqualTo("evt_1");
+        assertThat(harness.replies).isEmpty();
+    }
+
+    @Test
+    void postsTheCompletionInTheSlackChannelOfTheUpdate() {
+        harness.threads.put("cvm_web01", new com.composerelay.core.Threads.Thread("cvm_web01", "slack-c1", Fixtures.HASH,
+                "https://hooks.slack.com/commands/T0001/1/abc"));
+        harness.invoke(event("evt_2", "cvm.restarted", "cvm_web01"));
+        assertThat(harness.replies).singleElement().satisfies(r -> {
+            assertThat(r.url()).isEqualTo("https://hooks.slack.com/commands/T0001/1/abc");
+            assertThat(r.text()).isEqualTo(":white_check_mark: `cvm_web01` is running with compose `9f2c1e4b7a6d…` (cvm.restarted).");
+        });
+        assertThat(harness.outcomes.published().getFirst().facts().correlationId()).isEqualTo("slack-c1");
+    }
+
+    @Test
+    void turnsAStoppedCvmIntoAFailedOutcome() {
+        harness.invoke(event("evt_3", "cvm.stopped", "cvm_web01", "container exited with code 1", harness.now(),
+                ChatHarness.PHALA_SECRET));
+        assertThat(harness.outcomes.published()).singleElement().satisfies(o -> {
+            assertThat(o.status()).isEqualTo("failed");
+            assertThat(o.error()).isEqualTo("Phala reported cvm.stopped: container exited with code 1");
+        });
+    }
+
+    @Test
+    void handlesEachEventIdOnce() {
+        harness.invoke(event("evt_4", "cvm.updated", "cvm_web01"));
+        JsonNode again = harness.invoke(event("evt_4", "cvm.updated", "cvm_web01"));
+        assertThat(body(again).get("result").textValue()).isEqualTo("duplicate");
+        assertThat(harness.outcomes.published()).hasSize(1);
+    }
+
+    @Test
+    void acknowledgesOtherEventsWithoutAnOutcome() {
+        JsonNode response = harness.invoke(event("evt_5", "cvm.update.pending_approval", "cvm_web01"));
+        assertThat(body(response).get("result").textValue()).isEqualTo("ignored");
+        assertThat(harness.outcomes.published()).isEmpty();
+    }
+
+    @Test
+    void refusesAReplayOutsideTheWindowAndAWrongSecret() {
+        assertThat(harness.invoke(event("evt_6", "cvm.updated", "cvm_web01", null, harness.now() - 301,
+                ChatHarness.PHALA_SECRET)).get("statusCode").intValue()).isEqualTo(401);
+        assertThat(harness.invoke(event("evt_7", "cvm.updated", "cvm_web01", null, harness.now(), "whsec_wrong"))
+                .get("statusCode").intValue()).isEqualTo(401);
+        assertThat(harness.outcomes.published()).isEmpty();
+    }
+}

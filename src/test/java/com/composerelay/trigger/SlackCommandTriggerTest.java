@@ -1,0 +1,179 @@
+package com.composerelay.trigger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.composerelay.core.Setting;
+import com.composerelay.json.Json;
+import com.composerelay.support.ChatHarness;
+import com.composerelay.support.Events;
+import com.composerelay.support.Fixtures;
+import com.composerelay.webhook.SlackSignature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SlackCommandTriggerTest {
+    private final ChatHarness harness = new ChatHarness();
+
+    private String command(String text, String channel, String user, String secret, long timestamp, boolean base64,
+                           String signatureHeader) {
+        String body = "token=x&team_id=T0001&team_domain=acme&channel_id=" + channel + "&channel_name=deploys&user_id=" + user
+                + "&user_name=ada&command=%2Fcompose&text=" + URLEncoder.encode(text, StandardCharsets.UTF_8)
+                + "&api_app_id=A1&response_url=" + URLEncoder.encode("https://hooks.slack.com/commands/T0001/1/abc",
+                StandardCharsets.UTF_8) + "&trigger_id=1.2.3";
+        String ts = String.valueOf(timestamp);
+        return ChatHarness.post("/slack/command", Map.of(
+                "content-type", "application/x-www-form-urlencoded",
+                "x-slack-request-timestamp", ts,
+                signatureHeader, SlackSignature.sign(secret, ts, body.getBytes(StandardCharsets.UTF_8))), body, base64);
+    }
+
+    private String command(String text) {
+        return command(text, "C0001", "U0001", ChatHarness.SLACK_SECRET, harness.now(), true, "x-slack-signature");
+    }
+
+    private static String text(JsonNode response) {
+        try {
+            JsonNode body = Json.parse(response.get("body").textValue());
+            assertThat(body.get("response_type").textValue()).isEqualTo("ephemeral");
+            return body.get("text").textValue();
+        } catch (Json.Malformed e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void queuesAnAllowedUpdateAndAnswersAtOnce() {
+        JsonNode response = harness.invoke(command("update cvm_web01 " + Fixtures.HASH + " update-env"));
+        assertThat(response.get("statusCode").intValue()).isEqualTo(200);
+        assertThat(text(response)).isEqualTo(":hourglass_flowing_sand: Updating `cvm_web01` to compose `"
+                + Fixtures.HASH + "` with its env vars. I will post the outcome in this channel.");
+        assertThat(harness.queued).singleElement().satisfies(q -> {
+            assertThat(q.update().cvmId()).isEqualTo("cvm_web01");
+            assertThat(q.update().composeHash()).isEqualTo(Fixtures.HASH);
+            assertThat(q.update().updateEnvVars()).isEqualTo(Setting.given(true));
+            assertThat(q.attributes()).containsEntry("origin", "slack")
+                    .containsEntry("reply_url", "https://hooks.slack.com/commands/T0001/1/abc")
+                    .containsEntry("slack_user", "U0001");
+            assertThat(q.attributes().get("correlation_id")).startsWith("slack-");
+        });
+        assertThat(harness.phala.calls()).as("the PATCH runs from the queue, after the answer").isEmpty();
+    }
+
+    @Test
+    void answersHelp() {
+        assertThat(text(harness.invoke(command("help")))).startsWith("Compose Relay rolls out").contains(SlackCommandTrigger.USAGE);
+        assertThat(text(harness.invoke(command("")))).contains(SlackCommandTrigger.USAGE);
+        assertThat(harness.queued).isEmpty();
+    }
+
+    @Test
+    void explainsACommandItDoesNotKnow() {
+        assertThat(text(harness.invoke(command("deploy cvm_web01")))).isEqualTo(
+                "I did not understand `deploy cvm_web01`. " + SlackCommandTrigger.USAGE);
+        assertThat(text(harness.invoke(command("update cvm_web01 abcd force")))).startsWith("I did not understand");
+    }
+
+    @Test
+    void namesTheFieldOfAnInvalidUpdate() {
+        assertThat(text(harness.invoke(command("update cvm_web01 not-hex")))).isEqualTo(
+                ":x: compose_hash: must be hex characters, optionally prefixed with 0x. " + SlackCommandTrigger.USAGE);
+        assertThat(text(harness.invoke(command("update ../etc " + Fixtures.HASH)))).startsWith(":x: cvm_id: ");
+        assertThat(harness.queued).isEmpty();
+    }
+
+    @Test
+    void refusesPolitelyWhoIsNotOnTheAllowlist() {
+        String other = command("update cvm_web01 " + Fixtures.HASH, "C0OTHER", "U0001", ChatHarness.SLACK_SECRET,
+                harness.now(), true, "x-slack-signature");
+        assertThat(text(harness.invoke(other))).isEqualTo("Sorry, you may not update `cvm_web01` from this channel. "
+                + "Ask the relay's admins to add you to its allowlist.");
+        String notACvmOfThisChannel = command("update db_main " + Fixtures.HASH);
+        assertThat(text(harness.invoke(notACvmOfThisChannel))).startsWith("Sorry, you may not update `db_main`");
+        String boss = command("update db_main " + Fixtures.HASH, "C0OTHER", "U0BOSS", ChatHarness.SLACK_SECRET,
+                harness.now(), true, "x-slack-signature");
+        assertThat(text(harness.invoke(boss))).startsWith(":hourglass_flowing_sand:");
+        assertThat(harness.queued).hasSize(1);
+    }
+
+    @Test
+    void refusesEveryoneWhenTheAllowlistIsEmpty() {
+        ChatHarness closed = new ChatHarness("");
+        String event = command("update cvm_web01 " + Fixtures.HASH, "C0001", "U0001", ChatHarness.SLACK_SECRET,
+                closed.now(), true, "x-slack-signature");
+        assertThat(text(closed.invoke(event))).startsWith("Sorry, you may not update");
+        assertThat(closed.queued).isEmpty();
+    }
+
+    @Test
+    void refusesAWrongSignatureWith401AndNoDetail() {
+        JsonNode response = harness.invoke(command("update cvm_web01 " + Fixtures.HASH, "C0001", "U0001", "wrong-secret",
+                harness.now(), true, "x-slack-signature"));
+        assertThat(response.get("statusCode").intValue()).isEqualTo(401);
+        assertThat(response.get("body").textValue()).isEqualTo("{\"error\":\"unauthorized\"}");
+        assertThat(harness.queued).isEmpty();
+    }
+
+    @Test
+    void refusesAReplayOlderThanFiveMinutes() {
+        JsonNode response = harness.invoke(command("update cvm_web01 " + Fixtures.HASH, "C0001", "U0001",
+                ChatHarness.SLACK_SECRET, harness.now() - 301, true, "x-slack-signature"));
+        assertThat(response.get("statusCode").intValue()).isEqualTo(401);
+        assertThat(harness.queued).isEmpty();
+    }
+
+    @Test
+    void acceptsThePreviousSecretDuringRotation() {
+        JsonNode response = harness.invoke(command("update cvm_web01 " + Fixtures.HASH, "C0001", "U0001",
+                "slack-previous-secret", harness.now(), true, "x-slack-signature"));
+        assertThat(text(response)).startsWith(":hourglass_flowing_sand:");
+    }
+
+    @Test
+    void readsHeadersInAnyCaseAndBodiesNotBase64Encoded() {
+        JsonNode response = harness.invoke(command("update cvm_web01 " + Fixtures.HASH, "C0001", "U0001",
+                ChatHarness.SLACK_SECRET, harness.now(), false, "X-Slack-Signature"));
+        assertThat(text(response)).startsWith(":hourglass_flowing_sand:");
+    }
+
+    @Test
+    void refusesATamperedBody() throws Exception {
+        ObjectNode event = (ObjectNode) Json.parse(command("update cvm_web01 " + Fixtures.HASH, "C0001", "U0001",
+                ChatHarness.SLACK_SECRET, harness.now(), false, "x-slack-signature"));
+        event.put("body", event.get("body").textValue().replace("cvm_web01", "cvm_web02"));
+        assertThat(harness.invoke(Json.write(event)).get("statusCode").intValue()).isEqualTo(401);
+        assertThat(harness.queued).isEmpty();
+    }
+
+    @Test
+    void postsTheOutcomeToTheChannelWhenTheQueueRelaysIt() {
+        harness.invoke(command("update cvm_web01 " + Fixtures.HASH));
+        var queued = harness.queued.getFirst();
+        ObjectNode record = Events.sqsRecord("m-1", Events.updateBody("cvm_web01"), 1);
+        ObjectNode attributes = record.putObject("messageAttributes");
+        queued.attributes().forEach((k, v) -> attributes.putObject(k).put("stringValue", v).put("dataType", "String"));
+
+        JsonNode response = harness.invoke(Events.sqs(record));
+
+        assertThat(response.get("batchItemFailures")).isEmpty();
+        assertThat(harness.outcomes.published()).singleElement().satisfies(o -> {
+            assertThat(o.facts().trigger().wire()).isEqualTo("slack");
+            assertThat(o.facts().correlationId()).isEqualTo(queued.attributes().get("correlation_id"));
+        });
+        assertThat(harness.replies).singleElement().satisfies(r -> {
+            assertThat(r.url()).isEqualTo("https://hooks.slack.com/commands/T0001/1/abc");
+            assertThat(r.text()).isEqualTo(":arrows_counterclockwise: Phala accepted the update: `cvm_web01` is restarting "
+                    + "with compose `9f2c1e4b7a6d…`.");
+        });
+        assertThat(harness.threads.get("cvm_web01").replyUrl()).isEqualTo("https://hooks.slack.com/commands/T0001/1/abc");
+    }
+
+    @Test
+    void answers405ToAGet() {
+        String event = command("help").replace("\"method\":\"POST\"", "\"method\":\"GET\"");
+        assertThat(harness.invoke(event).get("statusCode").intValue()).isEqualTo(405);
+    }
+}
