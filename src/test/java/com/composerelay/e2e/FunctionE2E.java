@@ -101,10 +101,12 @@ class FunctionE2E {
 
     @Test
     @Order(4)
-    void everyFileInEventsIsInvokedByATestHere() throws IOException {
+    void everyFileInEventsIsInvokedByAnE2eTest() throws IOException {
+        // http-api, rest-api and sqs-batch here; slack-command, phala-event and hook-compose-update in ChatOpsE2E.
         try (Stream<Path> files = Files.list(Path.of("events"))) {
             assertThat(files.map(p -> p.getFileName().toString()).sorted().toList())
-                    .containsExactly("env.json", "http-api.json", "rest-api.json", "sqs-batch.json");
+                    .containsExactly("env.json", "hook-compose-update.json", "http-api.json", "phala-event.json",
+                            "rest-api.json", "slack-command.json", "sqs-batch.json");
         }
     }
 

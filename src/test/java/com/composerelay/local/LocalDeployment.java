@@ -100,18 +100,28 @@ public final class LocalDeployment implements AutoCloseable {
         phala.start();
         toClose.add(phala::stop);
         parameters.put("PhalaApiKeySecretArn", secretArn);
+        parameters.put("SlackSigningSecretArn", secrets.createSecret(b -> b.name(stack + "/slack-signing-secret")
+                .secretString(SampleEvents.sampleSecret("SAMPLE_SLACK_SIGNING_SECRET"))).arn());
+        parameters.put("HookSecretArn", secrets.createSecret(b -> b.name(stack + "/hook-secret")
+                .secretString(SampleEvents.sampleSecret("SAMPLE_HOOK_SECRET"))).arn());
+        parameters.put("PhalaWebhookSecretArn", secrets.createSecret(b -> b.name(stack + "/phala-webhook-secret")
+                .secretString(SampleEvents.sampleSecret("SAMPLE_PHALA_WEBHOOK_SECRET"))).arn());
+        parameters.putIfAbsent("SlackAllowlist", "T0001/C0001/*=cvm_*");
         parameters.put("PhalaApiBaseUrl", "http://127.0.0.1:" + phala.port());
 
         SamTemplate.Function declared = template.function(FUNCTION);
         Map<String, String> environment = new LinkedHashMap<>(
                 template.environment(declared, parameters,
-                        Map.of("OutcomeTopic", topicArn, "IdempotencyTable", idempotencyTable)));
+                        Map.of("OutcomeTopic", topicArn, "IdempotencyTable", idempotencyTable,
+                                "RequestQueue", requestQueueUrl)));
         // What Lambda adds: region and the role's credentials; and the SDK's standard endpoint override.
         environment.put("AWS_REGION", REGION);
         environment.put("AWS_DEFAULT_REGION", REGION);
         environment.put("AWS_ACCESS_KEY_ID", "test");
         environment.put("AWS_SECRET_ACCESS_KEY", "test");
         environment.put("AWS_ENDPOINT_URL", endpoint.toString());
+        // Locally, Slack's response_url is a server on this machine.
+        environment.put("SLACK_RESPONSE_URL_PREFIX", "http://127.0.0.1:");
         function = FunctionUnderEmulator.start(rie, ricDir, declared, environment,
                 options.logDir().resolve(stack + "-function.log"));
         toClose.add(function);
