@@ -111,7 +111,8 @@ if [[ -z "$RELAY_TARGET" ]]; then
   RELAY_TARGET="$WORK/relay-src/target"
   RELAY_POM="$WORK/relay-src/pom.xml"
 else
-  RELAY_POM="$REPO/pom.xml"
+  RELAY_POM="$RELAY_TARGET/../pom.xml"
+  [[ -f "$RELAY_POM" ]] || RELAY_POM="$REPO/pom.xml"
 fi
 RELAY_JAR=$(ls "$RELAY_TARGET"/compose-relay-*.jar 2>/dev/null | head -n1)
 ORIGINAL_JAR=$(ls "$RELAY_TARGET"/original-compose-relay-*.jar 2>/dev/null | head -n1)

@@ -7,10 +7,8 @@ import com.composerelay.core.RelayRequest;
 import com.composerelay.core.Trigger;
 import com.composerelay.json.ComposeUpdateJson;
 import com.composerelay.json.Json;
-import com.composerelay.log.Log;
 import com.composerelay.webhook.HubSignature;
 import com.composerelay.webhook.SigningSecrets;
-import com.composerelay.webhook.Verdict;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
@@ -37,23 +35,13 @@ public final class HookTrigger {
 
     ObjectNode handle(HttpRequestEvent request, Instant deadline, String lambdaRequestId) {
         Instant startedAt = clock.instant();
-        byte[] raw;
-        try {
-            raw = request.rawBody();
-        } catch (InvalidRequest e) {
-            return HttpRequestEvent.error(400, e.getMessage());
-        }
         String signature = request.header("X-Hub-Signature-256");
-        Verdict verdict;
-        try {
-            verdict = secrets.verify(secretId, s -> HubSignature.verify(signature, raw, s));
-        } catch (SigningSecrets.Unavailable e) {
-            Log.warn("hook not checked: " + e.getMessage());
-            return HttpRequestEvent.error(503, "the relay cannot check signatures right now");
-        }
-        if (!verdict.valid()) {
-            Log.warn("hook refused: " + verdict, "request_id", request.requestId());
-            return HttpRequestEvent.error(401, "unauthorized");
+        byte[] raw;
+        switch (SignedRequest.check("hook", request, secrets, secretId, (body, s) -> HubSignature.verify(signature, body, s))) {
+            case SignedRequest.Refused refused -> {
+                return refused.answer();
+            }
+            case SignedRequest.Verified verified -> raw = verified.raw();
         }
         String requestId = request.requestId() != null ? request.requestId() : lambdaRequestId;
         JsonNode body = null;

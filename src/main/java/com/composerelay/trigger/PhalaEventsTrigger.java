@@ -1,7 +1,6 @@
 package com.composerelay.trigger;
 
 import com.composerelay.core.IdempotencyStore;
-import com.composerelay.core.InvalidRequest;
 import com.composerelay.core.Outcome;
 import com.composerelay.core.Threads;
 import com.composerelay.core.Trigger;
@@ -9,7 +8,6 @@ import com.composerelay.json.Json;
 import com.composerelay.log.Log;
 import com.composerelay.webhook.PhalaWebhookSignature;
 import com.composerelay.webhook.SigningSecrets;
-import com.composerelay.webhook.Verdict;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
@@ -43,24 +41,15 @@ public final class PhalaEventsTrigger {
 
     ObjectNode handle(HttpRequestEvent request, Instant deadline) {
         Instant startedAt = clock.instant();
-        byte[] raw;
-        try {
-            raw = request.rawBody();
-        } catch (InvalidRequest e) {
-            return HttpRequestEvent.error(400, e.getMessage());
-        }
         String timestamp = request.header("X-Webhook-Timestamp");
         String signature = request.header("X-Webhook-Signature");
-        Verdict verdict;
-        try {
-            verdict = secrets.verify(secretId, s -> PhalaWebhookSignature.verify(timestamp, signature, raw, s, clock.instant()));
-        } catch (SigningSecrets.Unavailable e) {
-            Log.warn("Phala event not checked: " + e.getMessage());
-            return HttpRequestEvent.error(503, "the relay cannot check signatures right now");
-        }
-        if (!verdict.valid()) {
-            Log.warn("Phala event refused: " + verdict, "request_id", request.requestId());
-            return HttpRequestEvent.error(401, "unauthorized");
+        byte[] raw;
+        switch (SignedRequest.check("Phala event", request, secrets, secretId,
+                (body, s) -> PhalaWebhookSignature.verify(timestamp, signature, body, s, clock.instant()))) {
+            case SignedRequest.Refused refused -> {
+                return refused.answer();
+            }
+            case SignedRequest.Verified verified -> raw = verified.raw();
         }
         JsonNode envelope;
         try {

@@ -9,7 +9,6 @@ import com.composerelay.json.Json;
 import com.composerelay.log.Log;
 import com.composerelay.webhook.SigningSecrets;
 import com.composerelay.webhook.SlackSignature;
-import com.composerelay.webhook.Verdict;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -44,24 +43,15 @@ public final class SlackCommandTrigger {
     }
 
     ObjectNode handle(HttpRequestEvent request) {
-        byte[] raw;
-        try {
-            raw = request.rawBody();
-        } catch (InvalidRequest e) {
-            return HttpRequestEvent.error(400, e.getMessage());
-        }
         String timestamp = request.header("X-Slack-Request-Timestamp");
         String signature = request.header("X-Slack-Signature");
-        Verdict verdict;
-        try {
-            verdict = secrets.verify(secretId, s -> SlackSignature.verify(timestamp, signature, raw, s, clock.instant()));
-        } catch (SigningSecrets.Unavailable e) {
-            Log.warn("slash command not checked: " + e.getMessage());
-            return HttpRequestEvent.error(503, "the relay cannot check signatures right now");
-        }
-        if (!verdict.valid()) {
-            Log.warn("slash command refused: " + verdict, "request_id", request.requestId());
-            return HttpRequestEvent.error(401, "unauthorized");
+        byte[] raw;
+        switch (SignedRequest.check("slash command", request, secrets, secretId,
+                (body, s) -> SlackSignature.verify(timestamp, signature, body, s, clock.instant()))) {
+            case SignedRequest.Refused refused -> {
+                return refused.answer();
+            }
+            case SignedRequest.Verified verified -> raw = verified.raw();
         }
         Map<String, String> form = form(new String(raw, StandardCharsets.UTF_8));
         String text = form.getOrDefault("text", "").strip();
