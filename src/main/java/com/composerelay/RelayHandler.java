@@ -23,7 +23,12 @@ public final class RelayHandler implements RequestStreamHandler {
 
     /** The constructor Lambda calls: configuration comes from the environment, read here once. */
     public RelayHandler() {
-        this(Wiring.production(Config.from(System.getenv())), Clock.systemUTC());
+        this(Wiring.production(Config.from(System.getenv())));
+    }
+
+    private RelayHandler(Wiring.Deployed deployed) {
+        this(deployed.dispatcher(), Clock.systemUTC());
+        deployed.snapStart().register();
     }
 
     public RelayHandler(Dispatcher dispatcher, Clock clock) {

@@ -10,6 +10,9 @@ import com.composerelay.chat.SlackAllowlist;
 import com.composerelay.chat.SlackReplies;
 import com.composerelay.chat.UpdateQueue;
 import com.composerelay.core.ApiKeys;
+import com.composerelay.core.PhalaAnswer;
+import com.composerelay.snapstart.ReseedableRandom;
+import com.composerelay.snapstart.SnapStartHooks;
 import com.composerelay.core.Threads;
 import com.composerelay.trigger.HookTrigger;
 import com.composerelay.trigger.PhalaEventsTrigger;
@@ -34,7 +37,7 @@ import com.composerelay.trigger.SqsTrigger;
 import com.composerelay.trigger.Triggers;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 
@@ -42,18 +45,22 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 public final class Wiring {
     private Wiring() {}
 
-    /** The deployed relay: Secrets Manager, Phala over HTTPS, SNS. */
-    public static Dispatcher production(Config config) {
+    /** The deployed relay, and the SnapStart hooks that prime and renew it. */
+    public record Deployed(Dispatcher dispatcher, SnapStartHooks snapStart) {}
+
+    /** The deployed relay: Secrets Manager, Phala over HTTPS, SNS, DynamoDB, SQS. */
+    public static Deployed production(Config config) {
         return withAws(config, DefaultCredentialsProvider.builder().build(), Clock.systemUTC());
     }
 
     /** The relay with real AWS clients built from {@code config} (LocalStack in tests). */
-    public static Dispatcher withAws(Config config, AwsCredentialsProvider credentials, Clock clock) {
+    public static Deployed withAws(Config config, AwsCredentialsProvider credentials, Clock clock) {
         AwsClients aws = new AwsClients(config, credentials);
         CachingApiKeys keys = new CachingApiKeys(
                 new SecretsManagerApiKeys(aws.secretsManager(), config.apiKeySecretId()), config.apiKeyCacheTtl(), clock);
         HttpClient http = HttpPhalaApi.newClient(config.connectTimeout());
-        PhalaApi phala = new HttpPhalaApi(http, config.phalaBaseUrl(), config.phalaApiVersion(), clock);
+        HttpPhalaApi phala = new HttpPhalaApi(http, config.phalaBaseUrl(), config.phalaApiVersion(), clock);
+        ReseedableRandom jitter = new ReseedableRandom();
         IdempotencyStore idempotency = IdempotencyStore.none();
         Threads threads = Threads.none();
         if (config.idempotencyTable().isPresent()) {
@@ -65,16 +72,51 @@ public final class Wiring {
         }
         Config.ChatOps chat = config.chatOps();
         UpdateQueue queue = chat.requestQueueUrl().<UpdateQueue>map(url -> new SqsUpdateQueue(aws::sqs, url)).orElse(null);
-        return dispatcher(config, new Parts(keys, phala, idempotency, new SnsOutcomes(aws.sns(), config.outcomeTopicArn()),
+        Dispatcher dispatcher = dispatcher(config, new Parts(keys, phala, idempotency,
+                new SnsOutcomes(aws.sns(), config.outcomeTopicArn()),
                 threads, new SlackReplies(http, chat.slackResponseUrlPrefix()),
                 new SecretsManagerSigningSecrets(aws.secretsManager(), config.apiKeyCacheTtl(), clock), queue,
-                clock, d -> Thread.sleep(d)));
+                clock, d -> Thread.sleep(d), jitter));
+        return new Deployed(dispatcher, new SnapStartHooks(primingDispatcher(config, phala, clock), keys, jitter));
+    }
+
+    /**
+     * The same code path with stand-ins for everything outside: the real PATCH request is built but
+     * not sent, and outcomes are rendered for SNS but not published. Run before a SnapStart snapshot.
+     */
+    static Dispatcher primingDispatcher(Config config, HttpPhalaApi phala, Clock clock) {
+        PhalaApi unsent = (update, key, timeout) -> {
+            phala.request(update, key, timeout);
+            return new PhalaAnswer(202, null, null, Optional.empty(), null);
+        };
+        ApiKeys key = new ApiKeys() {
+            @Override
+            public String current() {
+                return "priming";
+            }
+
+            @Override
+            public String refresh(String refused) {
+                return "priming";
+            }
+        };
+        return dispatcher(config, new Parts(key, unsent, IdempotencyStore.none(), SnsOutcomes::render, Threads.none(),
+                ChatReplies.none(), null, null, clock, d -> { }, new ReseedableRandom()));
     }
 
     /** The adapters around the core: what the deployed relay and the tests each choose. */
     public record Parts(ApiKeys keys, PhalaApi phala, IdempotencyStore idempotency, Outcomes outcomes,
                         Threads threads, ChatReplies replies, SigningSecrets signingSecrets, UpdateQueue queue,
-                        Clock clock, Relay.Sleeper sleeper) {}
+                        Clock clock, Relay.Sleeper sleeper, DoubleSupplier jitter) {
+
+        /** With a fresh random source for the jitter. */
+        public Parts(ApiKeys keys, PhalaApi phala, IdempotencyStore idempotency, Outcomes outcomes, Threads threads,
+                     ChatReplies replies, SigningSecrets signingSecrets, UpdateQueue queue, Clock clock,
+                     Relay.Sleeper sleeper) {
+            this(keys, phala, idempotency, outcomes, threads, replies, signingSecrets, queue, clock, sleeper,
+                    new ReseedableRandom());
+        }
+    }
 
     /** The relay around any key source, Phala and outcome sink: what the tests vary. */
     public static Dispatcher dispatcher(Config config, ApiKeys keys, PhalaApi phala,
@@ -92,7 +134,7 @@ public final class Wiring {
 
     public static Dispatcher dispatcher(Config config, Parts parts) {
         RetryPolicy retry = new RetryPolicy(config.maxAttempts(), config.retryBaseDelay(), config.retryMaxDelay(),
-                () -> ThreadLocalRandom.current().nextDouble());
+                parts.jitter());
         Relay relay = new Relay(parts.keys(), parts.phala(), retry,
                 new Relay.Timing(config.attemptTimeout(), config.deadlineReserve(), Duration.ofMillis(100)),
                 parts.clock(), parts.sleeper());

@@ -51,6 +51,13 @@ public final class SnsOutcomes implements Outcomes {
         }
     }
 
+    /** Renders an outcome as it would be published, without publishing it (SnapStart priming). */
+    public static void render(Outcome outcome) {
+        subject(outcome);
+        attributes(outcome);
+        message(outcome, OutcomeJson.tree(outcome));
+    }
+
     /** One message per kind of subscriber; {@code default} is the JSON outcome. */
     static String message(Outcome outcome, ObjectNode outcomeJson) {
         String json = Json.write(outcomeJson);

@@ -83,7 +83,15 @@ public final class HttpPhalaApi implements PhalaApi {
     @Override
     public PhalaAnswer patchComposeFile(ComposeUpdate update, String apiKey, Duration timeout)
             throws Timeout, Unreachable {
-        HttpRequest request = HttpRequest.newBuilder(composeFileUri(update.cvmId()))
+        HttpRequest request = request(update, apiKey, timeout);
+        CompletableFuture<HttpResponse<String>> exchange =
+                client.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return answer(exchange, apiKey, timeout);
+    }
+
+    /** The PATCH as it is sent. */
+    public HttpRequest request(ComposeUpdate update, String apiKey, Duration timeout) {
+        return HttpRequest.newBuilder(composeFileUri(update.cvmId()))
                 .method("PATCH", HttpRequest.BodyPublishers.ofString(body(update), StandardCharsets.UTF_8))
                 .header("X-API-Key", apiKey)
                 .header("X-Phala-Version", apiVersion)
@@ -92,8 +100,10 @@ public final class HttpPhalaApi implements PhalaApi {
                 .header("User-Agent", USER_AGENT)
                 .timeout(timeout)
                 .build();
-        CompletableFuture<HttpResponse<String>> exchange =
-                client.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    private PhalaAnswer answer(CompletableFuture<HttpResponse<String>> exchange, String apiKey, Duration timeout)
+            throws Timeout, Unreachable {
         HttpResponse<String> response;
         try {
             // The whole exchange, body included, must finish in time: a body that never ends is a timeout too.

@@ -82,7 +82,7 @@ class LocalStackRelayTest {
                 "PHALA_RETRY_BASE_DELAY_MS", "50",
                 "AWS_ENDPOINT_URL", aws.endpoint.toString(),
                 "AWS_REGION", LocalAws.REGION);
-        return new RelayHandler(Wiring.withAws(config, LocalAws.CREDENTIALS, Clock.systemUTC()), Clock.systemUTC());
+        return new RelayHandler(Wiring.withAws(config, LocalAws.CREDENTIALS, Clock.systemUTC()).dispatcher(), Clock.systemUTC());
     }
 
     private static JsonNode invoke(RelayHandler handler, String event) throws Exception {

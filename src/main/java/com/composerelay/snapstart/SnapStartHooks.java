@@ -1,0 +1,57 @@
+package com.composerelay.snapstart;
+
+import com.composerelay.Dispatcher;
+import com.composerelay.core.CachingApiKeys;
+import com.composerelay.log.Log;
+import java.time.Instant;
+import org.crac.Context;
+import org.crac.Core;
+import org.crac.Resource;
+
+/**
+ * What SnapStart needs from the relay. Before the snapshot, the real code path is run once on a
+ * sample request, so its classes are loaded and initialised in the snapshot. This parses an event,
+ * validates it, builds and relays it, and serialises and publishes its outcome, but against
+ * stand-ins: neither Phala, nor Secrets Manager, nor SNS is called. After a restore, whatever a
+ * snapshot must not share is renewed: the cached API key and the jitter's random seed.
+ */
+public final class SnapStartHooks implements Resource {
+    private final Dispatcher primingDispatcher;
+    private final CachingApiKeys keys;
+    private final ReseedableRandom jitter;
+
+    public SnapStartHooks(Dispatcher primingDispatcher, CachingApiKeys keys, ReseedableRandom jitter) {
+        this.primingDispatcher = primingDispatcher;
+        this.keys = keys;
+        this.jitter = jitter;
+    }
+
+    /** Registers with the runtime; outside Lambda (no CRaC) the hooks simply never run. */
+    public void register() {
+        Core.getGlobalContext().register(this);
+    }
+
+    @Override
+    public void beforeCheckpoint(Context<? extends Resource> context) {
+        prime();
+        keys.forget();
+    }
+
+    @Override
+    public void afterRestore(Context<? extends Resource> context) {
+        keys.forget();
+        jitter.reseed();
+    }
+
+    /** Runs the HTTP and SQS paths once each through the stand-ins. */
+    public void prime() {
+        Instant deadline = Instant.now().plusSeconds(10);
+        try {
+            primingDispatcher.dispatch(com.composerelay.json.Json.parse(PrimingEvents.HTTP_API), deadline, "priming");
+            primingDispatcher.dispatch(com.composerelay.json.Json.parse(PrimingEvents.SQS), deadline, "priming");
+        } catch (Exception e) {
+            // Priming is an optimisation: a failure must never stop the snapshot.
+            Log.warn("priming failed: " + e.getClass().getSimpleName());
+        }
+    }
+}
