@@ -106,11 +106,13 @@ if [[ -z "$RELAY_TARGET" ]]; then
   stage "build the relay from a copy of the working tree"
   rm -rf "$WORK/relay-src"
   mkdir -p "$WORK/relay-src"
+  RELAY_REV="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$([[ -n "$(git status --porcelain -- src pom.xml 2>/dev/null)" ]] && echo ' + uncommitted changes')"
   cp -r pom.xml src "$WORK/relay-src/"
   "${MVN[@]}" -f "$WORK/relay-src/pom.xml" clean package -DskipTests
   RELAY_TARGET="$WORK/relay-src/target"
   RELAY_POM="$WORK/relay-src/pom.xml"
 else
+  RELAY_REV="jars in $RELAY_TARGET"
   RELAY_POM="$RELAY_TARGET/../pom.xml"
   [[ -f "$RELAY_POM" ]] || RELAY_POM="$REPO/pom.xml"
 fi
@@ -235,7 +237,7 @@ stage "summary (also in $OUT/summary.md)"
 {
   echo "# Compose Relay benchmark, $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
-  echo "relay: $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')$( [[ -n "$(git -C "$REPO" status --porcelain -- src pom.xml 2>/dev/null)" ]] && echo ' + uncommitted changes'); $(java -version 2>&1 | sed -n 2p); $(nproc) cores; $([[ -n "$QUICK" ]] && echo quick || echo full) mode; idempotency table: ${TABLE:-none}"
+  echo "relay: $RELAY_REV; $(java -version 2>&1 | sed -n 2p); $(nproc) cores; $([[ -n "$QUICK" ]] && echo quick || echo full) mode; idempotency table: ${TABLE:-none}"
   echo
   echo "$SIZES"
   echo
