@@ -106,7 +106,7 @@ if [[ -z "$RELAY_TARGET" ]]; then
   stage "build the relay from a copy of the working tree"
   rm -rf "$WORK/relay-src"
   mkdir -p "$WORK/relay-src"
-  RELAY_REV="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$([[ -n "$(git status --porcelain -- src pom.xml 2>/dev/null)" ]] && echo ' + uncommitted changes')"
+  RELAY_REV="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$([[ -n "$(git status --porcelain -- src pom.xml 2>/dev/null)" ]] && echo ' + uncommitted changes' || true)"
   cp -r pom.xml src "$WORK/relay-src/"
   "${MVN[@]}" -f "$WORK/relay-src/pom.xml" clean package -DskipTests
   RELAY_TARGET="$WORK/relay-src/target"

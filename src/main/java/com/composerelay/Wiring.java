@@ -55,10 +55,10 @@ public final class Wiring {
 
     /** The relay with real AWS clients built from {@code config} (LocalStack in tests). */
     public static Deployed withAws(Config config, AwsCredentialsProvider credentials, Clock clock) {
-        AwsClients aws = new AwsClients(config, credentials);
+        HttpClient http = HttpPhalaApi.newClient(config.connectTimeout());
+        AwsClients aws = new AwsClients(config, credentials, http);
         CachingApiKeys keys = new CachingApiKeys(
                 new SecretsManagerApiKeys(aws.secretsManager(), config.apiKeySecretId()), config.apiKeyCacheTtl(), clock);
-        HttpClient http = HttpPhalaApi.newClient(config.connectTimeout());
         HttpPhalaApi phala = new HttpPhalaApi(http, config.phalaBaseUrl(), config.phalaApiVersion(), clock);
         ReseedableRandom jitter = new ReseedableRandom();
         IdempotencyStore idempotency = IdempotencyStore.none();

@@ -2,8 +2,8 @@ package com.composerelay.aws;
 
 import com.composerelay.config.Config;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import java.time.Duration;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -11,17 +11,27 @@ import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * Builds the two SDK clients the relay uses, sharing one URL-connection HTTP client, with the
- * region and endpoint set explicitly so the SDK does not probe for them.
+ * Builds the SDK clients the relay uses, all on one {@code java.net.http} client, with the region
+ * and endpoint set explicitly so the SDK does not probe for them.
  */
 public final class AwsClients {
-    private final SdkHttpClient http = UrlConnectionHttpClient.create();
+    private final SdkHttpClient http;
     private final Config config;
     private final AwsCredentialsProvider credentials;
 
-    public AwsClients(Config config, AwsCredentialsProvider credentials) {
+    /** The clients, sharing {@code java.net.http} with the Phala client. */
+    public AwsClients(Config config, AwsCredentialsProvider credentials, java.net.http.HttpClient jdkHttp) {
         this.config = config;
         this.credentials = credentials;
+        this.http = new JdkSdkHttpClient(jdkHttp, Duration.ofSeconds(10));
+    }
+
+    /** The clients with an HTTP client of their own. */
+    public AwsClients(Config config, AwsCredentialsProvider credentials) {
+        this(config, credentials, java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(3))
+                .build());
     }
 
     private SecretsManagerClient secretsManager;
