@@ -29,6 +29,10 @@ public final class AwsClients {
     public AwsClients(Config config, AwsCredentialsProvider credentials) {
     }
 
+    /** The HTTP client is ignored too: the SDK picks its default one. */
+    public AwsClients(Config config, AwsCredentialsProvider credentials, java.net.http.HttpClient jdkHttp) {
+    }
+
     public synchronized SecretsManagerClient secretsManager() {
         if (secretsManager == null) {
             secretsManager = SecretsManagerClient.builder().build();
