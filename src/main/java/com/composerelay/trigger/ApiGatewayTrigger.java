@@ -53,11 +53,11 @@ public final class ApiGatewayTrigger {
             cvmId = route.matches() ? route.group(1) : null;
         }
         if (cvmId == null) {
-            return response(404, error("no such route: the relay serves PATCH /cvms/{cvm_id}/compose_file"));
+            return HttpRequestEvent.error(404, "no such route: the relay serves PATCH /cvms/{cvm_id}/compose_file");
         }
         if (!"PATCH".equalsIgnoreCase(method)) {
-            ObjectNode response = response(405, error("method " + (method == null ? "(none)" : method)
-                    + " is not allowed: use PATCH /cvms/{cvm_id}/compose_file"));
+            ObjectNode response = HttpRequestEvent.error(405, "method " + (method == null ? "(none)" : method)
+                    + " is not allowed: use PATCH /cvms/{cvm_id}/compose_file");
             ((ObjectNode) response.get("headers")).put("Allow", "PATCH");
             return response;
         }
@@ -82,15 +82,15 @@ public final class ApiGatewayTrigger {
         return switch (onceOnly.relay(request, key, ApiGatewayTrigger::statusOf)) {
             case OnceOnly.Result.Decided decided -> {
                 triggers.publish(decided.outcome());
-                yield response(statusOf(decided.outcome()), OutcomeJson.tree(decided.outcome()));
+                yield HttpRequestEvent.response(statusOf(decided.outcome()), OutcomeJson.tree(decided.outcome()));
             }
             case OnceOnly.Result.Replayed replayed -> {
-                ObjectNode response = response(replayed.callerStatus(), replayed.outcomeJson());
+                ObjectNode response = HttpRequestEvent.response(replayed.callerStatus(), replayed.outcomeJson());
                 ((ObjectNode) response.get("headers")).put("Idempotent-Replayed", "true");
                 yield response;
             }
             case OnceOnly.Result.Busy busy -> {
-                ObjectNode response = response(409, error(busy.message()));
+                ObjectNode response = HttpRequestEvent.error(409, busy.message());
                 ((ObjectNode) response.get("headers")).put("Retry-After", "1");
                 yield response;
             }
@@ -104,7 +104,7 @@ public final class ApiGatewayTrigger {
         Outcome outcome = Outcome.invalid(requestId, trigger, cvmId, ComposeUpdateJson.validComposeHash(body), problem,
                 startedAt, triggers.clock().instant());
         triggers.publish(outcome);
-        return response(statusOf(outcome), OutcomeJson.tree(outcome));
+        return HttpRequestEvent.response(statusOf(outcome), OutcomeJson.tree(outcome));
     }
 
     /** The HTTP status a caller sees for an outcome. */
@@ -157,25 +157,6 @@ public final class ApiGatewayTrigger {
         } catch (InvalidRequest e) {
             return null;
         }
-    }
-
-    private static ObjectNode error(String message) {
-        ObjectNode body = Json.object();
-        body.put("error", message);
-        return body;
-    }
-
-    private static ObjectNode response(int status, ObjectNode body) {
-        return response(status, Json.write(body));
-    }
-
-    private static ObjectNode response(int status, String body) {
-        ObjectNode response = Json.object();
-        response.put("statusCode", status);
-        response.putObject("headers").put("Content-Type", "application/json");
-        response.put("body", body);
-        response.put("isBase64Encoded", false);
-        return response;
     }
 
     /** The caller's {@code Idempotency-Key} header (any case), or null when it sent none. */

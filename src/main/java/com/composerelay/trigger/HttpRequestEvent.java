@@ -57,11 +57,16 @@ record HttpRequestEvent(JsonNode event, ApiGatewayTrigger.Format format) {
         return body.textValue().getBytes(StandardCharsets.UTF_8);
     }
 
+    /** An API Gateway proxy response with a JSON body. */
     static ObjectNode response(int status, ObjectNode body) {
+        return response(status, Json.write(body));
+    }
+
+    static ObjectNode response(int status, String jsonBody) {
         ObjectNode response = Json.object();
         response.put("statusCode", status);
         response.putObject("headers").put("Content-Type", "application/json");
-        response.put("body", Json.write(body));
+        response.put("body", jsonBody);
         response.put("isBase64Encoded", false);
         return response;
     }
