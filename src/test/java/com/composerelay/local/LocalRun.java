@@ -3,6 +3,10 @@ package com.composerelay.local;
 import com.composerelay.json.Json;
 import com.composerelay.local.LocalDeployment.Published;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,7 +51,40 @@ public final class LocalRun {
                     .messageBody("{\"cvm_id\":\"cvm_ykL5lbAn\",\"composeHash\":\"9f2c\"}"));
             stack.eventSource.pollOnce(10, 5);
             show(stack.outcomes(1, 10));
+            slackAndPhala(stack);
             say("Function log: target/local-run/%s-function.log", stackName);
+        }
+    }
+
+    /** A slash command answered at once and relayed from the queue, then Phala's event closing the loop. */
+    private static void slackAndPhala(LocalDeployment stack) throws Exception {
+        HttpServer slack = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
+        slack.createContext("/commands/", exchange -> {
+            try (exchange) {
+                JsonNode post = Json.parse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                say("   Slack channel <- %s", post.path("text").asText());
+                exchange.sendResponseHeaders(200, -1);
+            } catch (Json.Malformed e) {
+                exchange.sendResponseHeaders(400, -1);
+            }
+        });
+        slack.start();
+        try {
+            long now = System.currentTimeMillis() / 1000;
+            String responseUrl = "http://127.0.0.1:" + slack.getAddress().getPort() + "/commands/T0001/1234/5678";
+            say("4) Slack: /compose update cvm_ykL5lbAn 9f2c… (events/slack-command.json, signed now) ...");
+            JsonNode ack = Json.parse(stack.function.invoke(SampleEvents.fresh("slack-command.json", now, form -> form.replace(
+                    "https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT0001%2F1234%2F5678",
+                    URLEncoder.encode(responseUrl, StandardCharsets.UTF_8)))));
+            say("   answered %d at once: %s", ack.get("statusCode").intValue(),
+                    Json.parse(ack.get("body").textValue()).path("text").asText());
+            stack.eventSource.pollOnce(10, 5);
+            show(stack.outcomes(1, 10));
+            say("5) Phala: webhook cvm.updated for cvm_ykL5lbAn (events/phala-event.json, signed now) ...");
+            stack.function.invoke(SampleEvents.fresh("phala-event.json", now, b -> b));
+            show(stack.outcomes(1, 10));
+        } finally {
+            slack.stop(0);
         }
     }
 
@@ -59,8 +96,9 @@ public final class LocalRun {
             JsonNode o = p.outcome();
             say("   SNS  %s", p.subject());
             say("        attributes %s", p.attributes());
-            say("        status=%s cvm_id=%s http_status=%s attempts=%s", o.path("status").asText(),
-                    o.path("cvm_id").asText(), o.path("http_status").asText(), o.path("attempts").asText());
+            say("        status=%s cvm_id=%s http_status=%s attempts=%s correlation_id=%s", o.path("status").asText(),
+                    o.path("cvm_id").asText(), o.path("http_status").asText(), o.path("attempts").asText(),
+                    o.path("correlation_id").asText());
             if (!o.path("error").isNull()) {
                 say("        error: %s", o.path("error").asText());
             }
