@@ -66,7 +66,10 @@ public final class Wiring {
         if (config.idempotencyTable().isPresent()) {
             String table = config.idempotencyTable().get();
             idempotency = new DynamoDbIdempotencyStore(aws.dynamoDb(), table, config.idempotencyTtl(), clock);
-            threads = new DynamoDbThreads(aws.dynamoDb(), table, config.idempotencyTtl(), clock);
+            // Threads are read only by Phala's webhook: without it, remembering them is a wasted write per request.
+            if (config.chatOps().phalaWebhookSecretId().isPresent()) {
+                threads = new DynamoDbThreads(aws.dynamoDb(), table, config.idempotencyTtl(), clock);
+            }
         } else {
             Log.warn("IDEMPOTENCY_TABLE_NAME is not set: delivery is at-least-once, a duplicate may PATCH again");
         }

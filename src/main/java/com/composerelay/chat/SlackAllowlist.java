@@ -58,8 +58,4 @@ public final class SlackAllowlist {
     public boolean allows(String team, String channel, String user, String cvmId) {
         return rules.stream().anyMatch(r -> r.allows(team, channel, user, cvmId));
     }
-
-    public boolean isEmpty() {
-        return rules.isEmpty();
-    }
 }

@@ -30,9 +30,13 @@ public final class Fingerprint {
             text.append("A");
         }
         setting(text, update.updateEnvVars());
+        return sha256Hex(text.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Lower-case hex SHA-256 of any bytes. */
+    public static String sha256Hex(byte[] bytes) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }

@@ -50,6 +50,11 @@ public final class Json {
         }
     }
 
+    /** The node's text when it is a JSON string, else null. */
+    public static String text(JsonNode node) {
+        return node != null && node.isTextual() ? node.textValue() : null;
+    }
+
     public static ObjectNode object() {
         return MAPPER.createObjectNode();
     }

@@ -28,9 +28,9 @@ final class PhalaAnswers {
             if (body != null) {
                 detail = detail(body.get("detail"));
                 if (requestId == null) {
-                    requestId = text(body.get("request_id"));
+                    requestId = Json.text(body.get("request_id"));
                     if (requestId == null && body.get("detail") != null) {
-                        requestId = text(body.get("detail").get("request_id"));
+                        requestId = Json.text(body.get("detail").get("request_id"));
                     }
                 }
             } else if (response.body() != null && !response.body().isBlank()) {
@@ -75,7 +75,7 @@ final class PhalaAnswers {
         if (detail.isArray()) {
             List<String> parts = new ArrayList<>();
             for (JsonNode item : detail) {
-                String msg = text(item.get("msg"));
+                String msg = Json.text(item.get("msg"));
                 JsonNode loc = item.get("loc");
                 List<String> path = new ArrayList<>();
                 if (loc != null && loc.isArray()) {
@@ -86,8 +86,8 @@ final class PhalaAnswers {
             return String.join("; ", parts);
         }
         if (detail.isObject()) {
-            String code = text(detail.get("error_code"));
-            String message = text(detail.get("message"));
+            String code = Json.text(detail.get("error_code"));
+            String message = Json.text(detail.get("message"));
             if (code != null || message != null) {
                 return (code == null ? "" : code + (message == null ? "" : " ")) + (message == null ? "" : message);
             }
@@ -107,9 +107,6 @@ final class PhalaAnswers {
         }
     }
 
-    private static String text(JsonNode node) {
-        return node != null && node.isTextual() ? node.textValue() : null;
-    }
 
     private static String bound(String text) {
         return text == null || text.length() <= MAX_DETAIL ? text : text.substring(0, MAX_DETAIL) + "...";

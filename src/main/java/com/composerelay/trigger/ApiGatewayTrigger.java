@@ -16,7 +16,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -44,10 +43,10 @@ public final class ApiGatewayTrigger {
     public ObjectNode handle(JsonNode event, Format format, Instant deadline, String lambdaRequestId) {
         Instant startedAt = triggers.clock().instant();
         String method = format == Format.HTTP_API_V2
-                ? text(event.path("requestContext").path("http").path("method"))
-                : text(event.path("httpMethod"));
-        String path = format == Format.HTTP_API_V2 ? text(event.path("rawPath")) : text(event.path("path"));
-        String cvmId = text(event.path("pathParameters").path("cvm_id"));
+                ? Json.text(event.path("requestContext").path("http").path("method"))
+                : Json.text(event.path("httpMethod"));
+        String path = format == Format.HTTP_API_V2 ? Json.text(event.path("rawPath")) : Json.text(event.path("path"));
+        String cvmId = Json.text(event.path("pathParameters").path("cvm_id"));
         if (cvmId == null && path != null) {
             Matcher route = ROUTE.matcher(path);
             cvmId = route.matches() ? route.group(1) : null;
@@ -61,13 +60,13 @@ public final class ApiGatewayTrigger {
             ((ObjectNode) response.get("headers")).put("Allow", "PATCH");
             return response;
         }
-        String requestId = text(event.path("requestContext").path("requestId"));
+        String requestId = Json.text(event.path("requestContext").path("requestId"));
         if (requestId == null) {
             requestId = lambdaRequestId;
         }
         JsonNode body = null;
         try {
-            body = body(event);
+            body = body(event, format);
             ComposeUpdate update = ComposeUpdateJson.read(body, cvmId);
             String headerKey = idempotencyKey(event);
             String key = headerKey != null ? "api:" + headerKey : "update:" + Fingerprint.of(update);
@@ -127,21 +126,10 @@ public final class ApiGatewayTrigger {
         };
     }
 
-    private static JsonNode body(JsonNode event) throws InvalidRequest {
-        JsonNode body = event.get("body");
-        if (body == null || body.isNull() || (body.isTextual() && body.textValue().isBlank())) {
+    private static JsonNode body(JsonNode event, Format format) throws InvalidRequest {
+        String text = new String(new HttpRequestEvent(event, format).rawBody(), StandardCharsets.UTF_8);
+        if (text.isBlank()) {
             throw new InvalidRequest("body", "is required: a JSON object with compose_hash");
-        }
-        if (!body.isTextual()) {
-            throw new InvalidRequest("body", "must be JSON text");
-        }
-        String text = body.textValue();
-        if (event.path("isBase64Encoded").asBoolean(false)) {
-            try {
-                text = new String(Base64.getDecoder().decode(text), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidRequest("body", "is marked base64-encoded but is not valid base64");
-            }
         }
         try {
             return Json.parse(text);
@@ -176,7 +164,4 @@ public final class ApiGatewayTrigger {
         return null;
     }
 
-    private static String text(JsonNode node) {
-        return node != null && node.isTextual() ? node.textValue() : null;
-    }
 }

@@ -1,5 +1,6 @@
 package com.composerelay.trigger;
 
+import com.composerelay.core.Fingerprint;
 import com.composerelay.core.IdempotencyStore;
 import com.composerelay.core.Outcome;
 import com.composerelay.core.Threads;
@@ -11,11 +12,8 @@ import com.composerelay.webhook.SigningSecrets;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -65,7 +63,7 @@ public final class PhalaEventsTrigger {
         }
         String key = "phala-event:" + id;
         try {
-            IdempotencyStore.Claim claim = seen.claim(key, sha256(raw), deadline);
+            IdempotencyStore.Claim claim = seen.claim(key, Fingerprint.sha256Hex(raw), deadline);
             if (!(claim instanceof IdempotencyStore.Claim.Claimed)) {
                 Log.info("Phala event seen before", "event_id", id);
                 return received(event, "duplicate");
@@ -118,13 +116,5 @@ public final class PhalaEventsTrigger {
         body.put("event", event);
         body.put("result", result);
         return HttpRequestEvent.response(200, body);
-    }
-
-    private static String sha256(byte[] raw) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -57,7 +57,7 @@ public final class SqsTrigger {
         // Report in the batch's own order, whatever order the workers finished in, each id once.
         Set<String> reported = new HashSet<>();
         for (JsonNode record : records) {
-            String id = text(record.path("messageId"));
+            String id = Json.text(record.path("messageId"));
             if (id != null && failures.contains(id) && reported.add(id)) {
                 items.addObject().put("itemIdentifier", id);
             }
@@ -73,7 +73,7 @@ public final class SqsTrigger {
         Map<String, List<JsonNode>> groups = new LinkedHashMap<>();
         int solo = 0;
         for (JsonNode record : records) {
-            String group = text(record.path("attributes").path("MessageGroupId"));
+            String group = Json.text(record.path("attributes").path("MessageGroupId"));
             String key = group == null ? "\u0000solo-" + solo++ : "group:" + group;
             groups.computeIfAbsent(key, k -> new ArrayList<>()).add(record);
         }
@@ -83,7 +83,7 @@ public final class SqsTrigger {
     private void relayGroup(List<JsonNode> group, Instant deadline, ConcurrentLinkedQueue<String> failures) {
         boolean stopped = false;
         for (JsonNode record : group) {
-            String messageId = text(record.path("messageId"));
+            String messageId = Json.text(record.path("messageId"));
             if (stopped) {
                 // An earlier message of this FIFO group failed: later ones wait for it, in order.
                 failures.add(messageId);
@@ -155,12 +155,12 @@ public final class SqsTrigger {
 
     /** A FIFO message's deduplication id covers producer retries too; otherwise the message id. */
     static String idempotencyKey(JsonNode record, String messageId) {
-        String dedup = text(record.path("attributes").path("MessageDeduplicationId"));
+        String dedup = Json.text(record.path("attributes").path("MessageDeduplicationId"));
         return "sqs:" + (dedup != null ? dedup : messageId);
     }
 
     private static JsonNode body(JsonNode record) throws InvalidRequest {
-        String body = text(record.path("body"));
+        String body = Json.text(record.path("body"));
         if (body == null || body.isBlank()) {
             throw new InvalidRequest("body", "is required: a JSON object with cvm_id and compose_hash");
         }
@@ -171,7 +171,4 @@ public final class SqsTrigger {
         }
     }
 
-    private static String text(JsonNode node) {
-        return node != null && node.isTextual() ? node.textValue() : null;
-    }
 }

@@ -17,11 +17,6 @@ import java.time.Clock;
 public record Triggers(Relay relay, IdempotencyStore idempotency, Outcomes outcomes, Threads threads,
                        ChatReplies replies, Clock clock) {
 
-    /** Without threads or chat replies: what the API and queue triggers alone need. */
-    public Triggers(Relay relay, IdempotencyStore idempotency, Outcomes outcomes, Clock clock) {
-        this(relay, idempotency, outcomes, Threads.none(), ChatReplies.none(), clock);
-    }
-
     /**
      * A decided outcome: logged, published, remembered as the CVM's thread when accepted, and
      * posted to the chat it came from, if any.

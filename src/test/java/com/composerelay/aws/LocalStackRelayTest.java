@@ -15,12 +15,11 @@ import com.composerelay.config.Config;
 import com.composerelay.json.Json;
 import com.composerelay.log.Log;
 import com.composerelay.support.Events;
-import com.composerelay.support.FakeContext;
 import com.composerelay.support.Fixtures;
+import com.composerelay.support.Invoke;
 import com.composerelay.support.LocalAws;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -85,10 +84,8 @@ class LocalStackRelayTest {
         return new RelayHandler(Wiring.withAws(config, LocalAws.CREDENTIALS, Clock.systemUTC()).dispatcher(), Clock.systemUTC());
     }
 
-    private static JsonNode invoke(RelayHandler handler, String event) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, new FakeContext());
-        return Json.parse(out.toString(StandardCharsets.UTF_8));
+    private static JsonNode invoke(RelayHandler handler, String event) {
+        return Invoke.json(handler, event);
     }
 
     @Test

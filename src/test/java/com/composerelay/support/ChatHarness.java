@@ -11,8 +11,6 @@ import com.composerelay.json.Json;
 import com.composerelay.webhook.SigningSecrets;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,13 +86,7 @@ public final class ChatHarness {
     }
 
     public JsonNode invoke(String event) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, new FakeContext());
-            return Json.parse(out.toString(StandardCharsets.UTF_8));
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return Invoke.json(handler, event);
     }
 
     /** An HTTP API event for {@code POST path} with these headers and raw body. */

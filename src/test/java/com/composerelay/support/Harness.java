@@ -6,11 +6,6 @@ import com.composerelay.Wiring;
 import com.composerelay.config.Config;
 import com.composerelay.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The whole handler over in-memory fakes: scripted Phala, fake keys, recorded outcomes, and a
@@ -39,15 +34,7 @@ public final class Harness {
     }
 
     public JsonNode invoke(String eventJson, FakeContext context) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            handler.handleRequest(new ByteArrayInputStream(eventJson.getBytes(StandardCharsets.UTF_8)), out, context);
-            return Json.parse(out.toString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (Json.Malformed e) {
-            throw new AssertionError("the handler wrote something that is not JSON: " + e.getMessage());
-        }
+        return Invoke.json(handler, eventJson, context);
     }
 
     /** The body of an API Gateway response, parsed. */

@@ -180,10 +180,9 @@ class IdempotencyTest {
                 new com.composerelay.support.FakeKeys(Fixtures.API_KEY), slow, store, outcomes, clock,
                 d -> Thread.sleep(d.toMillis())), clock);
         String body = Events.updateBody("cvm_1");
-        var out = new java.io.ByteArrayOutputStream();
-        handler.handleRequest(new java.io.ByteArrayInputStream(Events.sqs(Events.sqsRecord("m-1", body, 1),
-                Events.sqsRecord("m-1", body, 1)).getBytes(java.nio.charset.StandardCharsets.UTF_8)), out, new FakeContext());
-        assertThat(failures(Json.parse(out.toString(java.nio.charset.StandardCharsets.UTF_8)))).containsExactly("m-1");
+        JsonNode response = com.composerelay.support.Invoke.json(handler,
+                Events.sqs(Events.sqsRecord("m-1", body, 1), Events.sqsRecord("m-1", body, 1)));
+        assertThat(failures(response)).containsExactly("m-1");
         assertThat(patches.get()).isEqualTo(1);
         assertThat(outcomes.published()).hasSize(1);
     }

@@ -7,18 +7,15 @@ import com.composerelay.core.PhalaAnswer;
 import com.composerelay.core.PhalaApi;
 import com.composerelay.json.Json;
 import com.composerelay.support.Events;
-import com.composerelay.support.FakeContext;
 import com.composerelay.support.FakeKeys;
 import com.composerelay.support.Fixtures;
 import com.composerelay.support.Harness;
+import com.composerelay.support.Invoke;
 import com.composerelay.support.RecordingOutcomes;
 import com.composerelay.Wiring;
 import com.composerelay.RelayHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -187,13 +184,7 @@ class SqsTriggerTest {
     }
 
     private static JsonNode invoke(RelayHandler handler, String event) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, new FakeContext());
-            return Json.parse(out.toString(StandardCharsets.UTF_8));
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return Invoke.json(handler, event);
     }
 
 }
