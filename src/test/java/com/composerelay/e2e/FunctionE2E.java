@@ -101,7 +101,7 @@ class FunctionE2E {
 
     @Test
     @Order(4)
-    void everyFileInEventsIsInvokedByAnE2eTest() throws IOException {
+    void eventsHoldExactlyTheSamplesTheE2eTestsInvoke() throws IOException {
         // http-api, rest-api and sqs-batch here; slack-command, phala-event and hook-compose-update in ChatOpsE2E.
         try (Stream<Path> files = Files.list(Path.of("events"))) {
             assertThat(files.map(p -> p.getFileName().toString()).sorted().toList())
