@@ -23,7 +23,8 @@ public final class RelayHandler implements RequestStreamHandler {
 
     /** The constructor Lambda calls: configuration comes from the environment, read here once. */
     public RelayHandler() {
-        this(Wiring.production(Config.from(System.getenv())));
+        this(Wiring.production(Config.from(System.getenv()),
+                "snap-start".equals(System.getenv("AWS_LAMBDA_INITIALIZATION_TYPE"))));
     }
 
     private RelayHandler(Wiring.Deployed deployed) {

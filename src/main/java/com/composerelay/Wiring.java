@@ -3,6 +3,7 @@ package com.composerelay;
 import com.composerelay.aws.AwsClients;
 import com.composerelay.aws.DynamoDbIdempotencyStore;
 import com.composerelay.aws.DynamoDbThreads;
+import com.composerelay.aws.Priming;
 import com.composerelay.aws.SecretsManagerSigningSecrets;
 import com.composerelay.aws.SqsUpdateQueue;
 import com.composerelay.chat.ChatReplies;
@@ -45,12 +46,25 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 public final class Wiring {
     private Wiring() {}
 
-    /** The deployed relay, and the SnapStart hooks that prime and renew it. */
-    public record Deployed(Dispatcher dispatcher, SnapStartHooks snapStart) {}
+    /**
+     * The deployed relay, the SnapStart hooks that prime and renew it, and the start-up work that
+     * {@link #production} runs on threads of its own.
+     */
+    public record Deployed(Dispatcher dispatcher, SnapStartHooks snapStart, Runnable startUp) {}
 
-    /** The deployed relay: Secrets Manager, Phala over HTTPS, SNS, DynamoDB, SQS. */
-    public static Deployed production(Config config) {
-        return withAws(config, DefaultCredentialsProvider.builder().build(), Clock.systemUTC());
+    /**
+     * The deployed relay: Secrets Manager, Phala over HTTPS, SNS, DynamoDB, SQS. Unless a SnapStart
+     * snapshot is being made ({@code snapshotComing}: Lambda's {@code AWS_LAMBDA_INITIALIZATION_TYPE}
+     * is {@code snap-start}, and the hooks prime before it instead), start-up work begins at once in
+     * the background: the clients are built, their calls primed against canned answers and the key
+     * read, while the handler is made and the first event parsed.
+     */
+    public static Deployed production(Config config, boolean snapshotComing) {
+        Deployed deployed = withAws(config, DefaultCredentialsProvider.builder().build(), Clock.systemUTC());
+        if (!snapshotComing) {
+            deployed.startUp().run();
+        }
+        return deployed;
     }
 
     /** The relay with real AWS clients built from {@code config} (LocalStack in tests). */
@@ -58,17 +72,17 @@ public final class Wiring {
         HttpClient http = HttpPhalaApi.newClient(config.connectTimeout());
         AwsClients aws = new AwsClients(config, credentials, http);
         CachingApiKeys keys = new CachingApiKeys(
-                new SecretsManagerApiKeys(aws.secretsManager(), config.apiKeySecretId()), config.apiKeyCacheTtl(), clock);
+                new SecretsManagerApiKeys(aws::secretsManager, config.apiKeySecretId()), config.apiKeyCacheTtl(), clock);
         HttpPhalaApi phala = new HttpPhalaApi(http, config.phalaBaseUrl(), config.phalaApiVersion(), clock);
         ReseedableRandom jitter = new ReseedableRandom();
         IdempotencyStore idempotency = IdempotencyStore.none();
         Threads threads = Threads.none();
         if (config.idempotencyTable().isPresent()) {
             String table = config.idempotencyTable().get();
-            idempotency = new DynamoDbIdempotencyStore(aws.dynamoDb(), table, config.idempotencyTtl(), clock);
+            idempotency = new DynamoDbIdempotencyStore(aws::dynamoDb, table, config.idempotencyTtl(), clock);
             // Threads are read only by Phala's webhook: without it, remembering them is a wasted write per request.
             if (config.chatOps().phalaWebhookSecretId().isPresent()) {
-                threads = new DynamoDbThreads(aws.dynamoDb(), table, config.idempotencyTtl(), clock);
+                threads = new DynamoDbThreads(aws::dynamoDb, table, config.idempotencyTtl(), clock);
             }
         } else {
             Log.warn("IDEMPOTENCY_TABLE_NAME is not set: delivery is at-least-once, a duplicate may PATCH again");
@@ -76,11 +90,31 @@ public final class Wiring {
         Config.ChatOps chat = config.chatOps();
         UpdateQueue queue = chat.requestQueueUrl().<UpdateQueue>map(url -> new SqsUpdateQueue(aws::sqs, url)).orElse(null);
         Dispatcher dispatcher = dispatcher(config, new Parts(keys, phala, idempotency,
-                new SnsOutcomes(aws.sns(), config.outcomeTopicArn()),
+                new SnsOutcomes(aws::sns, config.outcomeTopicArn()),
                 threads, new SlackReplies(http, chat.slackResponseUrlPrefix()),
-                new SecretsManagerSigningSecrets(aws.secretsManager(), config.apiKeyCacheTtl(), clock), queue,
+                new SecretsManagerSigningSecrets(aws::secretsManager, config.apiKeyCacheTtl(), clock), queue,
                 clock, d -> Thread.sleep(d), jitter));
-        return new Deployed(dispatcher, new SnapStartHooks(primingDispatcher(config, phala, clock), keys, jitter));
+        Priming priming = new Priming(config, credentials, clock);
+        // Three threads, each starting where the first request ends up later, so that on two cores
+        // they overlap each other and the handler's own start (configuration, Jackson, the event).
+        Runnable startUp = () -> {
+            aws.startUp("secrets-manager", () -> {
+                aws.secretsManager();
+                keys.prefetch();
+            });
+            if (config.idempotencyTable().isPresent()) {
+                aws.startUp("dynamodb", () -> {
+                    aws.dynamoDb();
+                    priming.dynamoDb();
+                });
+            }
+            aws.startUp("sns", () -> {
+                aws.sns();
+                priming.sns();
+            });
+        };
+        return new Deployed(dispatcher, new SnapStartHooks(primingDispatcher(config, phala, clock), priming, keys, jitter),
+                startUp);
     }
 
     /**

@@ -3,6 +3,7 @@ package com.composerelay;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.composerelay.aws.Priming;
 import com.composerelay.core.CachingApiKeys;
 import com.composerelay.log.Log;
 import com.composerelay.phala.HttpPhalaApi;
@@ -18,6 +19,8 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 class SnapStartHooksTest {
     @RegisterExtension
@@ -29,10 +32,14 @@ class SnapStartHooksTest {
             Duration.ofMinutes(5), Clock.systemUTC());
 
     private SnapStartHooks hooks(ReseedableRandom jitter) {
-        var config = Fixtures.config("PHALA_API_BASE_URL", phala.baseUrl());
+        // AWS calls would reach the same WireMock as Phala: priming must send it nothing.
+        var config = Fixtures.config("PHALA_API_BASE_URL", phala.baseUrl(), "AWS_ENDPOINT_URL", phala.baseUrl(),
+                "AWS_REGION", "us-east-1", "IDEMPOTENCY_TABLE_NAME", "compose-relay-idempotency");
         var api = new HttpPhalaApi(HttpPhalaApi.newClient(Duration.ofSeconds(1)), config.phalaBaseUrl(), "2026-05-22",
                 Clock.systemUTC());
-        return new SnapStartHooks(Wiring.primingDispatcher(config, api, Clock.systemUTC()), keys, jitter);
+        return new SnapStartHooks(Wiring.primingDispatcher(config, api, Clock.systemUTC()),
+                new Priming(config, StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDPRIMING", "secret")),
+                        Clock.systemUTC()), keys, jitter);
     }
 
     @Test
@@ -45,7 +52,7 @@ class SnapStartHooksTest {
             Log.to(System.out);
         }
         String log = logged.toString(StandardCharsets.UTF_8);
-        assertThat(phala.getAllServeEvents()).as("no request reached Phala").isEmpty();
+        assertThat(phala.getAllServeEvents()).as("no request reached Phala or AWS").isEmpty();
         assertThat(log).doesNotContain("priming failed");
         // Both paths ran to a decided outcome.
         assertThat(log.lines().filter(l -> l.contains("\"message\":\"request accepted\""))).hasSize(2);
@@ -60,5 +67,21 @@ class SnapStartHooksTest {
         hooks.afterRestore(null);
 
         assertThat(keys.current()).isEqualTo("key-2");
+        assertThat(fetches.get()).isEqualTo(2);
+    }
+
+    @Test
+    void readsTheKeyAheadOfTheFirstRequestAfterARestore() throws Exception {
+        SnapStartHooks hooks = hooks(new ReseedableRandom());
+
+        hooks.afterRestore(null);
+
+        long until = System.nanoTime() + 5_000_000_000L;
+        while (fetches.get() == 0 && System.nanoTime() < until) {
+            Thread.sleep(5);
+        }
+        assertThat(fetches.get()).as("the key is read in the background, before any request").isEqualTo(1);
+        assertThat(keys.current()).isEqualTo("key-1");
+        assertThat(fetches.get()).isEqualTo(1);
     }
 }

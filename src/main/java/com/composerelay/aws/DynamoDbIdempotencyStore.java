@@ -1,5 +1,6 @@
 package com.composerelay.aws;
 
+import java.util.function.Supplier;
 import com.composerelay.core.IdempotencyStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,12 +22,12 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
     static final String IN_PROGRESS = "IN_PROGRESS";
     static final String COMPLETED = "COMPLETED";
 
-    private final DynamoDbClient client;
+    private final Supplier<DynamoDbClient> client;
     private final String table;
     private final Duration ttl;
     private final Clock clock;
 
-    public DynamoDbIdempotencyStore(DynamoDbClient client, String table, Duration ttl, Clock clock) {
+    public DynamoDbIdempotencyStore(Supplier<DynamoDbClient> client, String table, Duration ttl, Clock clock) {
         this.client = client;
         this.table = table;
         this.ttl = ttl;
@@ -37,7 +38,7 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
     public Claim claim(String key, String fingerprint, Instant holdUntil) throws Unavailable {
         Instant now = clock.instant();
         try {
-            client.putItem(b -> b.tableName(table)
+            client.get().putItem(b -> b.tableName(table)
                     .item(Map.of(
                             "id", s(key),
                             "status", s(IN_PROGRESS),
@@ -56,7 +57,7 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
             return new Claim.Claimed();
         } catch (ConditionalCheckFailedException taken) {
             Map<String, AttributeValue> item = taken.hasItem() ? taken.item()
-                    : client.getItem(b -> b.tableName(table).key(Map.of("id", s(key))).consistentRead(true)).item();
+                    : client.get().getItem(b -> b.tableName(table).key(Map.of("id", s(key))).consistentRead(true)).item();
             if (item == null || item.isEmpty()) {
                 return new Claim.InProgress();
             }
@@ -75,7 +76,7 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
     @Override
     public void complete(String key, String outcomeJson, int callerStatus) throws Unavailable {
         try {
-            client.updateItem(b -> b.tableName(table).key(Map.of("id", s(key)))
+            client.get().updateItem(b -> b.tableName(table).key(Map.of("id", s(key)))
                     .updateExpression("SET #status = :completed, outcome = :outcome, caller_status = :caller_status, "
                             + "expiration = :expiration REMOVE hold_until")
                     .expressionAttributeNames(Map.of("#status", "status"))
@@ -92,7 +93,7 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
     @Override
     public void release(String key) throws Unavailable {
         try {
-            client.deleteItem(b -> b.tableName(table).key(Map.of("id", s(key)))
+            client.get().deleteItem(b -> b.tableName(table).key(Map.of("id", s(key)))
                     .conditionExpression("#status = :in_progress")
                     .expressionAttributeNames(Map.of("#status", "status"))
                     .expressionAttributeValues(Map.of(":in_progress", s(IN_PROGRESS))));

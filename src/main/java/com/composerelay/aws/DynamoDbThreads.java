@@ -1,5 +1,6 @@
 package com.composerelay.aws;
 
+import java.util.function.Supplier;
 import com.composerelay.core.Threads;
 import com.composerelay.log.Log;
 import java.time.Clock;
@@ -13,12 +14,12 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Threads in the idempotency table, one item per CVM ({@code thread:<cvm_id>}), expiring with the window. */
 public final class DynamoDbThreads implements Threads {
-    private final DynamoDbClient client;
+    private final Supplier<DynamoDbClient> client;
     private final String table;
     private final Duration ttl;
     private final Clock clock;
 
-    public DynamoDbThreads(DynamoDbClient client, String table, Duration ttl, Clock clock) {
+    public DynamoDbThreads(Supplier<DynamoDbClient> client, String table, Duration ttl, Clock clock) {
         this.client = client;
         this.table = table;
         this.ttl = ttl;
@@ -36,7 +37,7 @@ public final class DynamoDbThreads implements Threads {
         }
         item.put("expiration", AttributeValue.fromN(Long.toString(clock.instant().plus(ttl).getEpochSecond())));
         try {
-            client.putItem(b -> b.tableName(table).item(item));
+            client.get().putItem(b -> b.tableName(table).item(item));
         } catch (SdkException e) {
             Log.warn("thread not remembered: " + e.getClass().getSimpleName(), "cvm_id", thread.cvmId());
         }
@@ -45,7 +46,7 @@ public final class DynamoDbThreads implements Threads {
     @Override
     public Optional<Thread> find(String cvmId) {
         try {
-            Map<String, AttributeValue> item = client.getItem(b -> b.tableName(table)
+            Map<String, AttributeValue> item = client.get().getItem(b -> b.tableName(table)
                     .key(Map.of("id", AttributeValue.fromS("thread:" + cvmId)))).item();
             if (item == null || item.isEmpty()
                     || Long.parseLong(item.get("expiration").n()) < clock.instant().getEpochSecond()) {

@@ -1,5 +1,6 @@
 package com.composerelay.aws;
 
+import java.util.function.Supplier;
 import com.composerelay.core.ApiKeys.KeyUnavailable;
 import com.composerelay.core.CachingApiKeys;
 import com.composerelay.json.Json;
@@ -17,10 +18,10 @@ import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerExcept
 public final class SecretsManagerApiKeys implements CachingApiKeys.Source {
     static final String KEY_FIELD = "api_key";
 
-    private final SecretsManagerClient client;
+    private final Supplier<SecretsManagerClient> client;
     private final String secretId;
 
-    public SecretsManagerApiKeys(SecretsManagerClient client, String secretId) {
+    public SecretsManagerApiKeys(Supplier<SecretsManagerClient> client, String secretId) {
         this.client = client;
         this.secretId = secretId;
     }
@@ -29,7 +30,7 @@ public final class SecretsManagerApiKeys implements CachingApiKeys.Source {
     public String fetch() throws KeyUnavailable {
         GetSecretValueResponse response;
         try {
-            response = client.getSecretValue(b -> b.secretId(secretId));
+            response = client.get().getSecretValue(b -> b.secretId(secretId));
         } catch (ResourceNotFoundException e) {
             throw new KeyUnavailable("secret " + secretId + " was not found");
         } catch (SecretsManagerException e) {

@@ -1,5 +1,6 @@
 package com.composerelay.aws;
 
+import java.util.function.Supplier;
 import com.composerelay.json.Json;
 import com.composerelay.webhook.SigningSecrets;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,12 +24,12 @@ public final class SecretsManagerSigningSecrets implements SigningSecrets {
 
     private record Cached(List<String> values, Instant fetchedAt) {}
 
-    private final SecretsManagerClient client;
+    private final Supplier<SecretsManagerClient> client;
     private final Duration ttl;
     private final Clock clock;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-    public SecretsManagerSigningSecrets(SecretsManagerClient client, Duration ttl, Clock clock) {
+    public SecretsManagerSigningSecrets(Supplier<SecretsManagerClient> client, Duration ttl, Clock clock) {
         this.client = client;
         this.ttl = ttl;
         this.clock = clock;
@@ -55,7 +56,7 @@ public final class SecretsManagerSigningSecrets implements SigningSecrets {
     private Cached fetch(String secretId) throws Unavailable {
         String text;
         try {
-            text = client.getSecretValue(b -> b.secretId(secretId)).secretString();
+            text = client.get().getSecretValue(b -> b.secretId(secretId)).secretString();
         } catch (ResourceNotFoundException e) {
             throw new Unavailable("signing secret " + secretId + " was not found");
         } catch (SdkException e) {

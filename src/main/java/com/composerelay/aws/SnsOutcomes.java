@@ -1,5 +1,6 @@
 package com.composerelay.aws;
 
+import java.util.function.Supplier;
 import com.composerelay.core.Outcome;
 import com.composerelay.core.Outcomes;
 import com.composerelay.chat.OutcomeText;
@@ -24,31 +25,35 @@ import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 public final class SnsOutcomes implements Outcomes {
     private static final int MAX_SUBJECT = 100;
 
-    private final SnsClient client;
+    private final Supplier<SnsClient> client;
     private final String topicArn;
 
-    public SnsOutcomes(SnsClient client, String topicArn) {
+    public SnsOutcomes(Supplier<SnsClient> client, String topicArn) {
         this.client = client;
         this.topicArn = topicArn;
     }
 
     @Override
     public void publish(Outcome outcome) {
-        ObjectNode json = OutcomeJson.tree(outcome);
         try {
-            String messageId = client.publish(b -> b
-                    .topicArn(topicArn)
-                    .subject(subject(outcome))
-                    .messageStructure("json")
-                    .message(message(outcome, json))
-                    .messageAttributes(attributes(outcome))).messageId();
+            String messageId = send(outcome);
             Log.info("outcome published", "request_id", outcome.facts().requestId(),
                     "status", outcome.status(), "sns_message_id", messageId);
         } catch (SdkException e) {
             Log.error("outcome not published: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), json,
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), OutcomeJson.tree(outcome),
                     "request_id", outcome.facts().requestId());
         }
+    }
+
+    /** Publishes the outcome and returns SNS's message id; logs nothing. */
+    String send(Outcome outcome) {
+        return client.get().publish(b -> b
+                .topicArn(topicArn)
+                .subject(subject(outcome))
+                .messageStructure("json")
+                .message(message(outcome, OutcomeJson.tree(outcome)))
+                .messageAttributes(attributes(outcome))).messageId();
     }
 
     /** Renders an outcome as it would be published, without publishing it (SnapStart priming). */

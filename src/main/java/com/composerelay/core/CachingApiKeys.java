@@ -45,6 +45,18 @@ public final class CachingApiKeys implements ApiKeys {
         return key;
     }
 
+    /**
+     * Reads the key ahead of the first request that needs it (at start-up, after a restore). A
+     * failure is left for that request, which reads again and reports it.
+     */
+    public void prefetch() {
+        try {
+            current();
+        } catch (KeyUnavailable e) {
+            // The request that needs the key reads it again and answers with the reason.
+        }
+    }
+
     /** Forgets the cached key, so a restored snapshot never reuses one from before. */
     public synchronized void forget() {
         key = null;

@@ -1,6 +1,7 @@
 package com.composerelay.snapstart;
 
 import com.composerelay.Dispatcher;
+import com.composerelay.aws.Priming;
 import com.composerelay.core.CachingApiKeys;
 import com.composerelay.log.Log;
 import java.time.Instant;
@@ -17,11 +18,13 @@ import org.crac.Resource;
  */
 public final class SnapStartHooks implements Resource {
     private final Dispatcher primingDispatcher;
+    private final Priming aws;
     private final CachingApiKeys keys;
     private final ReseedableRandom jitter;
 
-    public SnapStartHooks(Dispatcher primingDispatcher, CachingApiKeys keys, ReseedableRandom jitter) {
+    public SnapStartHooks(Dispatcher primingDispatcher, Priming aws, CachingApiKeys keys, ReseedableRandom jitter) {
         this.primingDispatcher = primingDispatcher;
+        this.aws = aws;
         this.keys = keys;
         this.jitter = jitter;
     }
@@ -41,12 +44,17 @@ public final class SnapStartHooks implements Resource {
     public void afterRestore(Context<? extends Resource> context) {
         keys.forget();
         jitter.reseed();
+        // The first request follows at once; its key read overlaps its parsing.
+        Thread.ofPlatform().daemon().name("start-up-key").start(keys::prefetch);
     }
 
-    /** Runs the HTTP and SQS paths once each through the stand-ins. */
+    /** Runs the HTTP and SQS paths once each through the stand-ins, and each AWS call against canned answers. */
     public void prime() {
         Instant deadline = Instant.now().plusSeconds(10);
         try {
+            aws.secretsManager();
+            aws.dynamoDb();
+            aws.sns();
             primingDispatcher.dispatch(com.composerelay.json.Json.parse(PrimingEvents.HTTP_API), deadline, "priming");
             primingDispatcher.dispatch(com.composerelay.json.Json.parse(PrimingEvents.SQS), deadline, "priming");
         } catch (Exception e) {

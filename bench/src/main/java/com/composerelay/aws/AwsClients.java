@@ -33,31 +33,50 @@ public final class AwsClients {
     public AwsClients(Config config, AwsCredentialsProvider credentials, java.net.http.HttpClient jdkHttp) {
     }
 
-    public synchronized SecretsManagerClient secretsManager() {
-        if (secretsManager == null) {
-            secretsManager = SecretsManagerClient.builder().build();
-        }
-        return secretsManager;
+    /**
+     * The relay's {@code Priming} makes its canned clients through this constructor; the plain build
+     * never primes ({@link #startUp} does nothing), so these clients are never used.
+     */
+    AwsClients(Config config, AwsCredentialsProvider credentials, software.amazon.awssdk.http.SdkHttpClient http) {
     }
 
-    public synchronized SnsClient sns() {
-        if (sns == null) {
-            sns = SnsClient.builder().build();
-        }
-        return sns;
+    /** The relay runs start-up work here on threads of its own; the plain build does no start-up work. */
+    public void startUp(String name, Runnable work) {
     }
 
-    public synchronized DynamoDbClient dynamoDb() {
-        if (dynamoDb == null) {
-            dynamoDb = DynamoDbClient.builder().build();
+    public SecretsManagerClient secretsManager() {
+        synchronized (this) {
+            if (secretsManager == null) {
+                secretsManager = SecretsManagerClient.builder().build();
+            }
+            return secretsManager;
         }
-        return dynamoDb;
     }
 
-    public synchronized SqsClient sqs() {
-        if (sqs == null) {
-            sqs = SqsClient.builder().build();
+    public SnsClient sns() {
+        synchronized (this) {
+            if (sns == null) {
+                sns = SnsClient.builder().build();
+            }
+            return sns;
         }
-        return sqs;
+    }
+
+    public DynamoDbClient dynamoDb() {
+        synchronized (this) {
+            if (dynamoDb == null) {
+                dynamoDb = DynamoDbClient.builder().build();
+            }
+            return dynamoDb;
+        }
+    }
+
+    public SqsClient sqs() {
+        synchronized (this) {
+            if (sqs == null) {
+                sqs = SqsClient.builder().build();
+            }
+            return sqs;
+        }
     }
 }

@@ -1,0 +1,150 @@
+package com.composerelay.aws;
+
+import com.composerelay.config.Config;
+import com.composerelay.core.ApiKeys.KeyUnavailable;
+import com.composerelay.core.IdempotencyStore;
+import com.composerelay.core.Outcome;
+import com.composerelay.core.Trigger;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.http.AbortableInputStream;
+import software.amazon.awssdk.http.ExecutableHttpRequest;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.HttpExecuteResponse;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpFullResponse;
+import software.amazon.awssdk.http.SdkHttpRequest;
+
+/**
+ * Runs the relay's AWS calls through the real SDK code path (request building, endpoint rules,
+ * signing, marshalling, the response's unmarshalling) against canned answers, so nothing leaves the
+ * process: no secret is read, no record is written, nothing is published. Run at start-up on threads
+ * of their own, and before a SnapStart snapshot, it loads and initialises what the first real call
+ * would otherwise load while a request waits.
+ */
+public final class Priming {
+    static final String PRIMING = "priming";
+
+    private final AwsClients canned;
+    private final Config config;
+    private final Clock clock;
+
+    /** Clients like the relay's, with the same credentials, over {@link CannedAnswers} instead of the network. */
+    public Priming(Config config, AwsCredentialsProvider credentials, Clock clock) {
+        this.canned = new AwsClients(config, credentials, new CannedAnswers());
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** A {@code GetSecretValue} of the key, as {@link SecretsManagerApiKeys} makes and reads it: the canned key. */
+    public String secretsManager() {
+        try {
+            return new SecretsManagerApiKeys(canned::secretsManager, PRIMING).fetch();
+        } catch (KeyUnavailable e) {
+            throw new IllegalStateException("priming: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The idempotency claim and record, as {@link DynamoDbIdempotencyStore} writes them: the claim,
+     * or nothing when no idempotency table is configured.
+     */
+    public IdempotencyStore.Claim dynamoDb() {
+        if (config.idempotencyTable().isEmpty()) {
+            return null;
+        }
+        String table = config.idempotencyTable().get();
+        var store = new DynamoDbIdempotencyStore(canned::dynamoDb, table, config.idempotencyTtl(), clock);
+        try {
+            IdempotencyStore.Claim claim = store.claim(PRIMING, PRIMING, clock.instant());
+            store.complete(PRIMING, "{}", 202);
+            return claim;
+        } catch (IdempotencyStore.Unavailable e) {
+            throw new IllegalStateException("priming: " + e.getMessage(), e);
+        }
+    }
+
+    /** An outcome's {@code Publish}, as {@link SnsOutcomes} sends it: the canned message id. */
+    public String sns() {
+        Instant now = clock.instant();
+        Outcome accepted = new Outcome.Accepted(new Outcome.Facts(PRIMING, PRIMING, Trigger.API, "cvm_priming", "00",
+                1, 202, null, now, now));
+        return new SnsOutcomes(canned::sns, config.outcomeTopicArn()).send(accepted);
+    }
+
+    /** Answers each call the relay makes with a success in its protocol's shape, at once, offline. */
+    static final class CannedAnswers implements SdkHttpClient {
+        static final String SECRET = "{\"ARN\":\"arn:aws:secretsmanager:us-east-1:000000000000:secret:priming\","
+                + "\"Name\":\"priming\",\"SecretString\":\"{\\\"api_key\\\":\\\"priming\\\"}\"}";
+        static final String PUBLISHED = "<PublishResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\">"
+                + "<PublishResult><MessageId>priming</MessageId></PublishResult>"
+                + "<ResponseMetadata><RequestId>priming</RequestId></ResponseMetadata></PublishResponse>";
+
+        @Override
+        public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
+            SdkHttpRequest http = request.httpRequest();
+            String target = http.firstMatchingHeader("X-Amz-Target").orElse("");
+            String body;
+            String type;
+            if (target.equals("secretsmanager.GetSecretValue")) {
+                body = SECRET;
+                type = "application/x-amz-json-1.1";
+            } else if (target.startsWith("DynamoDB_20120810.")) {
+                body = "{}";
+                type = "application/x-amz-json-1.0";
+            } else if (target.isEmpty() && http.getUri().getHost() != null && isPublish(request)) {
+                body = PUBLISHED;
+                type = "text/xml";
+            } else {
+                body = null;
+                type = null;
+            }
+            return new ExecutableHttpRequest() {
+                @Override
+                public HttpExecuteResponse call() throws IOException {
+                    if (body == null) {
+                        throw new IOException("priming has no canned answer for " + http.method() + " "
+                                + http.encodedPath() + " " + target);
+                    }
+                    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+                    return HttpExecuteResponse.builder()
+                            .response(SdkHttpFullResponse.builder()
+                                    .statusCode(200)
+                                    .putHeader("Content-Type", type)
+                                    .putHeader("Content-Length", Integer.toString(bytes.length))
+                                    .putHeader("x-amzn-RequestId", PRIMING)
+                                    .build())
+                            .responseBody(AbortableInputStream.create(new ByteArrayInputStream(bytes)))
+                            .build();
+                }
+
+                @Override
+                public void abort() {
+                }
+            };
+        }
+
+        private static boolean isPublish(HttpExecuteRequest request) {
+            return request.contentStreamProvider().map(p -> {
+                try (var in = p.newStream()) {
+                    return new String(in.readAllBytes(), StandardCharsets.UTF_8).contains("Action=Publish");
+                } catch (IOException e) {
+                    return false;
+                }
+            }).orElse(false);
+        }
+
+        @Override
+        public String clientName() {
+            return "CannedAnswers";
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
