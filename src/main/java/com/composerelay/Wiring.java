@@ -3,6 +3,7 @@ package com.composerelay;
 import com.composerelay.aws.AwsClients;
 import com.composerelay.aws.DynamoDbIdempotencyStore;
 import com.composerelay.aws.DynamoDbThreads;
+import com.composerelay.aws.JdkSdkHttpClient;
 import com.composerelay.aws.Priming;
 import com.composerelay.aws.SecretsManagerSigningSecrets;
 import com.composerelay.aws.SqsUpdateQueue;
@@ -27,6 +28,7 @@ import com.composerelay.aws.SnsOutcomes;
 import com.composerelay.config.Config;
 import com.composerelay.core.CachingApiKeys;
 import com.composerelay.core.IdempotencyStore;
+import com.composerelay.core.Lazy;
 import com.composerelay.core.Outcomes;
 import com.composerelay.core.PhalaApi;
 import com.composerelay.core.Relay;
@@ -46,33 +48,51 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 public final class Wiring {
     private Wiring() {}
 
-    /**
-     * The deployed relay, the SnapStart hooks that prime and renew it, and the start-up work that
-     * {@link #production} runs on threads of its own.
-     */
-    public record Deployed(Dispatcher dispatcher, SnapStartHooks snapStart, Runnable startUp) {}
+    /** The deployed relay, and the SnapStart hooks that prime and renew it. */
+    public record Deployed(Dispatcher dispatcher, SnapStartHooks snapStart) {}
 
     /**
      * The deployed relay: Secrets Manager, Phala over HTTPS, SNS, DynamoDB, SQS. Unless a SnapStart
      * snapshot is being made ({@code snapshotComing}: Lambda's {@code AWS_LAMBDA_INITIALIZATION_TYPE}
-     * is {@code snap-start}, and the hooks prime before it instead), start-up work begins at once in
-     * the background: the clients are built, their calls primed against canned answers and the key
-     * read, while the handler is made and the first event parsed.
+     * is {@code snap-start}; the hooks prime before it instead), start-up work begins at once on
+     * threads of its own: the HTTP client (TLS set-up) is made, the SDK clients built and their calls
+     * primed against canned answers, and the key read, while this thread makes the handler and
+     * parses the first event.
      */
     public static Deployed production(Config config, boolean snapshotComing) {
-        Deployed deployed = withAws(config, DefaultCredentialsProvider.builder().build(), Clock.systemUTC());
-        if (!snapshotComing) {
-            deployed.startUp().run();
-        }
-        return deployed;
+        return assemble(config, DefaultCredentialsProvider.builder().build(), Clock.systemUTC(), !snapshotComing);
     }
 
-    /** The relay with real AWS clients built from {@code config} (LocalStack in tests). */
+    /** The relay with real AWS clients built from {@code config} (LocalStack in tests); no start-up work. */
     public static Deployed withAws(Config config, AwsCredentialsProvider credentials, Clock clock) {
-        HttpClient http = HttpPhalaApi.newClient(config.connectTimeout());
-        AwsClients aws = new AwsClients(config, credentials, http);
+        return assemble(config, credentials, clock, false);
+    }
+
+    private static Deployed assemble(Config config, AwsCredentialsProvider credentials, Clock clock, boolean startUp) {
+        Lazy<HttpClient> http = new Lazy<>(() -> HttpPhalaApi.newClient(config.connectTimeout()));
+        AwsClients aws = new AwsClients(config, credentials, new JdkSdkHttpClient(http, JdkSdkHttpClient.TIMEOUT));
         CachingApiKeys keys = new CachingApiKeys(
                 new SecretsManagerApiKeys(aws::secretsManager, config.apiKeySecretId()), config.apiKeyCacheTtl(), clock);
+        Priming priming = new Priming(config, credentials, clock);
+        if (startUp) {
+            // Each thread starts where the first request ends up later, so that on two cores they
+            // overlap each other and this thread's own work (configuration, Jackson, the event).
+            aws.startUp("http", http::get);
+            aws.startUp("secrets-manager", () -> {
+                aws.secretsManager();
+                keys.prefetch();
+            });
+            if (config.idempotencyTable().isPresent()) {
+                aws.startUp("dynamodb", () -> {
+                    aws.dynamoDb();
+                    priming.dynamoDb();
+                });
+            }
+            aws.startUp("sns", () -> {
+                aws.sns();
+                priming.sns();
+            });
+        }
         HttpPhalaApi phala = new HttpPhalaApi(http, config.phalaBaseUrl(), config.phalaApiVersion(), clock);
         ReseedableRandom jitter = new ReseedableRandom();
         IdempotencyStore idempotency = IdempotencyStore.none();
@@ -94,27 +114,7 @@ public final class Wiring {
                 threads, new SlackReplies(http, chat.slackResponseUrlPrefix()),
                 new SecretsManagerSigningSecrets(aws::secretsManager, config.apiKeyCacheTtl(), clock), queue,
                 clock, d -> Thread.sleep(d), jitter));
-        Priming priming = new Priming(config, credentials, clock);
-        // Three threads, each starting where the first request ends up later, so that on two cores
-        // they overlap each other and the handler's own start (configuration, Jackson, the event).
-        Runnable startUp = () -> {
-            aws.startUp("secrets-manager", () -> {
-                aws.secretsManager();
-                keys.prefetch();
-            });
-            if (config.idempotencyTable().isPresent()) {
-                aws.startUp("dynamodb", () -> {
-                    aws.dynamoDb();
-                    priming.dynamoDb();
-                });
-            }
-            aws.startUp("sns", () -> {
-                aws.sns();
-                priming.sns();
-            });
-        };
-        return new Deployed(dispatcher, new SnapStartHooks(primingDispatcher(config, phala, clock), priming, keys, jitter),
-                startUp);
+        return new Deployed(dispatcher, new SnapStartHooks(primingDispatcher(config, phala, clock), priming, keys, jitter));
     }
 
     /**

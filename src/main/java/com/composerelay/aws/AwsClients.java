@@ -1,9 +1,9 @@
 package com.composerelay.aws;
 
 import com.composerelay.config.Config;
+import com.composerelay.core.Lazy;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
@@ -24,14 +24,14 @@ public final class AwsClients {
     private final SdkHttpClient http;
     private final Config config;
     private final AwsCredentialsProvider credentials;
-    private final Once<SecretsManagerClient> secretsManager = new Once<>(() -> build(SecretsManagerClient.builder()));
-    private final Once<SnsClient> sns = new Once<>(() -> build(SnsClient.builder()));
-    private final Once<DynamoDbClient> dynamoDb = new Once<>(() -> build(DynamoDbClient.builder()));
-    private final Once<SqsClient> sqs = new Once<>(() -> build(SqsClient.builder()));
+    private final Lazy<SecretsManagerClient> secretsManager = new Lazy<>(() -> build(SecretsManagerClient.builder()));
+    private final Lazy<SnsClient> sns = new Lazy<>(() -> build(SnsClient.builder()));
+    private final Lazy<DynamoDbClient> dynamoDb = new Lazy<>(() -> build(DynamoDbClient.builder()));
+    private final Lazy<SqsClient> sqs = new Lazy<>(() -> build(SqsClient.builder()));
 
     /** The clients, sharing {@code java.net.http} with the Phala client. */
     public AwsClients(Config config, AwsCredentialsProvider credentials, HttpClient jdkHttp) {
-        this(config, credentials, new JdkSdkHttpClient(jdkHttp, Duration.ofSeconds(10)));
+        this(config, credentials, new JdkSdkHttpClient(jdkHttp));
     }
 
     /** The clients with an HTTP client of their own. */
@@ -42,8 +42,8 @@ public final class AwsClients {
                 .build());
     }
 
-    /** The clients over any SDK HTTP client (the canned answers of {@link Priming}). */
-    AwsClients(Config config, AwsCredentialsProvider credentials, SdkHttpClient http) {
+    /** The clients over any SDK HTTP client (a lazily made one at start-up, the canned answers of {@link Priming}). */
+    public AwsClients(Config config, AwsCredentialsProvider credentials, SdkHttpClient http) {
         this.config = config;
         this.credentials = credentials;
         this.http = http;
@@ -79,22 +79,5 @@ public final class AwsClients {
         builder.httpClient(http).region(Region.of(config.awsRegion())).credentialsProvider(credentials);
         config.awsEndpointUrl().ifPresent(builder::endpointOverride);
         return builder.build();
-    }
-
-    /** A value made on first use, once, under a lock of its own. */
-    private static final class Once<T> {
-        private final Supplier<T> make;
-        private T value;
-
-        Once(Supplier<T> make) {
-            this.make = make;
-        }
-
-        synchronized T get() {
-            if (value == null) {
-                value = make.get();
-            }
-            return value;
-        }
     }
 }

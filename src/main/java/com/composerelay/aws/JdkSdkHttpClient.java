@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
 import software.amazon.awssdk.http.HttpExecuteRequest;
@@ -30,10 +31,18 @@ public final class JdkSdkHttpClient implements SdkHttpClient {
     /** Headers {@code java.net.http} sets itself and refuses from callers. */
     private static final Set<String> RESTRICTED = Set.of("host", "content-length", "connection", "expect", "upgrade");
 
-    private final HttpClient client;
+    /** How long one AWS call may take, its body included, before the SDK's retry policy takes over. */
+    public static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final Supplier<HttpClient> client;
     private final Duration timeout;
 
-    public JdkSdkHttpClient(HttpClient client, Duration timeout) {
+    public JdkSdkHttpClient(HttpClient client) {
+        this(() -> client, TIMEOUT);
+    }
+
+    /** Over a client made when first asked for (the deployed relay makes it on a start-up thread). */
+    public JdkSdkHttpClient(Supplier<HttpClient> client, Duration timeout) {
         this.client = client;
         this.timeout = timeout;
     }
@@ -64,7 +73,7 @@ public final class JdkSdkHttpClient implements SdkHttpClient {
 
             @Override
             public HttpExecuteResponse call() throws IOException {
-                exchange = client.sendAsync(jdkRequest, HttpResponse.BodyHandlers.ofInputStream());
+                exchange = client.get().sendAsync(jdkRequest, HttpResponse.BodyHandlers.ofInputStream());
                 HttpResponse<InputStream> response;
                 try {
                     response = exchange.get();

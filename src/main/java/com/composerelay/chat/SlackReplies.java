@@ -5,6 +5,7 @@ import com.composerelay.log.Log;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.util.function.Supplier;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -15,10 +16,14 @@ import java.time.Duration;
  * from the queue, and the relay never sends requests to a host it was not meant to.
  */
 public final class SlackReplies implements ChatReplies {
-    private final HttpClient http;
+    private final Supplier<HttpClient> http;
     private final String allowedPrefix;
 
     public SlackReplies(HttpClient http, String allowedPrefix) {
+        this(() -> http, allowedPrefix);
+    }
+
+    public SlackReplies(Supplier<HttpClient> http, String allowedPrefix) {
         this.http = http;
         this.allowedPrefix = allowedPrefix;
     }
@@ -34,7 +39,7 @@ public final class SlackReplies implements ChatReplies {
         body.put("replace_original", false);
         body.put("text", text);
         try {
-            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(replyUrl))
+            HttpResponse<Void> response = http.get().send(HttpRequest.newBuilder(URI.create(replyUrl))
                     .timeout(Duration.ofSeconds(3))
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build(), HttpResponse.BodyHandlers.discarding());

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.util.function.Supplier;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -32,12 +33,17 @@ import java.util.concurrent.TimeoutException;
 public final class HttpPhalaApi implements PhalaApi {
     public static final String USER_AGENT = "compose-relay/" + RelayVersion.VALUE;
 
-    private final HttpClient client;
+    private final Supplier<HttpClient> client;
     private final URI baseUrl;
     private final String apiVersion;
     private final Clock clock;
 
     public HttpPhalaApi(HttpClient client, URI baseUrl, String apiVersion, Clock clock) {
+        this(() -> client, baseUrl, apiVersion, clock);
+    }
+
+    /** Over a client made when first asked for (the deployed relay makes it on a start-up thread). */
+    public HttpPhalaApi(Supplier<HttpClient> client, URI baseUrl, String apiVersion, Clock clock) {
         this.client = client;
         this.baseUrl = baseUrl;
         this.apiVersion = apiVersion;
@@ -85,7 +91,7 @@ public final class HttpPhalaApi implements PhalaApi {
             throws Timeout, Unreachable {
         HttpRequest request = request(update, apiKey, timeout);
         CompletableFuture<HttpResponse<String>> exchange =
-                client.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                client.get().sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         return answer(exchange, apiKey, timeout);
     }
 

@@ -81,7 +81,7 @@ final class PhalaAnswers {
                 if (loc != null && loc.isArray()) {
                     loc.forEach(p -> path.add(p.asText()));
                 }
-                parts.add((path.isEmpty() ? "" : String.join(".", path) + ": ") + (msg == null ? item.toString() : msg));
+                parts.add((path.isEmpty() ? "" : String.join(".", path) + ": ") + (msg == null ? Json.write(item) : msg));
             }
             return String.join("; ", parts);
         }

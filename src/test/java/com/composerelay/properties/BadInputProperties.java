@@ -137,7 +137,7 @@ class BadInputProperties {
     }
 
     private static void assertEveryPatchIsOneSegment(Harness harness) {
-        HttpPhalaApi api = new HttpPhalaApi(null, URI.create("https://cloud-api.phala.com"), "2026-05-22", Clock.systemUTC());
+        HttpPhalaApi api = new HttpPhalaApi((java.net.http.HttpClient) null, URI.create("https://cloud-api.phala.com"), "2026-05-22", Clock.systemUTC());
         for (ScriptedPhala.Call call : harness.phala.calls()) {
             URI uri = api.composeFileUri(call.update().cvmId());
             assertThat(uri.getRawPath()).matches(ONE_SEGMENT);

@@ -33,11 +33,8 @@ public final class AwsClients {
     public AwsClients(Config config, AwsCredentialsProvider credentials, java.net.http.HttpClient jdkHttp) {
     }
 
-    /**
-     * The relay's {@code Priming} makes its canned clients through this constructor; the plain build
-     * never primes ({@link #startUp} does nothing), so these clients are never used.
-     */
-    AwsClients(Config config, AwsCredentialsProvider credentials, software.amazon.awssdk.http.SdkHttpClient http) {
+    /** The HTTP client is ignored: the SDK picks its default one (the plain build never primes, see {@link #startUp}). */
+    public AwsClients(Config config, AwsCredentialsProvider credentials, software.amazon.awssdk.http.SdkHttpClient http) {
     }
 
     /** The relay runs start-up work here on threads of its own; the plain build does no start-up work. */
