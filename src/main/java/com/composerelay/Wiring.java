@@ -68,7 +68,7 @@ public final class Wiring {
         return assemble(config, credentials, clock, false);
     }
 
-    private static Deployed assemble(Config config, AwsCredentialsProvider credentials, Clock clock, boolean startUp) {
+    static Deployed assemble(Config config, AwsCredentialsProvider credentials, Clock clock, boolean startUp) {
         Lazy<HttpClient> http = new Lazy<>(() -> HttpPhalaApi.newClient(config.connectTimeout()));
         AwsClients aws = new AwsClients(config, credentials, new JdkSdkHttpClient(http, JdkSdkHttpClient.TIMEOUT));
         CachingApiKeys keys = new CachingApiKeys(

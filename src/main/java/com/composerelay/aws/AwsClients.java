@@ -2,6 +2,7 @@ package com.composerelay.aws;
 
 import com.composerelay.config.Config;
 import com.composerelay.core.Lazy;
+import com.composerelay.log.Log;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -68,11 +69,19 @@ public final class AwsClients {
     /**
      * Runs start-up work (building clients, priming their code paths, reading the key) on a thread
      * of its own, so that it overlaps the rest of initialisation and the first event's parsing
-     * instead of following them. The benchmark's plain build (bench/) does no start-up work: its
-     * {@code AwsClients} leaves this out.
+     * instead of following them. Start-up work only prepares: a failure is logged in one line and
+     * left to the first request that meets it. The benchmark's plain build (bench/) does no start-up
+     * work: its {@code AwsClients} leaves this out.
      */
     public void startUp(String name, Runnable work) {
-        Thread.ofPlatform().daemon().name("start-up-" + name).start(work);
+        Thread.ofPlatform().daemon().name("start-up-" + name).start(() -> {
+            try {
+                work.run();
+            } catch (RuntimeException e) {
+                Log.warn("start-up work failed, left to the first request: " + name + ": "
+                        + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            }
+        });
     }
 
     private <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C build(B builder) {

@@ -57,4 +57,22 @@ class CachingApiKeysTest {
         assertThatThrownBy(empty::current).isInstanceOf(ApiKeys.KeyUnavailable.class)
                 .hasMessage("the API key secret is empty");
     }
+
+    @Test
+    void prefetchedKeyServesTheFirstRequestWithoutAnotherFetch() throws Exception {
+        keys.prefetch();
+        assertThat(fetches).isEqualTo(1);
+        assertThat(keys.current()).isEqualTo("key-1");
+        assertThat(fetches).isEqualTo(1);
+    }
+
+    @Test
+    void aFailedPrefetchIsLeftForTheFirstRequestToReadAgain() throws Exception {
+        Deque<String> answers = new ArrayDeque<>(List.of("", "key-after-outage"));
+        CachingApiKeys flaky = new CachingApiKeys(answers::poll, Duration.ofMinutes(5), clock);
+
+        flaky.prefetch();
+
+        assertThat(flaky.current()).isEqualTo("key-after-outage");
+    }
 }

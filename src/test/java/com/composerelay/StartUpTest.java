@@ -1,0 +1,151 @@
+package com.composerelay;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.patch;
+import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.composerelay.aws.AwsClients;
+import com.composerelay.config.Config;
+import com.composerelay.json.Json;
+import com.composerelay.log.Log;
+import com.composerelay.support.Fixtures;
+import com.composerelay.support.LocalAws;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The deployed relay's start-up work: on threads of its own it reads the key ahead of the first
+ * request and primes every other AWS call against canned answers, so AWS sees one call (the key)
+ * before any request, and a failure there is left, in one log line, to the request that meets it.
+ */
+class StartUpTest {
+    @RegisterExtension
+    static WireMockExtension aws = WireMockExtension.newInstance()
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+            .build();
+
+    private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void stubAwsAndPhala() {
+        Log.to(new PrintStream(logged, true, StandardCharsets.UTF_8));
+        aws.stubFor(post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("secretsmanager.GetSecretValue"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.1")
+                        .withBody("{\"Name\":\"compose-relay/phala-api-key\",\"SecretString\":\"" + Fixtures.API_KEY + "\"}")));
+        aws.stubFor(post(urlEqualTo("/")).withHeader("X-Amz-Target", containing("DynamoDB_20120810."))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.0")
+                        .withBody("{}")));
+        aws.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=Publish"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/xml")
+                        .withBody("<PublishResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><PublishResult>"
+                                + "<MessageId>m-1</MessageId></PublishResult></PublishResponse>")));
+        aws.stubFor(patch(urlEqualTo("/api/v1/cvms/cvm_ykL5lbAn/compose_file"))
+                .willReturn(aResponse().withStatus(202).withHeader("Content-Type", "application/json").withBody("{}")));
+    }
+
+    @AfterEach
+    void restoreLog() {
+        Log.to(System.out);
+    }
+
+    private Config config() {
+        return Fixtures.config("AWS_ENDPOINT_URL", aws.baseUrl(), "AWS_REGION", "us-east-1",
+                "PHALA_API_BASE_URL", aws.baseUrl(), "IDEMPOTENCY_TABLE_NAME", "compose-relay-idempotency");
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean() && System.nanoTime() < until) {
+            Thread.sleep(10);
+        }
+        assertThat(condition.getAsBoolean()).as("reached within 10 s").isTrue();
+    }
+
+    private static List<String> awsTargets() {
+        return aws.getAllServeEvents().stream().map(ServeEvent::getRequest)
+                .map(r -> r.getMethod().getName() + " " + r.getUrl() + " "
+                        + (r.containsHeader("X-Amz-Target") ? r.getHeader("X-Amz-Target") : r.getBodyAsString()))
+                .toList();
+    }
+
+    @Test
+    void readsTheKeyAheadAndPrimesEveryOtherCallWithoutCallingAws() throws Exception {
+        Wiring.Deployed deployed = Wiring.assemble(config(), LocalAws.CREDENTIALS, Clock.systemUTC(), true);
+
+        await(() -> !aws.getAllServeEvents().isEmpty());
+        Thread.sleep(300);
+        assertThat(awsTargets()).as("before any request: the key, and nothing else")
+                .containsExactly("POST / secretsmanager.GetSecretValue");
+
+        JsonNode response = deployed.dispatcher().dispatch(Fixtures.event("http-api.json"),
+                Instant.now().plusSeconds(20), "lambda-1");
+
+        assertThat(response.get("statusCode").intValue()).isEqualTo(202);
+        aws.verify(1, postRequestedFor(urlEqualTo("/")).withHeader("X-Amz-Target",
+                equalTo("secretsmanager.GetSecretValue")));
+        aws.verify(1, patchRequestedFor(urlEqualTo("/api/v1/cvms/cvm_ykL5lbAn/compose_file"))
+                .withHeader("X-API-Key", equalTo(Fixtures.API_KEY)));
+        aws.verify(1, postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Action=Publish")));
+        assertThat(logged.toString(StandardCharsets.UTF_8)).doesNotContain("start-up work failed")
+                .doesNotContain(Fixtures.API_KEY);
+    }
+
+    @Test
+    void aKeyThatCannotBeReadAtStartUpIsReadAgainByTheFirstRequest() throws Exception {
+        aws.stubFor(post(urlEqualTo("/")).atPriority(1)
+                .withHeader("X-Amz-Target", equalTo("secretsmanager.GetSecretValue"))
+                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/x-amz-json-1.1")
+                        .withBody("{\"__type\":\"ResourceNotFoundException\",\"message\":\"not yet\"}")));
+        Wiring.Deployed deployed = Wiring.assemble(config(), LocalAws.CREDENTIALS, Clock.systemUTC(), true);
+        await(() -> !aws.getAllServeEvents().isEmpty());
+        Thread.sleep(300);
+        // The secret appears before the first request.
+        aws.stubFor(post(urlEqualTo("/")).atPriority(0)
+                .withHeader("X-Amz-Target", equalTo("secretsmanager.GetSecretValue"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.1")
+                        .withBody("{\"SecretString\":\"" + Fixtures.API_KEY + "\"}")));
+
+        JsonNode response = deployed.dispatcher().dispatch(Fixtures.event("http-api.json"),
+                Instant.now().plusSeconds(20), "lambda-1");
+
+        assertThat(response.get("statusCode").intValue()).isEqualTo(202);
+        aws.verify(2, postRequestedFor(urlEqualTo("/")).withHeader("X-Amz-Target",
+                equalTo("secretsmanager.GetSecretValue")));
+        aws.verify(1, patchRequestedFor(urlEqualTo("/api/v1/cvms/cvm_ykL5lbAn/compose_file"))
+                .withHeader("X-API-Key", equalTo(Fixtures.API_KEY)));
+        assertThat(logged.toString(StandardCharsets.UTF_8)).doesNotContain("start-up work failed");
+    }
+
+    @Test
+    void startUpWorkThatFailsIsLoggedInOneLine() throws Exception {
+        new AwsClients(config(), LocalAws.CREDENTIALS).startUp("probe", () -> {
+            throw new IllegalStateException("priming: no canned answer");
+        });
+
+        await(() -> logged.toString(StandardCharsets.UTF_8).contains("start-up work failed"));
+        String line = logged.toString(StandardCharsets.UTF_8).strip();
+        assertThat(line.lines()).hasSize(1);
+        assertThat(Json.parse(line).get("message").textValue()).isEqualTo(
+                "start-up work failed, left to the first request: probe: IllegalStateException: priming: no canned answer");
+        assertThat(Json.parse(line).get("level").textValue()).isEqualTo("WARN");
+    }
+}
