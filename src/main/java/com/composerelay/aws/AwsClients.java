@@ -5,6 +5,8 @@ import com.composerelay.core.Lazy;
 import com.composerelay.log.Log;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
@@ -29,6 +31,7 @@ public final class AwsClients {
     private final Lazy<SnsClient> sns = new Lazy<>(() -> build(SnsClient.builder()));
     private final Lazy<DynamoDbClient> dynamoDb = new Lazy<>(() -> build(DynamoDbClient.builder()));
     private final Lazy<SqsClient> sqs = new Lazy<>(() -> build(SqsClient.builder()));
+    private final List<Thread> startedUp = new CopyOnWriteArrayList<>();
 
     /** The clients, sharing {@code java.net.http} with the Phala client. */
     public AwsClients(Config config, AwsCredentialsProvider credentials, HttpClient jdkHttp) {
@@ -74,14 +77,34 @@ public final class AwsClients {
      * work: its {@code AwsClients} leaves this out.
      */
     public void startUp(String name, Runnable work) {
-        Thread.ofPlatform().daemon().name("start-up-" + name).start(() -> {
+        startedUp.add(Thread.ofPlatform().daemon().name("start-up-" + name).start(() -> {
             try {
                 work.run();
             } catch (RuntimeException e) {
                 Log.warn("start-up work failed, left to the first request: " + name + ": "
                         + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
             }
-        });
+        }));
+    }
+
+    /**
+     * Waits for the start-up work, at most {@code bound}: on Lambda, initialisation runs on a full
+     * vCPU while an invocation gets CPU in proportion to memory (a third of one at 512 MB), so work
+     * finished here costs the first request nothing. Whatever is still running after the bound (a
+     * slow network) goes on in the background.
+     */
+    public void awaitStartUp(Duration bound) {
+        long until = System.nanoTime() + bound.toNanos();
+        try {
+            for (Thread thread : startedUp) {
+                long left = until - System.nanoTime();
+                if (left <= 0 || !thread.join(Duration.ofNanos(left))) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C build(B builder) {

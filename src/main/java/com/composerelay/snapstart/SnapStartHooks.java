@@ -3,8 +3,11 @@ package com.composerelay.snapstart;
 import com.composerelay.Dispatcher;
 import com.composerelay.aws.Priming;
 import com.composerelay.core.CachingApiKeys;
+import com.composerelay.json.Json;
 import com.composerelay.log.Log;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.List;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
@@ -48,18 +51,34 @@ public final class SnapStartHooks implements Resource {
         Thread.ofPlatform().daemon().name("start-up-key").start(keys::prefetch);
     }
 
-    /** Runs the HTTP and SQS paths once each through the stand-ins, and each AWS call against canned answers. */
+    /** Runs each AWS call against canned answers, then the HTTP and SQS paths through the stand-ins. */
     public void prime() {
-        Instant deadline = Instant.now().plusSeconds(10);
         try {
             aws.secretsManager();
             aws.dynamoDb();
             aws.sns();
-            primingDispatcher.dispatch(com.composerelay.json.Json.parse(PrimingEvents.HTTP_API), deadline, "priming");
-            primingDispatcher.dispatch(com.composerelay.json.Json.parse(PrimingEvents.SQS), deadline, "priming");
-        } catch (Exception e) {
+        } catch (RuntimeException e) {
             // Priming is an optimisation: a failure must never stop the snapshot.
             Log.warn("priming failed: " + e.getClass().getSimpleName());
+        }
+        primeCode();
+    }
+
+    /**
+     * Runs the HTTP and SQS paths once each through the stand-ins (Phala's request built, not sent;
+     * outcomes rendered, not published), with their log lines rendered but not written: the
+     * relay's own code, Jackson and the log are then loaded and initialised. Returns the two
+     * responses, or none when priming failed.
+     */
+    public List<JsonNode> primeCode() {
+        Instant deadline = Instant.now().plusSeconds(10);
+        try {
+            return Log.muted(() -> List.of(
+                    primingDispatcher.dispatch(Json.parse(PrimingEvents.HTTP_API), deadline, "priming"),
+                    primingDispatcher.dispatch(Json.parse(PrimingEvents.SQS), deadline, "priming")));
+        } catch (Exception e) {
+            Log.warn("priming failed: " + e.getClass().getSimpleName());
+            return List.of();
         }
     }
 }

@@ -41,6 +41,10 @@ public final class AwsClients {
     public void startUp(String name, Runnable work) {
     }
 
+    /** Nothing to wait for: the plain build does no start-up work. */
+    public void awaitStartUp(java.time.Duration bound) {
+    }
+
     public SecretsManagerClient secretsManager() {
         synchronized (this) {
             if (secretsManager == null) {

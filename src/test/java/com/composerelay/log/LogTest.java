@@ -1,0 +1,65 @@
+package com.composerelay.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.composerelay.json.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class LogTest {
+    private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void capture() {
+        Log.to(new PrintStream(logged, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        Log.to(System.out);
+    }
+
+    private String text() {
+        return logged.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void writesOneJsonObjectPerLine() throws Exception {
+        Log.info("request accepted", "cvm_id", "cvm_1", "attempts", 2);
+
+        var line = Json.parse(text().strip());
+        assertThat(line.get("level").textValue()).isEqualTo("INFO");
+        assertThat(line.get("message").textValue()).isEqualTo("request accepted");
+        assertThat(line.get("cvm_id").textValue()).isEqualTo("cvm_1");
+        assertThat(line.get("attempts").intValue()).isEqualTo(2);
+    }
+
+    @Test
+    void mutedWritesNothingOnThisThreadOrThoseItStarts() throws Exception {
+        String result = Log.muted(() -> {
+            Log.info("priming");
+            Thread child = Thread.ofVirtual().start(() -> Log.warn("priming worker"));
+            child.join();
+            return "done";
+        });
+
+        assertThat(result).isEqualTo("done");
+        assertThat(text()).isEmpty();
+    }
+
+    @Test
+    void writesAgainAfterAMutedActionFails() {
+        assertThatThrownBy(() -> Log.muted(() -> {
+            throw new IllegalStateException("priming failed");
+        })).isInstanceOf(IllegalStateException.class);
+
+        Log.info("after priming");
+
+        assertThat(text()).contains("\"message\":\"after priming\"");
+    }
+}
