@@ -13,6 +13,9 @@
 #   --extra / --no-extra    add (or not) the extra cold variants: plain with an AOT cache, AppCDS,
 #                           AOT cache trained on the constructor only, full tiered compilation
 #   --variant SPEC          add a cold variant: name;classpath;handler;none|aot|aot-init|cds;JAVA_TOOL_OPTIONS
+#   --lambda-cpu MB         also run the cold comparison under Lambda's CPU allocation for a function of
+#                           MB memory (cgroup quotas: the constructor on one vCPU, the invocation on
+#                           MB/1769 of one); default: template.yaml's MemorySize; 0: skip
 # Environment:
 #   BENCH_JAVA_OPTS         JVM flags of every measured process (default: Lambda java25's C1-only
 #                           tiered compilation and SerialGC, heap sized as for a 512 MB function)
@@ -38,6 +41,7 @@ RELAY_TARGET=
 COLD=1
 WARM=1
 EXTRA=
+LAMBDA_CPU=
 USER_VARIANTS=()
 while (($#)); do
   case "$1" in
@@ -49,7 +53,8 @@ while (($#)); do
     --extra) EXTRA=1 ;;
     --no-extra) EXTRA=0 ;;
     --variant) USER_VARIANTS+=("$2"); shift ;;
-    -h | --help) sed -n '2,27p' "$0"; exit 0 ;;
+    --lambda-cpu) LAMBDA_CPU=$2; shift ;;
+    -h | --help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "bench: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -197,6 +202,20 @@ if [[ -n "$COLD" ]]; then
     --flags "$JAVA_OPTS" --event "$REPO/events/http-api.json" --work "$OUT/cold" \
     --rounds "$ROUNDS" --warmup 1 "${args[@]}"
 
+  if [[ -z "$LAMBDA_CPU" ]]; then
+    LAMBDA_CPU=$(sed -n 's/^ *MemorySize: *\([0-9][0-9]*\).*/\1/p' template.yaml | head -n1)
+  fi
+  if [[ "${LAMBDA_CPU:-0}" != 0 ]]; then
+    stage "cold start under Lambda's CPU allocation at $LAMBDA_CPU MB: $ROUNDS rounds"
+    java -cp "$BT/compose-relay-bench.jar" com.composerelay.bench.driver.ColdBench \
+      --flags "$JAVA_OPTS" --event "$REPO/events/http-api.json" --work "$OUT/cold-lambda" \
+      --rounds "$ROUNDS" --warmup 1 --lambda-cpu "$LAMBDA_CPU" \
+      --variant "floor;$COLDSTART_JAR;hello;none;" \
+      --variant "plain;$PLAIN_JAR;com.composerelay.RelayHandler;none;" \
+      --variant "relay;$RELAY_CP;com.composerelay.RelayHandler;none;" \
+      --variant "relay+aot;$RELAY_CP;com.composerelay.RelayHandler;aot;"
+  fi
+
   kill "$standin_pid" 2>/dev/null || true
   standin_pid=
   if [[ -n "$started_localstack" ]]; then
@@ -242,6 +261,7 @@ stage "summary (also in $OUT/summary.md)"
   echo "$SIZES"
   echo
   [[ -f "$OUT/cold/cold-table.md" ]] && { cat "$OUT/cold/cold-table.md"; echo; }
+  [[ -f "$OUT/cold-lambda/cold-table.md" ]] && { cat "$OUT/cold-lambda/cold-table.md"; echo; }
   [[ -f "$OUT/warm-table.md" ]] && { cat "$OUT/warm-table.md"; echo; }
   echo "Targets (issue #5):"
   awk -v b="$relay_bytes" 'BEGIN { printf "- artifact < 10 MB: %.2f MB (%d bytes): %s\n", b / 1e6, b, (b < 1e7 ? "met" : "MISSED") }'

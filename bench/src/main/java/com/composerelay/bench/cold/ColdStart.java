@@ -38,6 +38,11 @@ public final class ColdStart {
         RequestStreamHandler handler = (RequestStreamHandler) Class.forName(args[0])
                 .getDeclaredConstructor().newInstance();
         long built = Marks.nowMicros();
+        String invokeCgroup = System.getProperty("bench.invokeCgroup");
+        if (invokeCgroup != null) {
+            // Lambda's CPU model (ColdBench --lambda-cpu): invocations get CPU in proportion to memory.
+            Files.writeString(Path.of(invokeCgroup), Long.toString(ProcessHandle.current().pid()));
+        }
         if (Boolean.getBoolean("bench.initOnly")) {
             Marks.finish(true, main, built, built, "init-only");
             return;

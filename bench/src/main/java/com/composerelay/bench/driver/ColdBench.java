@@ -33,9 +33,15 @@ import java.util.Map;
  * </ul>
  *
  * <p>Usage: {@code ColdBench --java <java> --flags "<jvm flags>" --event <event.json> --work <dir>
- * --rounds N [--warmup N] --variant <spec>...}. The variants named {@code plain} and {@code floor}
- * are the references. Writes {@code cold-samples.csv} and {@code cold-table.md} into the work
- * directory and prints the table.
+ * --rounds N [--warmup N] [--lambda-cpu <memory MB>] --variant <spec>...}. The variants named
+ * {@code plain} and {@code floor} are the references. Writes {@code cold-samples.csv} and
+ * {@code cold-table.md} into the work directory and prints the table.
+ *
+ * <p>{@code --lambda-cpu} runs every process under Lambda's CPU allocation for a function of that
+ * memory size, with cgroup CPU quotas (needs root and a cgroup CPU controller): initialisation on
+ * one full vCPU (on-demand functions initialise unthrottled), and from the end of the handler's
+ * constructor on {@code memory / 1769} of a vCPU (at 1,769 MB a function has one vCPU). This is
+ * what decides on Lambda whether work belongs in initialisation or in the first invocation.
  */
 public final class ColdBench {
     private static final String MARK = "BENCH-DONE";
@@ -69,6 +75,7 @@ public final class ColdBench {
     private final Map<String, List<String>> cacheFlags = new LinkedHashMap<>();
     private final Map<String, Double> trainingSeconds = new LinkedHashMap<>();
     private final Map<String, Long> cacheBytes = new LinkedHashMap<>();
+    private LambdaCpu lambdaCpu;
 
     ColdBench(String java, List<String> flags, Path event, Path work, List<Variant> variants) {
         this.java = java;
@@ -85,6 +92,7 @@ public final class ColdBench {
         Path work = Path.of("bench/target/cold");
         int rounds = 10;
         int warmup = 1;
+        int lambdaMemory = 0;
         List<Variant> variants = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
@@ -96,6 +104,7 @@ public final class ColdBench {
                 case "--rounds" -> { rounds = Integer.parseInt(value); i++; }
                 case "--warmup" -> { warmup = Integer.parseInt(value); i++; }
                 case "--variant" -> { variants.add(Variant.parse(value)); i++; }
+                case "--lambda-cpu" -> { lambdaMemory = Integer.parseInt(value); i++; }
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -105,7 +114,70 @@ public final class ColdBench {
         Files.createDirectories(work);
         ColdBench bench = new ColdBench(java, Arrays.stream(flags.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList(),
                 event, work, variants);
-        bench.run(rounds, warmup);
+        if (lambdaMemory > 0) {
+            try {
+                bench.lambdaCpu = LambdaCpu.create(lambdaMemory);
+            } catch (IOException | RuntimeException e) {
+                String why = "Lambda's CPU model was not measured here: " + e.getMessage() + "\n";
+                Files.writeString(work.resolve("cold-table.md"), why);
+                System.out.print(why);
+                return;
+            }
+        }
+        try {
+            bench.run(rounds, warmup);
+        } finally {
+            if (bench.lambdaCpu != null) {
+                bench.lambdaCpu.remove();
+            }
+        }
+    }
+
+    /** Two cgroups: one full vCPU for initialisation, {@code memory / 1769} of one for invocations. */
+    record LambdaCpu(int memoryMb, Path init, Path invoke) {
+        private static final Path V1 = Path.of("/sys/fs/cgroup/cpu");
+        private static final Path V2 = Path.of("/sys/fs/cgroup");
+        private static final int PERIOD_US = 100_000;
+
+        static LambdaCpu create(int memoryMb) throws IOException {
+            int invokeQuota = (int) Math.round(PERIOD_US * memoryMb / 1769.0);
+            boolean v1 = Files.isWritable(V1.resolve("cpu.cfs_quota_us"));
+            boolean v2 = !v1 && Files.exists(V2.resolve("cgroup.controllers"))
+                    && Files.readString(V2.resolve("cgroup.controllers")).contains("cpu");
+            if (!v1 && !v2) {
+                throw new IOException("no writable cgroup CPU controller (needs root and /sys/fs/cgroup/cpu or cgroup v2 with cpu)");
+            }
+            Path base = (v1 ? V1 : V2).resolve("compose-relay-bench-" + ProcessHandle.current().pid());
+            LambdaCpu cpu = new LambdaCpu(memoryMb, base.resolve("init"), base.resolve("invoke"));
+            Files.createDirectories(cpu.init());
+            Files.createDirectories(cpu.invoke());
+            cpu.limit(cpu.init(), v1, PERIOD_US);
+            cpu.limit(cpu.invoke(), v1, Math.min(invokeQuota, 2 * PERIOD_US));
+            return cpu;
+        }
+
+        private void limit(Path group, boolean v1, int quotaUs) throws IOException {
+            if (v1) {
+                Files.writeString(group.resolve("cpu.cfs_period_us"), Integer.toString(PERIOD_US));
+                Files.writeString(group.resolve("cpu.cfs_quota_us"), Integer.toString(quotaUs));
+            } else {
+                Files.writeString(group.resolve("cpu.max"), quotaUs + " " + PERIOD_US);
+            }
+        }
+
+        double invokeVcpu() {
+            return memoryMb / 1769.0;
+        }
+
+        void remove() {
+            try {
+                Files.deleteIfExists(init);
+                Files.deleteIfExists(invoke);
+                Files.deleteIfExists(init.getParent());
+            } catch (IOException e) {
+                System.err.println("cold: could not remove " + init.getParent() + ": " + e.getMessage());
+            }
+        }
     }
 
     void run(int rounds, int warmup) throws IOException, InterruptedException {
@@ -180,6 +252,11 @@ public final class ColdBench {
 
     private Process start(Variant v, List<String> extra, File log) throws IOException {
         List<String> cmd = new ArrayList<>();
+        if (lambdaCpu != null) {
+            // The shell joins the initialisation group, then becomes the JVM; ColdStart moves the whole
+            // process to the invocation group once the handler is built.
+            cmd.addAll(List.of("sh", "-c", "echo $$ > '" + lambdaCpu.init().resolve("cgroup.procs") + "' && exec \"$@\"", "sh"));
+        }
         cmd.add(java);
         cmd.addAll(flags);
         cmd.addAll(extra);
@@ -189,6 +266,9 @@ public final class ColdBench {
             cmd.add(HELLO);
         } else {
             cmd.add("-Dbench.uniqueRequest=true");
+            if (lambdaCpu != null) {
+                cmd.add("-Dbench.invokeCgroup=" + lambdaCpu.invoke().resolve("cgroup.procs"));
+            }
             cmd.add(COLD_START);
             cmd.add(v.handler());
             cmd.add(event.toString());
@@ -270,6 +350,10 @@ public final class ColdBench {
 
         StringBuilder t = new StringBuilder();
         t.append(String.format(Locale.ROOT, "Cold start: JVM launch to first completed relay, %d rounds, median (min-max), ms%n", rounds));
+        if (lambdaCpu != null) {
+            t.append(String.format(Locale.ROOT, "under Lambda's CPU allocation at %d MB (cgroup quotas): the constructor on one full vCPU,"
+                    + " the first invocation on %.2f vCPU%n", lambdaCpu.memoryMb(), lambdaCpu.invokeVcpu()));
+        }
         t.append("flags: ").append(String.join(" ", flags)).append("\n\n");
         t.append("| variant | first relay | min-max | x sooner than plain | x floor | JVM to main | constructor | first invoke | peak RSS MB median (max) |\n");
         t.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
