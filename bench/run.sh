@@ -198,6 +198,8 @@ if [[ -n "$COLD" ]]; then
   variants+=(${USER_VARIANTS[@]+"${USER_VARIANTS[@]}"})
   args=()
   for v in "${variants[@]}"; do args+=(--variant "$v"); done
+  user_args=()
+  for v in ${USER_VARIANTS[@]+"${USER_VARIANTS[@]}"}; do user_args+=(--variant "$v"); done
   java -cp "$BT/compose-relay-bench.jar" com.composerelay.bench.driver.ColdBench \
     --flags "$JAVA_OPTS" --event "$REPO/events/http-api.json" --work "$OUT/cold" \
     --rounds "$ROUNDS" --warmup 1 "${args[@]}"
@@ -213,7 +215,7 @@ if [[ -n "$COLD" ]]; then
       --variant "floor;$COLDSTART_JAR;hello;none;" \
       --variant "plain;$PLAIN_JAR;com.composerelay.RelayHandler;none;" \
       --variant "relay;$RELAY_CP;com.composerelay.RelayHandler;none;" \
-      --variant "relay+aot;$RELAY_CP;com.composerelay.RelayHandler;aot;"
+      --variant "relay+aot;$RELAY_CP;com.composerelay.RelayHandler;aot;" ${user_args[@]+"${user_args[@]}"}
   fi
 
   kill "$standin_pid" 2>/dev/null || true
