@@ -268,6 +268,7 @@ stage "summary (also in $OUT/summary.md)"
   echo "Targets (issue #5):"
   awk -v b="$relay_bytes" 'BEGIN { printf "- artifact < 10 MB: %.2f MB (%d bytes): %s\n", b / 1e6, b, (b < 1e7 ? "met" : "MISSED") }'
   [[ -f "$OUT/cold/cold-targets.txt" ]] && cat "$OUT/cold/cold-targets.txt"
+  [[ -f "$OUT/cold-lambda/cold-targets.txt" ]] && cat "$OUT/cold-lambda/cold-targets.txt"
   [[ -f "$OUT/warm-targets.txt" ]] && cat "$OUT/warm-targets.txt"
   echo
   echo "bench/run.sh took $((SECONDS - T0)) s"
