@@ -76,10 +76,10 @@ if [[ -z "$IDEMPOTENCY" ]]; then
   grep -rqs IDEMPOTENCY_TABLE_NAME src/main/java && IDEMPOTENCY=1
 fi
 TABLE=
-LS_SERVICES=secretsmanager,sns
+LS_SERVICES=secretsmanager,sns,sqs
 if [[ "$IDEMPOTENCY" == 1 ]]; then
   TABLE=compose-relay-idempotency
-  LS_SERVICES=secretsmanager,sns,dynamodb
+  LS_SERVICES=secretsmanager,sns,sqs,dynamodb
 fi
 BT="$REPO/bench/target"   # the benchmark project's build output (mvn clean wipes it)
 WORK="$REPO/bench/work"   # the relay's private build, LocalStack's state, results
@@ -216,6 +216,22 @@ if [[ -n "$COLD" ]]; then
       --variant "plain;$PLAIN_JAR;com.composerelay.RelayHandler;none;" \
       --variant "relay;$RELAY_CP;com.composerelay.RelayHandler;none;" \
       --variant "relay+aot;$RELAY_CP;com.composerelay.RelayHandler;aot;" ${user_args[@]+"${user_args[@]}"}
+
+    # Slack gives a slash command 3 s: the Slack route's cold start, on the same CPU model.
+    stage "a slash command's cold start under Lambda's CPU allocation at $LAMBDA_CPU MB: $ROUNDS rounds"
+    slack_secret=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["ComposeRelayFunction"]["SAMPLE_SLACK_SIGNING_SECRET"])' events/env.json)
+    queue_url=$(java -cp "$PLAIN_JAR" com.composerelay.bench.plain.SlackSetup compose-relay/slack-signing-secret \
+      "$slack_secret" compose-relay-requests)
+    python3 scripts/sign-event.py events/slack-command.json >"$OUT/slack-command.json"
+    SLACK_SIGNING_SECRET_ID=compose-relay/slack-signing-secret SLACK_ALLOWLIST='T0001/C0001/*=cvm_*' \
+    REQUEST_QUEUE_URL=$queue_url \
+      java -cp "$BT/compose-relay-bench.jar" com.composerelay.bench.driver.ColdBench \
+      --flags "$JAVA_OPTS" --event "$OUT/slack-command.json" --expect 200 --what "answered slash command" \
+      --work "$OUT/cold-slack" --rounds "$ROUNDS" --warmup 1 --lambda-cpu "$LAMBDA_CPU" \
+      --variant "floor;$COLDSTART_JAR;hello;none;" \
+      --variant "plain;$PLAIN_JAR;com.composerelay.RelayHandler;none;" \
+      --variant "relay;$RELAY_CP;com.composerelay.RelayHandler;none;" \
+      --variant "relay+aot;$RELAY_CP;com.composerelay.RelayHandler;aot;"
   fi
 
   kill "$standin_pid" 2>/dev/null || true
@@ -264,6 +280,7 @@ stage "summary (also in $OUT/summary.md)"
   echo
   [[ -f "$OUT/cold/cold-table.md" ]] && { cat "$OUT/cold/cold-table.md"; echo; }
   [[ -f "$OUT/cold-lambda/cold-table.md" ]] && { cat "$OUT/cold-lambda/cold-table.md"; echo; }
+  [[ -f "$OUT/cold-slack/cold-table.md" ]] && { cat "$OUT/cold-slack/cold-table.md"; echo; }
   [[ -f "$OUT/warm-table.md" ]] && { cat "$OUT/warm-table.md"; echo; }
   echo "Targets (issue #5):"
   awk -v b="$relay_bytes" 'BEGIN { printf "- artifact < 10 MB: %.2f MB (%d bytes): %s\n", b / 1e6, b, (b < 1e7 ? "met" : "MISSED") }'

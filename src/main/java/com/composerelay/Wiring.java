@@ -23,6 +23,7 @@ import com.composerelay.trigger.WebhookRoutes;
 import com.composerelay.webhook.SigningSecrets;
 import java.net.http.HttpClient;
 import java.util.Optional;
+import java.util.stream.Stream;
 import com.composerelay.aws.SecretsManagerApiKeys;
 import com.composerelay.aws.SnsOutcomes;
 import com.composerelay.config.Config;
@@ -77,6 +78,9 @@ public final class Wiring {
         CachingApiKeys keys = new CachingApiKeys(
                 new SecretsManagerApiKeys(aws::secretsManager, config.apiKeySecretId()), config.apiKeyCacheTtl(), clock);
         Priming priming = new Priming(config, credentials, clock);
+        Config.ChatOps chat = config.chatOps();
+        SecretsManagerSigningSecrets signingSecrets =
+                new SecretsManagerSigningSecrets(aws::secretsManager, config.apiKeyCacheTtl(), clock);
         if (startUp) {
             // Three start-up threads, on Lambda's full vCPU of initialisation: this one makes the TLS
             // context and reads the key (the network part), the next builds and primes the clients of
@@ -86,6 +90,9 @@ public final class Wiring {
                 http.get();
                 aws.secretsManager();
                 keys.prefetch();
+                // The signed routes' secrets too: Slack's first slash command must be answered in 3 s.
+                Stream.of(chat.slackSigningSecretId(), chat.hookSecretId(), chat.phalaWebhookSecretId())
+                        .flatMap(Optional::stream).forEach(signingSecrets::prefetch);
             });
             aws.startUp("dynamodb+sns", () -> {
                 if (config.idempotencyTable().isPresent()) {
@@ -94,6 +101,9 @@ public final class Wiring {
                 }
                 aws.sns();
                 priming.sns();
+                if (chat.slackSigningSecretId().isPresent() && chat.requestQueueUrl().isPresent()) {
+                    aws.sqs();
+                }
             });
         }
         HttpPhalaApi phala = new HttpPhalaApi(http, config.phalaBaseUrl(), config.phalaApiVersion(), clock);
@@ -110,12 +120,11 @@ public final class Wiring {
         } else {
             Log.warn("IDEMPOTENCY_TABLE_NAME is not set: delivery is at-least-once, a duplicate may PATCH again");
         }
-        Config.ChatOps chat = config.chatOps();
         UpdateQueue queue = chat.requestQueueUrl().<UpdateQueue>map(url -> new SqsUpdateQueue(aws::sqs, url)).orElse(null);
         Dispatcher dispatcher = dispatcher(config, new Parts(keys, phala, idempotency,
                 new SnsOutcomes(aws::sns, config.outcomeTopicArn()),
                 threads, new SlackReplies(http, chat.slackResponseUrlPrefix()),
-                new SecretsManagerSigningSecrets(aws::secretsManager, config.apiKeyCacheTtl(), clock), queue,
+                signingSecrets, queue,
                 clock, d -> Thread.sleep(d), jitter));
         SnapStartHooks hooks = new SnapStartHooks(primingDispatcher(config, phala, clock), priming, keys, jitter);
         if (startUp) {

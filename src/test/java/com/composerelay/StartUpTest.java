@@ -110,6 +110,24 @@ class StartUpTest {
     }
 
     @Test
+    void readsTheSignedRoutesSecretsAheadToo() throws Exception {
+        Config config = Fixtures.config("AWS_ENDPOINT_URL", aws.baseUrl(), "AWS_REGION", "us-east-1",
+                "PHALA_API_BASE_URL", aws.baseUrl(), "IDEMPOTENCY_TABLE_NAME", "compose-relay-idempotency",
+                "SLACK_SIGNING_SECRET_ID", "compose-relay/slack", "HOOK_SECRET_ID", "compose-relay/hook",
+                "REQUEST_QUEUE_URL", aws.baseUrl() + "/000000000000/requests");
+
+        Wiring.assemble(config, LocalAws.CREDENTIALS, Clock.systemUTC(), true);
+
+        await(() -> aws.getAllServeEvents().size() >= 3);
+        Thread.sleep(300);
+        assertThat(aws.getAllServeEvents().stream().map(e -> e.getRequest().getBodyAsString()).sorted().toList())
+                .as("the key and the two signing secrets, nothing else")
+                .containsExactly("{\"SecretId\":\"compose-relay/hook\"}",
+                        "{\"SecretId\":\"compose-relay/phala-api-key\"}",
+                        "{\"SecretId\":\"compose-relay/slack\"}");
+    }
+
+    @Test
     void aKeyThatCannotBeReadAtStartUpIsReadAgainByTheFirstRequest() throws Exception {
         aws.stubFor(post(urlEqualTo("/")).atPriority(1)
                 .withHeader("X-Amz-Target", equalTo("secretsmanager.GetSecretValue"))

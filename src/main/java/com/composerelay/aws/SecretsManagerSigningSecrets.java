@@ -44,6 +44,15 @@ public final class SecretsManagerSigningSecrets implements SigningSecrets {
         return cached.values();
     }
 
+    /** Reads a secret ahead of the first request that needs it; a failure is left for that request. */
+    public void prefetch(String secretId) {
+        try {
+            current(secretId);
+        } catch (Unavailable e) {
+            // The request that needs it reads it again and answers with the reason.
+        }
+    }
+
     @Override
     public List<String> refreshed(String secretId) throws Unavailable {
         Cached cached = cache.get(secretId);

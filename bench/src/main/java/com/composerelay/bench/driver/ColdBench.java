@@ -76,6 +76,8 @@ public final class ColdBench {
     private final Map<String, Double> trainingSeconds = new LinkedHashMap<>();
     private final Map<String, Long> cacheBytes = new LinkedHashMap<>();
     private LambdaCpu lambdaCpu;
+    private String expect = "202";
+    private String what = "first completed relay";
 
     ColdBench(String java, List<String> flags, Path event, Path work, List<Variant> variants) {
         this.java = java;
@@ -93,6 +95,8 @@ public final class ColdBench {
         int rounds = 10;
         int warmup = 1;
         int lambdaMemory = 0;
+        String expect = "202";
+        String what = "first completed relay";
         List<Variant> variants = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
@@ -105,6 +109,8 @@ public final class ColdBench {
                 case "--warmup" -> { warmup = Integer.parseInt(value); i++; }
                 case "--variant" -> { variants.add(Variant.parse(value)); i++; }
                 case "--lambda-cpu" -> { lambdaMemory = Integer.parseInt(value); i++; }
+                case "--expect" -> { expect = value; i++; }
+                case "--what" -> { what = value; i++; }
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -114,6 +120,8 @@ public final class ColdBench {
         Files.createDirectories(work);
         ColdBench bench = new ColdBench(java, Arrays.stream(flags.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList(),
                 event, work, variants);
+        bench.expect = expect;
+        bench.what = what;
         if (lambdaMemory > 0) {
             try {
                 bench.lambdaCpu = LambdaCpu.create(lambdaMemory);
@@ -197,7 +205,7 @@ public final class ColdBench {
                     samples.add(s);
                 }
             }
-            System.out.println(line.append(" (ms to first completed relay)"));
+            System.out.println(line.append(" (ms to " + what + ")"));
         }
         writeCsv(samples);
         String table = table(samples, rounds);
@@ -272,6 +280,7 @@ public final class ColdBench {
             cmd.add(COLD_START);
             cmd.add(v.handler());
             cmd.add(event.toString());
+            cmd.add(expect);
         }
         ProcessBuilder pb = new ProcessBuilder(cmd);
         if (v.toolOptions().isEmpty()) {
@@ -349,13 +358,14 @@ public final class ColdBench {
         Double floor = by.containsKey("floor") ? median(by.get("floor"), Sample::toDone) : null;
 
         StringBuilder t = new StringBuilder();
-        t.append(String.format(Locale.ROOT, "Cold start: JVM launch to first completed relay, %d rounds, median (min-max), ms%n", rounds));
+        t.append(String.format(Locale.ROOT, "Cold start: JVM launch to %s (%s), %d rounds, median (min-max), ms%n", what,
+                event.getFileName(), rounds));
         if (lambdaCpu != null) {
             t.append(String.format(Locale.ROOT, "under Lambda's CPU allocation at %d MB (cgroup quotas): the constructor on one full vCPU,"
                     + " the first invocation on %.2f vCPU%n", lambdaCpu.memoryMb(), lambdaCpu.invokeVcpu()));
         }
         t.append("flags: ").append(String.join(" ", flags)).append("\n\n");
-        t.append("| variant | first relay | min-max | x sooner than plain | x floor | JVM to main | constructor | first invoke | peak RSS MB median (max) |\n");
+        t.append("| variant | " + what + " | min-max | x sooner than plain | x floor | JVM to main | constructor | first invoke | peak RSS MB median (max) |\n");
         t.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Variant v : variants) {
             List<Sample> s = by.get(v.name());
