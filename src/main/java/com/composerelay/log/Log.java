@@ -45,11 +45,12 @@ public final class Log {
      * real code path, logging included, without filling the function's log with sample requests.
      */
     public static <T> T muted(Action<T> action) throws Exception {
+        boolean was = MUTED.get();
         MUTED.set(true);
         try {
             return action.run();
         } finally {
-            MUTED.set(false);
+            MUTED.set(was);
         }
     }
 

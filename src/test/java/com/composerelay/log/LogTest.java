@@ -62,4 +62,16 @@ class LogTest {
 
         assertThat(text()).contains("\"message\":\"after priming\"");
     }
+
+    @Test
+    void aNestedMutedActionLeavesTheOuterOneMuted() throws Exception {
+        Log.muted(() -> {
+            Log.muted(() -> "inner");
+            Log.info("still priming");
+            return null;
+        });
+        Log.info("after priming");
+
+        assertThat(text()).doesNotContain("still priming").contains("\"message\":\"after priming\"");
+    }
 }
