@@ -6,6 +6,7 @@ import com.composerelay.core.CachingApiKeys;
 import com.composerelay.json.Json;
 import com.composerelay.log.Log;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.crac.Context;
@@ -16,10 +17,14 @@ import org.crac.Resource;
  * What SnapStart needs from the relay. Before the snapshot, the real code path is run once on a
  * sample request, so its classes are loaded and initialised in the snapshot. This parses an event,
  * validates it, builds and relays it, and serialises and publishes its outcome, but against
- * stand-ins: neither Phala, nor Secrets Manager, nor SNS is called. After a restore, whatever a
- * snapshot must not share is renewed: the cached API key and the jitter's random seed.
+ * stand-ins: neither Phala, nor Secrets Manager, nor SNS is called, no connection is opened and
+ * no TLS context made. After a restore, whatever a snapshot must not share is renewed: the cached
+ * API key (read again before the restore ends) and the jitter's random seed.
  */
 public final class SnapStartHooks implements Resource {
+    /** The longest a restore waits for the key. */
+    static final Duration KEY_READ_BOUND = Duration.ofSeconds(2);
+
     private final Dispatcher primingDispatcher;
     private final Priming aws;
     private final CachingApiKeys keys;
@@ -47,8 +52,14 @@ public final class SnapStartHooks implements Resource {
     public void afterRestore(Context<? extends Resource> context) {
         keys.forget();
         jitter.reseed();
-        // The first request follows at once; its key read overlaps its parsing.
-        Thread.ofPlatform().daemon().name("start-up-key").start(keys::prefetch);
+        // The key is read during the restore, as an on-demand start reads it during initialisation,
+        // so the first request finds it; a slow read goes on in the background after the bound.
+        Thread reader = Thread.ofPlatform().daemon().name("start-up-key").start(keys::prefetch);
+        try {
+            reader.join(KEY_READ_BOUND);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Runs each AWS call against canned answers, then the HTTP and SQS paths through the stand-ins. */
