@@ -82,10 +82,11 @@ public final class Wiring {
         SecretsManagerSigningSecrets signingSecrets =
                 new SecretsManagerSigningSecrets(aws::secretsManager, config.apiKeyCacheTtl(), clock);
         if (startUp) {
-            // Three start-up threads, on Lambda's full vCPU of initialisation: this one makes the TLS
-            // context and reads the key (the network part), the next builds and primes the clients of
-            // the calls that follow, and the last (below, once the relay is wired) runs the relay's own
-            // code on sample events. Each overlaps the others' waits; more threads measured no better.
+            // Three start-up threads, on Lambda's full vCPU of initialisation: the first makes the TLS
+            // context and reads the secrets (the network part), the second builds and primes the
+            // clients of the calls that follow, and the third (below, once the relay is wired) runs the
+            // relay's own code on sample events. Each overlaps the others' waits; more threads
+            // measured no better (docs/PERFORMANCE.md, #16).
             aws.startUp("http+secrets-manager", () -> {
                 http.get();
                 aws.secretsManager();
