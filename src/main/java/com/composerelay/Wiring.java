@@ -74,7 +74,7 @@ public final class Wiring {
 
     static Deployed assemble(Config config, AwsCredentialsProvider credentials, Clock clock, boolean startUp) {
         Lazy<HttpClient> http = new Lazy<>(() -> HttpPhalaApi.newClient(config.connectTimeout()));
-        AwsClients aws = new AwsClients(config, credentials, new JdkSdkHttpClient(http, JdkSdkHttpClient.TIMEOUT));
+        AwsClients aws = new AwsClients(config, credentials, new JdkSdkHttpClient(http));
         CachingApiKeys keys = new CachingApiKeys(
                 new SecretsManagerApiKeys(aws::secretsManager, config.apiKeySecretId()), config.apiKeyCacheTtl(), clock);
         Priming priming = new Priming(config, credentials, clock);
@@ -115,7 +115,7 @@ public final class Wiring {
             String table = config.idempotencyTable().get();
             idempotency = new DynamoDbIdempotencyStore(aws::dynamoDb, table, config.idempotencyTtl(), clock);
             // Threads are read only by Phala's webhook: without it, remembering them is a wasted write per request.
-            if (config.chatOps().phalaWebhookSecretId().isPresent()) {
+            if (chat.phalaWebhookSecretId().isPresent()) {
                 threads = new DynamoDbThreads(aws::dynamoDb, table, config.idempotencyTtl(), clock);
             }
         } else {

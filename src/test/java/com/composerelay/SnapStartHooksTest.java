@@ -6,16 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.composerelay.aws.Priming;
 import com.composerelay.core.CachingApiKeys;
 import com.composerelay.json.Json;
-import com.composerelay.log.Log;
 import com.composerelay.phala.HttpPhalaApi;
 import com.composerelay.snapstart.ReseedableRandom;
 import com.composerelay.snapstart.SnapStartHooks;
 import com.composerelay.support.Fixtures;
+import com.composerelay.support.LogCapture;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -45,28 +42,27 @@ class SnapStartHooksTest {
                         Clock.systemUTC()), keys, jitter);
     }
 
+    @RegisterExtension
+    final LogCapture log = new LogCapture();
+
     @Test
-    void primesTheRealCodePathWithoutCallingPhalaOrAws() {
-        ByteArrayOutputStream logged = new ByteArrayOutputStream();
-        Log.to(new PrintStream(logged, true, StandardCharsets.UTF_8));
-        try {
-            hooks(new ReseedableRandom()).beforeCheckpoint(null);
-        } finally {
-            Log.to(System.out);
-        }
+    void beforeCheckpointSendsNothingLogsNothingAndReadsNoKey() {
+        hooks(new ReseedableRandom()).beforeCheckpoint(null);
+
         assertThat(phala.getAllServeEvents()).as("no request reached Phala or AWS").isEmpty();
-        assertThat(logged.toString(StandardCharsets.UTF_8)).as("priming writes no log lines").isEmpty();
+        assertThat(log.text()).as("priming writes no log lines, and did not fail").isEmpty();
         assertThat(fetches.get()).as("the real key source is not read while priming").isZero();
     }
 
     @Test
     void primingRunsBothPathsToADecidedOutcome() {
-        List<JsonNode> responses = hooks(new ReseedableRandom()).primeCode();
+        List<JsonNode> responses = hooks(new ReseedableRandom()).prime();
 
         assertThat(responses).hasSize(2);
         assertThat(responses.get(0).get("statusCode").intValue()).isEqualTo(202);
         assertThat(Json.write(responses.get(1))).isEqualTo("{\"batchItemFailures\":[]}");
         assertThat(phala.getAllServeEvents()).isEmpty();
+        assertThat(log.text()).doesNotContain("priming failed");
     }
 
     @Test

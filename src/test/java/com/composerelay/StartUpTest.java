@@ -14,20 +14,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.composerelay.aws.AwsClients;
 import com.composerelay.config.Config;
 import com.composerelay.json.Json;
-import com.composerelay.log.Log;
 import com.composerelay.support.Fixtures;
+import com.composerelay.support.LogCapture;
 import com.composerelay.support.LocalAws;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -43,11 +39,11 @@ class StartUpTest {
             .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
             .build();
 
-    private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
+    @RegisterExtension
+    final LogCapture log = new LogCapture();
 
     @BeforeEach
     void stubAwsAndPhala() {
-        Log.to(new PrintStream(logged, true, StandardCharsets.UTF_8));
         aws.stubFor(post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("secretsmanager.GetSecretValue"))
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.1")
                         .withBody("{\"Name\":\"compose-relay/phala-api-key\",\"SecretString\":\"" + Fixtures.API_KEY + "\"}")));
@@ -60,11 +56,6 @@ class StartUpTest {
                                 + "<MessageId>m-1</MessageId></PublishResult></PublishResponse>")));
         aws.stubFor(patch(urlEqualTo("/api/v1/cvms/cvm_ykL5lbAn/compose_file"))
                 .willReturn(aResponse().withStatus(202).withHeader("Content-Type", "application/json").withBody("{}")));
-    }
-
-    @AfterEach
-    void restoreLog() {
-        Log.to(System.out);
     }
 
     private Config config() {
@@ -105,7 +96,7 @@ class StartUpTest {
         aws.verify(1, patchRequestedFor(urlEqualTo("/api/v1/cvms/cvm_ykL5lbAn/compose_file"))
                 .withHeader("X-API-Key", equalTo(Fixtures.API_KEY)));
         aws.verify(1, postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Action=Publish")));
-        assertThat(logged.toString(StandardCharsets.UTF_8)).doesNotContain("start-up work failed")
+        assertThat(log.text()).doesNotContain("start-up work failed")
                 .doesNotContain(Fixtures.API_KEY);
     }
 
@@ -150,7 +141,7 @@ class StartUpTest {
                 equalTo("secretsmanager.GetSecretValue")));
         aws.verify(1, patchRequestedFor(urlEqualTo("/api/v1/cvms/cvm_ykL5lbAn/compose_file"))
                 .withHeader("X-API-Key", equalTo(Fixtures.API_KEY)));
-        assertThat(logged.toString(StandardCharsets.UTF_8)).doesNotContain("start-up work failed");
+        assertThat(log.text()).doesNotContain("start-up work failed");
     }
 
     @Test
@@ -159,8 +150,8 @@ class StartUpTest {
             throw new IllegalStateException("priming: no canned answer");
         });
 
-        await(() -> logged.toString(StandardCharsets.UTF_8).contains("start-up work failed"));
-        String line = logged.toString(StandardCharsets.UTF_8).strip();
+        await(() -> log.text().contains("start-up work failed"));
+        String line = log.text().strip();
         assertThat(line.lines()).hasSize(1);
         assertThat(Json.parse(line).get("message").textValue()).isEqualTo(
                 "start-up work failed, left to the first request: probe: IllegalStateException: priming: no canned answer");

@@ -35,7 +35,7 @@ public final class AwsClients {
 
     /** The clients, sharing {@code java.net.http} with the Phala client. */
     public AwsClients(Config config, AwsCredentialsProvider credentials, HttpClient jdkHttp) {
-        this(config, credentials, new JdkSdkHttpClient(jdkHttp));
+        this(config, credentials, new JdkSdkHttpClient(() -> jdkHttp));
     }
 
     /** The clients with an HTTP client of their own. */

@@ -32,19 +32,13 @@ public final class JdkSdkHttpClient implements SdkHttpClient {
     private static final Set<String> RESTRICTED = Set.of("host", "content-length", "connection", "expect", "upgrade");
 
     /** How long one AWS call may take, its body included, before the SDK's retry policy takes over. */
-    public static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final Supplier<HttpClient> client;
-    private final Duration timeout;
-
-    public JdkSdkHttpClient(HttpClient client) {
-        this(() -> client, TIMEOUT);
-    }
 
     /** Over a client made when first asked for (the deployed relay makes it on a start-up thread). */
-    public JdkSdkHttpClient(Supplier<HttpClient> client, Duration timeout) {
+    public JdkSdkHttpClient(Supplier<HttpClient> client) {
         this.client = client;
-        this.timeout = timeout;
     }
 
     @Override
@@ -61,7 +55,7 @@ public final class JdkSdkHttpClient implements SdkHttpClient {
                 .orElse(HttpRequest.BodyPublishers.noBody());
         HttpRequest.Builder builder = HttpRequest.newBuilder(http.getUri())
                 .method(http.method().name(), body)
-                .timeout(timeout);
+                .timeout(TIMEOUT);
         http.forEachHeader((name, values) -> {
             if (!RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
                 values.forEach(value -> builder.header(name, value));

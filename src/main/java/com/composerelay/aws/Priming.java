@@ -5,6 +5,7 @@ import com.composerelay.core.ApiKeys.KeyUnavailable;
 import com.composerelay.core.IdempotencyStore;
 import com.composerelay.core.Outcome;
 import com.composerelay.core.Trigger;
+import com.composerelay.json.OutcomeJson;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -73,7 +74,7 @@ public final class Priming {
         Instant now = clock.instant();
         Outcome accepted = new Outcome.Accepted(new Outcome.Facts(PRIMING, PRIMING, Trigger.API, "cvm_priming", "00",
                 1, 202, null, now, now));
-        return new SnsOutcomes(canned::sns, config.outcomeTopicArn()).send(accepted);
+        return new SnsOutcomes(canned::sns, config.outcomeTopicArn()).send(accepted, OutcomeJson.tree(accepted));
     }
 
     /** Answers each call the relay makes with a success in its protocol's shape, at once, offline. */
@@ -96,7 +97,7 @@ public final class Priming {
             } else if (target.startsWith("DynamoDB_20120810.")) {
                 body = "{}";
                 type = "application/x-amz-json-1.0";
-            } else if (target.isEmpty() && http.getUri().getHost() != null && isPublish(request)) {
+            } else if (target.isEmpty() && isPublish(request)) {
                 body = PUBLISHED;
                 type = "text/xml";
             } else {

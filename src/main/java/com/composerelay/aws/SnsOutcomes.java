@@ -35,24 +35,25 @@ public final class SnsOutcomes implements Outcomes {
 
     @Override
     public void publish(Outcome outcome) {
+        ObjectNode json = OutcomeJson.tree(outcome);
         try {
-            String messageId = send(outcome);
+            String messageId = send(outcome, json);
             Log.info("outcome published", "request_id", outcome.facts().requestId(),
                     "status", outcome.status(), "sns_message_id", messageId);
         } catch (SdkException e) {
             Log.error("outcome not published: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), OutcomeJson.tree(outcome),
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), json,
                     "request_id", outcome.facts().requestId());
         }
     }
 
-    /** Publishes the outcome and returns SNS's message id; logs nothing. */
-    String send(Outcome outcome) {
+    /** Publishes the outcome ({@code json} is its tree) and returns SNS's message id; logs nothing. */
+    String send(Outcome outcome, ObjectNode json) {
         return client.get().publish(b -> b
                 .topicArn(topicArn)
                 .subject(subject(outcome))
                 .messageStructure("json")
-                .message(message(outcome, OutcomeJson.tree(outcome)))
+                .message(message(outcome, json))
                 .messageAttributes(attributes(outcome))).messageId();
     }
 

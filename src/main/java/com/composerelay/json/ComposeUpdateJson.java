@@ -70,54 +70,54 @@ public final class ComposeUpdateJson {
         return inBody.textValue();
     }
 
-    private static Setting<String> encryptedEnv(JsonNode body) throws InvalidRequest {
-        JsonNode node = body.get(ENCRYPTED_ENV);
+    /** Reads a field's non-null value; throws naming the field when it has the wrong type. */
+    @FunctionalInterface
+    private interface FieldReader<T> {
+        T read(JsonNode node) throws InvalidRequest;
+    }
+
+    /** An optional field: absent when missing, given as null when JSON null, else read. */
+    private static <T> Setting<T> setting(JsonNode body, String field, FieldReader<T> reader) throws InvalidRequest {
+        JsonNode node = body.get(field);
         if (node == null) {
             return Setting.absent();
         }
-        if (node.isNull()) {
-            return Setting.given(null);
-        }
-        if (!node.isTextual()) {
-            throw new InvalidRequest(ENCRYPTED_ENV, "must be a hex string or null, not " + kind(node));
-        }
-        return Setting.given(node.textValue());
+        return Setting.given(node.isNull() ? null : reader.read(node));
+    }
+
+    private static Setting<String> encryptedEnv(JsonNode body) throws InvalidRequest {
+        return setting(body, ENCRYPTED_ENV, node -> {
+            if (!node.isTextual()) {
+                throw new InvalidRequest(ENCRYPTED_ENV, "must be a hex string or null, not " + kind(node));
+            }
+            return node.textValue();
+        });
     }
 
     private static Setting<List<String>> envKeys(JsonNode body) throws InvalidRequest {
-        JsonNode node = body.get(ENV_KEYS);
-        if (node == null) {
-            return Setting.absent();
-        }
-        if (node.isNull()) {
-            return Setting.given(null);
-        }
-        if (!node.isArray()) {
-            throw new InvalidRequest(ENV_KEYS, "must be a list of environment variable names or null, not " + kind(node));
-        }
-        List<String> keys = new ArrayList<>(node.size());
-        for (int i = 0; i < node.size(); i++) {
-            JsonNode key = node.get(i);
-            if (!key.isTextual()) {
-                throw new InvalidRequest(ENV_KEYS + "[" + i + "]", "must be a string, not " + kind(key));
+        return setting(body, ENV_KEYS, node -> {
+            if (!node.isArray()) {
+                throw new InvalidRequest(ENV_KEYS, "must be a list of environment variable names or null, not " + kind(node));
             }
-            keys.add(key.textValue());
-        }
-        return Setting.given(keys);
+            List<String> keys = new ArrayList<>(node.size());
+            for (int i = 0; i < node.size(); i++) {
+                JsonNode key = node.get(i);
+                if (!key.isTextual()) {
+                    throw new InvalidRequest(ENV_KEYS + "[" + i + "]", "must be a string, not " + kind(key));
+                }
+                keys.add(key.textValue());
+            }
+            return keys;
+        });
     }
 
     private static Setting<Boolean> updateEnvVars(JsonNode body) throws InvalidRequest {
-        JsonNode node = body.get(UPDATE_ENV_VARS);
-        if (node == null) {
-            return Setting.absent();
-        }
-        if (node.isNull()) {
-            return Setting.given(null);
-        }
-        if (!node.isBoolean()) {
-            throw new InvalidRequest(UPDATE_ENV_VARS, "must be true, false or null (a JSON boolean), not " + kind(node));
-        }
-        return Setting.given(node.booleanValue());
+        return setting(body, UPDATE_ENV_VARS, node -> {
+            if (!node.isBoolean()) {
+                throw new InvalidRequest(UPDATE_ENV_VARS, "must be true, false or null (a JSON boolean), not " + kind(node));
+            }
+            return node.booleanValue();
+        });
     }
 
     /** The body's cvm_id when it obeys the rules, else null: what an invalid request's outcome may carry. */

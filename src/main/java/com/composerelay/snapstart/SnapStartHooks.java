@@ -62,8 +62,11 @@ public final class SnapStartHooks implements Resource {
         }
     }
 
-    /** Runs each AWS call against canned answers, then the HTTP and SQS paths through the stand-ins. */
-    public void prime() {
+    /**
+     * Runs each AWS call against canned answers, then the HTTP and SQS paths through the stand-ins;
+     * returns the two paths' responses, as {@link #primeCode} does.
+     */
+    public List<JsonNode> prime() {
         try {
             aws.secretsManager();
             aws.dynamoDb();
@@ -72,7 +75,7 @@ public final class SnapStartHooks implements Resource {
             // Priming is an optimisation: a failure must never stop the snapshot.
             Log.warn("priming failed: " + e.getClass().getSimpleName());
         }
-        primeCode();
+        return primeCode();
     }
 
     /**

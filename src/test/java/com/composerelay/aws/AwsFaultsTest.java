@@ -14,18 +14,13 @@ import com.composerelay.core.Outcome;
 import com.composerelay.core.Trigger;
 import com.composerelay.json.Json;
 import com.composerelay.json.OutcomeJson;
-import com.composerelay.log.Log;
 import com.composerelay.support.Fixtures;
+import com.composerelay.support.LogCapture;
 import com.composerelay.support.LocalAws;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -39,17 +34,8 @@ class AwsFaultsTest {
             .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
             .build();
 
-    private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
-
-    @BeforeEach
-    void captureLog() {
-        Log.to(new PrintStream(logged, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restoreLog() {
-        Log.to(System.out);
-    }
+    @RegisterExtension
+    final LogCapture log = new LogCapture();
 
     private static AwsClients clients(String endpoint) {
         Config config = Fixtures.config("AWS_ENDPOINT_URL", endpoint, "AWS_REGION", "us-east-1");
@@ -107,8 +93,8 @@ class AwsFaultsTest {
     }
 
     private JsonNode errorLine() throws Exception {
-        String log = logged.toString(StandardCharsets.UTF_8);
-        String line = log.lines().filter(l -> l.contains("\"level\":\"ERROR\"")).findFirst()
+        String logged = log.text();
+        String line = logged.lines().filter(l -> l.contains("\"level\":\"ERROR\"")).findFirst()
                 .orElseThrow(() -> new AssertionError("no ERROR line in: " + log));
         return Json.parse(line);
     }

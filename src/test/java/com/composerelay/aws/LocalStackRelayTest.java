@@ -13,16 +13,13 @@ import com.composerelay.RelayHandler;
 import com.composerelay.Wiring;
 import com.composerelay.config.Config;
 import com.composerelay.json.Json;
-import com.composerelay.log.Log;
 import com.composerelay.support.Events;
 import com.composerelay.support.Fixtures;
+import com.composerelay.support.LogCapture;
 import com.composerelay.support.Invoke;
 import com.composerelay.support.LocalAws;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +47,8 @@ class LocalStackRelayTest {
             .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
             .build();
 
-    private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
+    @RegisterExtension
+    final LogCapture log = new LogCapture();
 
     @BeforeAll
     static void localStack() {
@@ -64,13 +62,11 @@ class LocalStackRelayTest {
         topicArn = aws.topic(name + "-outcomes");
         allOutcomes = aws.subscribedQueue(topicArn, name + "-all", null);
         rejectedOutcomes = aws.subscribedQueue(topicArn, name + "-rejected", "{\"status\":[\"rejected\"]}");
-        Log.to(new PrintStream(logged, true, StandardCharsets.UTF_8));
     }
 
     @AfterEach
     void noKeyInTheLog() {
-        Log.to(System.out);
-        assertThat(logged.toString(StandardCharsets.UTF_8)).doesNotContain(Fixtures.API_KEY).doesNotContain("rotated");
+        assertThat(log.text()).doesNotContain(Fixtures.API_KEY).doesNotContain("rotated");
     }
 
     private RelayHandler handler(String secretId, String topic) {
@@ -188,8 +184,8 @@ class LocalStackRelayTest {
 
         assertThat(response.get("statusCode").intValue()).isEqualTo(202);
         phala.verify(1, patchRequestedFor(urlEqualTo(PATH)));
-        String log = logged.toString(StandardCharsets.UTF_8);
-        JsonNode errorLine = log.lines().filter(l -> l.contains("\"level\":\"ERROR\"")).map(l -> {
+        String logged = log.text();
+        JsonNode errorLine = logged.lines().filter(l -> l.contains("\"level\":\"ERROR\"")).map(l -> {
             try {
                 return Json.parse(l);
             } catch (Json.Malformed e) {

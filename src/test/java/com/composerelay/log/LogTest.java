@@ -4,28 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.composerelay.json.Json;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import com.composerelay.support.LogCapture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class LogTest {
-    private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
-
-    @BeforeEach
-    void capture() {
-        Log.to(new PrintStream(logged, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        Log.to(System.out);
-    }
+    @RegisterExtension
+    final LogCapture log = new LogCapture();
 
     private String text() {
-        return logged.toString(StandardCharsets.UTF_8);
+        return log.text();
     }
 
     @Test

@@ -14,28 +14,24 @@ import com.composerelay.RelayHandler;
 import com.composerelay.Wiring;
 import com.composerelay.config.Config;
 import com.composerelay.json.Json;
-import com.composerelay.log.Log;
 import com.composerelay.support.Events;
 import com.composerelay.support.FakeContext;
 import com.composerelay.support.FakeKeys;
 import com.composerelay.support.Invoke;
 import com.composerelay.support.Fixtures;
+import com.composerelay.support.LogCapture;
 import com.composerelay.support.PhalaContract;
 import com.composerelay.support.RecordingOutcomes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -49,22 +45,17 @@ class HttpPhalaApiTest {
             .build();
 
     private final RecordingOutcomes outcomes = new RecordingOutcomes();
-    private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
+    @RegisterExtension
+    final LogCapture log = new LogCapture();
     private FakeKeys keys = new FakeKeys(Fixtures.API_KEY, "phak_rotated_key_0001");
-
-    @BeforeEach
-    void captureLog() {
-        Log.to(new PrintStream(logged, true, StandardCharsets.UTF_8));
-    }
 
     @AfterEach
     void everyRequestFollowsTheContractAndNoKeyLeaked() {
-        Log.to(System.out);
         for (var event : phala.getAllServeEvents()) {
             ValidationReport report = PhalaContract.check(event.getRequest());
             assertThat(report.getMessages()).as("OpenAPI check of %s", event.getRequest().getUrl()).isEmpty();
         }
-        String everything = logged.toString(StandardCharsets.UTF_8) + outcomes.published();
+        String everything = log.text() + outcomes.published();
         assertThat(everything).doesNotContain(Fixtures.API_KEY).doesNotContain("phak_rotated_key_0001");
     }
 

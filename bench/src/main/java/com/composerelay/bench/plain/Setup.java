@@ -25,15 +25,20 @@ public final class Setup {
         String value = "{\"api_key\":\"phak_bench_not_a_real_key\"}";
         try (SecretsManagerClient secrets = SecretsManagerClient.builder().build();
              SnsClient sns = SnsClient.builder().build()) {
-            try {
-                secrets.createSecret(b -> b.name(secretName).secretString(value));
-            } catch (ResourceExistsException e) {
-                secrets.putSecretValue(b -> b.secretId(secretName).secretString(value));
-            }
+            putSecret(secrets, secretName, value);
             if (args.length > 2 && !args[2].isBlank()) {
                 idempotencyTable(args[2]);
             }
             System.out.println(sns.createTopic(b -> b.name(topicName)).topicArn());
+        }
+    }
+
+    /** Creates the secret, or gives the existing one this value. */
+    static void putSecret(SecretsManagerClient secrets, String name, String value) {
+        try {
+            secrets.createSecret(b -> b.name(name).secretString(value));
+        } catch (ResourceExistsException e) {
+            secrets.putSecretValue(b -> b.secretId(name).secretString(value));
         }
     }
 

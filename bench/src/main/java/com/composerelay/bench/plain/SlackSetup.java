@@ -1,7 +1,6 @@
 package com.composerelay.bench.plain;
 
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
-import software.amazon.awssdk.services.secretsmanager.model.ResourceExistsException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -18,11 +17,7 @@ public final class SlackSetup {
         String value = args[1];
         try (SecretsManagerClient secrets = SecretsManagerClient.builder().build();
              SqsClient sqs = SqsClient.builder().build()) {
-            try {
-                secrets.createSecret(b -> b.name(secretName).secretString(value));
-            } catch (ResourceExistsException e) {
-                secrets.putSecretValue(b -> b.secretId(secretName).secretString(value));
-            }
+            Setup.putSecret(secrets, secretName, value);
             System.out.println(sqs.createQueue(b -> b.queueName(args[2])).queueUrl());
         }
     }
