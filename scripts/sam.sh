@@ -4,14 +4,12 @@
 #   AWS_DEFAULT_REGION=us-east-1 scripts/sam.sh validate --lint
 #   scripts/sam.sh build          # Maven, no container: JDK 25 comes from scripts/java-home.sh
 #
-# `sam build` (JavaMavenWorkflow, no Docker) copies the CodeUri folder to a scratch folder, runs
-# `mvn clean install` there, then
-# `mvn dependency:copy-dependencies -DincludeScope=runtime -Dmdep.prependGroupId=true`, and writes
-# .aws-sam/build/<Function>/ as an exploded tree: target/classes at its root plus
-# lib/<groupId>.<artifactId>-<version>.jar (the shaded jar is not used). To run it the way Lambda
+# `sam build` (BuildMethod: makefile, no Docker; needs `make`) copies the CodeUri folder to a scratch
+# folder and runs the repository's Makefile there: `./mvnw package` (tests skipped), then the shaded
+# jar into .aws-sam/build/<Function>/lib/, the whole deployment package. To run it the way Lambda
 # does, start the runtime client with that folder as its working directory (see scripts/rie.sh).
-# What this script adds around `sam build` (see below): JDK 25, a `mvn` shim (project's ./mvnw,
-# -B, tests skipped) and, from the repository root, a build from a clean copy in .aws-sam/src.
+# What this script adds around `sam build` (see below): JDK 25 and, from the repository root, a
+# build from a clean copy in .aws-sam/src.
 # Settings: SAM_PYTHON (interpreter for the venv, default python3.11 then python3),
 #   SAM_BUILD_TESTS=1 (let `sam build` run the tests), SAM_BUILD_STAGE=0 (no .aws-sam/src copy).
 set -euo pipefail
@@ -84,37 +82,10 @@ if [ -f "$REPO_DIR/scripts/java-home.sh" ]; then
   fi
 fi
 
-# `sam build` runs `mvn clean install` (all tests, LocalStack ones included, and it only shows
-# Maven's stderr when they fail) and then `mvn dependency:copy-dependencies`. A small `mvn` shim
-# first on PATH runs the copied project's own ./mvnw when there is one (else the real mvn), in
-# batch mode, and adds -DskipTests to the install unless SAM_BUILD_TESTS=1.
-SHIM_DIR="$VENV/mvn-shim"
-if [ ! -x "$SHIM_DIR/mvn" ] || ! grep -q 'shim v1' "$SHIM_DIR/mvn"; then
-  mkdir -p "$SHIM_DIR"
-  cat > "$SHIM_DIR/mvn.tmp" <<'SHIM'
-#!/usr/bin/env bash
-# mvn shim v1, written by scripts/sam.sh for `sam build`.
-set -euo pipefail
-extra=()
-case " $* " in
-  *" -version "*|*" -v "*|*" --version "*) ;;
-  *) extra=(-B -ntp) ;;
-esac
-if [ "${1:-}" = clean ] && [ "${2:-}" = install ] && [ "${SAM_BUILD_TESTS:-0}" != 1 ]; then
-  extra+=(-DskipTests)
+# The Makefile skips Maven's tests unless MVN_FLAGS says otherwise.
+if [ "${SAM_BUILD_TESTS:-0}" = 1 ]; then
+  export MVN_FLAGS=""
 fi
-if [ -x ./mvnw ] && [ -f ./.mvn/wrapper/maven-wrapper.properties ]; then
-  exec ./mvnw "$@" "${extra[@]}"
-fi
-[ -n "${SAM_SHIM_REAL_MVN:-}" ] || { echo "mvn shim: no ./mvnw here and no mvn on PATH" >&2; exit 127; }
-exec "$SAM_SHIM_REAL_MVN" "$@" "${extra[@]}"
-SHIM
-  chmod +x "$SHIM_DIR/mvn.tmp"
-  mv -f "$SHIM_DIR/mvn.tmp" "$SHIM_DIR/mvn"
-fi
-SAM_SHIM_REAL_MVN="$(PATH="${PATH//$SHIM_DIR:/}" command -v mvn || true)"
-export SAM_SHIM_REAL_MVN
-export PATH="$SHIM_DIR:${PATH//$SHIM_DIR:/}"
 
 # `sam build` copies the whole CodeUri folder (here the repository root: .venv, .localstack,
 # .tools and target included; only .git and .aws-sam are skipped) to a scratch folder before Maven

@@ -5,7 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.composerelay.config.Config;
 import com.composerelay.json.Json;
 import com.composerelay.log.Log;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.composerelay.json.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -3,7 +3,7 @@ package com.composerelay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.composerelay.support.Harness;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.composerelay.json.JsonNode;
 import org.junit.jupiter.api.Test;
 
 class DispatcherTest {

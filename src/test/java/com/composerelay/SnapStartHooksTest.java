@@ -11,7 +11,7 @@ import com.composerelay.snapstart.ReseedableRandom;
 import com.composerelay.snapstart.SnapStartHooks;
 import com.composerelay.support.Fixtures;
 import com.composerelay.support.LogCapture;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.composerelay.json.JsonNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.time.Clock;
 import java.time.Duration;

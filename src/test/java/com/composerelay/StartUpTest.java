@@ -17,7 +17,7 @@ import com.composerelay.json.Json;
 import com.composerelay.support.Fixtures;
 import com.composerelay.support.LogCapture;
 import com.composerelay.support.LocalAws;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.composerelay.json.JsonNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import java.time.Clock;

@@ -4,7 +4,7 @@ import java.util.function.Supplier;
 import com.composerelay.core.ApiKeys.KeyUnavailable;
 import com.composerelay.core.CachingApiKeys;
 import com.composerelay.json.Json;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.composerelay.json.JsonNode;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;

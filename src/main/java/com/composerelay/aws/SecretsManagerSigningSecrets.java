@@ -3,7 +3,7 @@ package com.composerelay.aws;
 import java.util.function.Supplier;
 import com.composerelay.json.Json;
 import com.composerelay.webhook.SigningSecrets;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.composerelay.json.JsonNode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

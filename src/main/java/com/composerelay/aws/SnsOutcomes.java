@@ -8,7 +8,7 @@ import com.composerelay.json.ChatbotNotificationJson;
 import com.composerelay.json.Json;
 import com.composerelay.json.OutcomeJson;
 import com.composerelay.log.Log;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.composerelay.json.ObjectNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkException;

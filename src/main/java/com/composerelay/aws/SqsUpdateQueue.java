@@ -26,11 +26,7 @@ public final class SqsUpdateQueue implements UpdateQueue {
     public void enqueue(ComposeUpdate update, Map<String, String> attributes) throws Unavailable {
         var body = Json.object();
         body.put(ComposeUpdateJson.CVM_ID, update.cvmId());
-        try {
-            body.setAll((com.fasterxml.jackson.databind.node.ObjectNode) Json.parse(HttpPhalaApi.body(update)));
-        } catch (Json.Malformed e) {
-            throw new IllegalStateException(e);
-        }
+        body.setAll(HttpPhalaApi.bodyTree(update));
         Map<String, MessageAttributeValue> values = new LinkedHashMap<>();
         attributes.forEach((k, v) -> values.put(k, MessageAttributeValue.builder().dataType("String").stringValue(v).build()));
         try {

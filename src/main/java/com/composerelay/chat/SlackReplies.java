@@ -2,7 +2,7 @@ package com.composerelay.chat;
 
 import com.composerelay.json.Json;
 import com.composerelay.log.Log;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.composerelay.json.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.util.function.Supplier;

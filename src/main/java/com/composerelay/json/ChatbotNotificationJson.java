@@ -2,7 +2,6 @@ package com.composerelay.json;
 
 import com.composerelay.chat.OutcomeText;
 import com.composerelay.core.Outcome;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * An outcome as an Amazon Q Developer in chat applications (formerly AWS Chatbot) custom

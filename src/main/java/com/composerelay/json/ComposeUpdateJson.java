@@ -3,7 +3,6 @@ package com.composerelay.json;
 import com.composerelay.core.ComposeUpdate;
 import com.composerelay.core.InvalidRequest;
 import com.composerelay.core.Setting;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

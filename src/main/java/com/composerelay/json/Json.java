@@ -5,27 +5,25 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.Map;
 
 /**
  * JSON trees read and written strictly (duplicate keys and trailing content are errors), on Jackson's
- * streaming parser and generator. The tree is Jackson's {@link JsonNode}, built here token by token
- * rather than by an {@code ObjectMapper}: the mapper's set-up (serialisers, deserialisers, type
- * factory, date formats) was about 85 ms of every cold start and is not needed for plain trees.
+ * streaming parser and generator (jackson-core). The tree is the relay's own {@link JsonNode}, built
+ * token by token: jackson-databind's {@code ObjectMapper} set-up (serialisers, deserialisers, type
+ * factory, date formats) was about 85 ms of every cold start, and its tree classes 1.5 MB of the
+ * deployed jar, for plain trees that need neither.
  */
 public final class Json {
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private Json() {}
 
@@ -60,7 +58,11 @@ public final class Json {
     }
 
     public static ObjectNode object() {
-        return NODES.objectNode();
+        return new ObjectNode();
+    }
+
+    public static ArrayNode array() {
+        return new ArrayNode();
     }
 
     public static String write(JsonNode node) {
@@ -90,7 +92,7 @@ public final class Json {
     private static JsonNode value(JsonParser parser, JsonToken token) throws IOException {
         return switch (token) {
             case START_OBJECT -> {
-                ObjectNode object = NODES.objectNode();
+                ObjectNode object = new ObjectNode();
                 for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
                     String name = parser.currentName();
                     object.set(name, value(parser, parser.nextToken()));
@@ -98,22 +100,22 @@ public final class Json {
                 yield object;
             }
             case START_ARRAY -> {
-                ArrayNode array = NODES.arrayNode();
+                ArrayNode array = new ArrayNode();
                 for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
                     array.add(value(parser, t));
                 }
                 yield array;
             }
-            case VALUE_STRING -> NODES.textNode(parser.getText());
+            case VALUE_STRING -> JsonNode.textNode(parser.getText());
             case VALUE_NUMBER_INT -> switch (parser.getNumberType()) {
-                case INT -> NODES.numberNode(parser.getIntValue());
-                case LONG -> NODES.numberNode(parser.getLongValue());
-                default -> NODES.numberNode(parser.getBigIntegerValue());
+                case INT -> JsonNode.numberNode(parser.getIntValue());
+                case LONG -> JsonNode.numberNode(parser.getLongValue());
+                default -> JsonNode.numberNode(parser.getBigIntegerValue());
             };
-            case VALUE_NUMBER_FLOAT -> NODES.numberNode(parser.getDoubleValue());
-            case VALUE_TRUE -> NODES.booleanNode(true);
-            case VALUE_FALSE -> NODES.booleanNode(false);
-            case VALUE_NULL -> NODES.nullNode();
+            case VALUE_NUMBER_FLOAT -> JsonNode.numberNode(parser.getDoubleValue());
+            case VALUE_TRUE -> JsonNode.booleanNode(true);
+            case VALUE_FALSE -> JsonNode.booleanNode(false);
+            case VALUE_NULL -> JsonNode.nullNode();
             default -> throw new IllegalStateException("unexpected JSON token " + token);
         };
     }
@@ -137,13 +139,14 @@ public final class Json {
             }
             case STRING -> out.writeString(node.textValue());
             case NUMBER -> {
-                switch (node.numberType()) {
-                    case INT -> out.writeNumber(node.intValue());
-                    case LONG -> out.writeNumber(node.longValue());
-                    case BIG_INTEGER -> out.writeNumber(node.bigIntegerValue());
-                    case FLOAT -> out.writeNumber(node.floatValue());
-                    case DOUBLE -> out.writeNumber(node.doubleValue());
-                    case BIG_DECIMAL -> out.writeNumber(node.decimalValue());
+                Number value = ((JsonNode.Number) node).value();
+                switch (value) {
+                    case Integer i -> out.writeNumber(i);
+                    case Long l -> out.writeNumber(l);
+                    case BigInteger b -> out.writeNumber(b);
+                    case BigDecimal d -> out.writeNumber(d);
+                    case Float f -> out.writeNumber(f);
+                    default -> out.writeNumber(value.doubleValue());
                 }
             }
             case BOOLEAN -> out.writeBoolean(node.booleanValue());

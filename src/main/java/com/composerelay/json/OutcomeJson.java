@@ -1,7 +1,6 @@
 package com.composerelay.json;
 
 import com.composerelay.core.Outcome;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 

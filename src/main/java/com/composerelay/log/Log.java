@@ -1,8 +1,8 @@
 package com.composerelay.log;
 
 import com.composerelay.json.Json;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.composerelay.json.JsonNode;
+import com.composerelay.json.ObjectNode;
 import java.io.PrintStream;
 import java.time.Instant;
 

@@ -6,8 +6,8 @@ import com.composerelay.core.PhalaApi;
 import com.composerelay.core.Setting;
 import com.composerelay.json.ComposeUpdateJson;
 import com.composerelay.json.Json;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.composerelay.json.ArrayNode;
+import com.composerelay.json.ObjectNode;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -66,6 +66,11 @@ public final class HttpPhalaApi implements PhalaApi {
 
     /** The body Phala receives: {@code compose_hash} and every optional field the caller set. */
     public static String body(ComposeUpdate update) {
+        return Json.write(bodyTree(update));
+    }
+
+    /** {@link #body} as a tree. */
+    public static ObjectNode bodyTree(ComposeUpdate update) {
         ObjectNode body = Json.object();
         body.put(ComposeUpdateJson.COMPOSE_HASH, update.composeHash());
         if (update.encryptedEnv().isGiven()) {
@@ -83,7 +88,7 @@ public final class HttpPhalaApi implements PhalaApi {
         if (update.updateEnvVars() instanceof Setting.Given<Boolean>(Boolean value)) {
             body.put(ComposeUpdateJson.UPDATE_ENV_VARS, value);
         }
-        return Json.write(body);
+        return body;
     }
 
     @Override

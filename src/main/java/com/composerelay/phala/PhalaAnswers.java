@@ -2,7 +2,7 @@ package com.composerelay.phala;
 
 import com.composerelay.core.PhalaAnswer;
 import com.composerelay.json.Json;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.composerelay.json.JsonNode;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;

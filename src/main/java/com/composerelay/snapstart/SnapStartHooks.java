@@ -5,7 +5,7 @@ import com.composerelay.aws.Priming;
 import com.composerelay.core.CachingApiKeys;
 import com.composerelay.json.Json;
 import com.composerelay.log.Log;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.composerelay.json.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

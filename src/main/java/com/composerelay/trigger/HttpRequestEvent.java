@@ -2,8 +2,8 @@ package com.composerelay.trigger;
 
 import com.composerelay.core.InvalidRequest;
 import com.composerelay.json.Json;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.composerelay.json.JsonNode;
+import com.composerelay.json.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;

@@ -4,7 +4,7 @@ import com.composerelay.core.InvalidRequest;
 import com.composerelay.log.Log;
 import com.composerelay.webhook.SigningSecrets;
 import com.composerelay.webhook.Verdict;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.composerelay.json.ObjectNode;
 import java.util.List;
 import java.util.function.BiFunction;
 

@@ -9,7 +9,7 @@ import com.composerelay.json.Json;
 import com.composerelay.log.Log;
 import com.composerelay.webhook.SigningSecrets;
 import com.composerelay.webhook.SlackSignature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.composerelay.json.ObjectNode;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

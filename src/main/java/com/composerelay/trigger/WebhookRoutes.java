@@ -1,7 +1,7 @@
 package com.composerelay.trigger;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.composerelay.json.JsonNode;
+import com.composerelay.json.ObjectNode;
 import java.time.Instant;
 import java.util.Optional;
 

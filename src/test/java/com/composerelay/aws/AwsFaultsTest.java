@@ -17,7 +17,7 @@ import com.composerelay.json.OutcomeJson;
 import com.composerelay.support.Fixtures;
 import com.composerelay.support.LogCapture;
 import com.composerelay.support.LocalAws;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.composerelay.json.JsonNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.net.ServerSocket;
 import java.time.Instant;

@@ -18,7 +18,7 @@ import com.composerelay.support.Fixtures;
 import com.composerelay.support.LogCapture;
 import com.composerelay.support.Invoke;
 import com.composerelay.support.LocalAws;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.composerelay.json.JsonNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.time.Clock;
 import java.util.List;

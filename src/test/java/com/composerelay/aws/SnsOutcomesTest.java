@@ -7,7 +7,7 @@ import com.composerelay.core.Trigger;
 import com.composerelay.json.Json;
 import com.composerelay.json.OutcomeJson;
 import com.composerelay.support.Fixtures;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.composerelay.json.JsonNode;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 

@@ -7,7 +7,7 @@ import com.composerelay.local.LocalDeployment;
 import com.composerelay.local.LocalDeployment.Published;
 import com.composerelay.local.SampleEvents;
 import com.composerelay.local.SqsEventSource;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.composerelay.json.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.net.URLEncoder;

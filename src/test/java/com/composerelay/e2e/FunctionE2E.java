@@ -6,7 +6,7 @@ import com.composerelay.json.Json;
 import com.composerelay.local.LocalDeployment;
 import com.composerelay.local.LocalDeployment.Published;
 import com.composerelay.local.SqsEventSource;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.composerelay.json.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

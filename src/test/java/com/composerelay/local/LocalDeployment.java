@@ -1,7 +1,7 @@
 package com.composerelay.local;
 
 import com.composerelay.json.Json;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.composerelay.json.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -149,7 +149,7 @@ public final class LocalDeployment implements AutoCloseable {
         return value;
     }
 
-    private String createQueue(String name, JsonNode declared, Map<QueueAttributeName, String> overrides) {
+    private String createQueue(String name, com.fasterxml.jackson.databind.JsonNode declared, Map<QueueAttributeName, String> overrides) {
         Map<QueueAttributeName, String> attributes = new LinkedHashMap<>();
         if (declared.has("VisibilityTimeout")) {
             attributes.put(QueueAttributeName.VISIBILITY_TIMEOUT, declared.get("VisibilityTimeout").asText());
@@ -162,7 +162,7 @@ public final class LocalDeployment implements AutoCloseable {
     }
 
     /** The table as the template declares it: its key schema and TTL attribute. */
-    private String createTable(String name, JsonNode declared) {
+    private String createTable(String name, com.fasterxml.jackson.databind.JsonNode declared) {
         List<KeySchemaElement> keys = new ArrayList<>();
         declared.path("KeySchema").forEach(k -> keys.add(KeySchemaElement.builder()
                 .attributeName(k.path("AttributeName").asText()).keyType(k.path("KeyType").asText()).build()));
@@ -171,7 +171,7 @@ public final class LocalDeployment implements AutoCloseable {
                 .attributeName(a.path("AttributeName").asText()).attributeType(a.path("AttributeType").asText()).build()));
         dynamoDb.createTable(b -> b.tableName(name).keySchema(keys).attributeDefinitions(attributes)
                 .billingMode(declared.path("BillingMode").asText("PAY_PER_REQUEST")));
-        JsonNode ttl = declared.path("TimeToLiveSpecification");
+        var ttl = declared.path("TimeToLiveSpecification");
         if (ttl.path("Enabled").asBoolean(false)) {
             dynamoDb.updateTimeToLive(b -> b.tableName(name).timeToLiveSpecification(t -> t
                     .attributeName(ttl.path("AttributeName").asText()).enabled(true)));

@@ -2,7 +2,7 @@ package com.composerelay.local;
 
 import com.composerelay.json.Json;
 import com.composerelay.local.LocalDeployment.Published;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.composerelay.json.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.net.URLEncoder;

@@ -1,9 +1,9 @@
 package com.composerelay.local;
 
 import com.composerelay.json.Json;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.composerelay.json.JsonNode;
+import com.composerelay.json.ArrayNode;
+import com.composerelay.json.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

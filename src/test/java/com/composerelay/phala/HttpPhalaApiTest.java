@@ -22,7 +22,7 @@ import com.composerelay.support.Fixtures;
 import com.composerelay.support.LogCapture;
 import com.composerelay.support.PhalaContract;
 import com.composerelay.support.RecordingOutcomes;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.composerelay.json.JsonNode;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;

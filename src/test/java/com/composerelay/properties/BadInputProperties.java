@@ -9,9 +9,9 @@ import com.composerelay.support.FakeContext;
 import com.composerelay.support.Fixtures;
 import com.composerelay.support.Harness;
 import com.composerelay.support.ScriptedPhala;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.composerelay.json.JsonNode;
+import com.composerelay.json.ArrayNode;
+import com.composerelay.json.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -218,7 +218,7 @@ class BadInputProperties {
     @Provide
     Arbitrary<String> otherEvents() {
         return Arbitraries.oneOf(jsonValues(3).map(Json::write),
-                Arbitraries.strings().ofMaxLength(30).map(s -> "{\"source\":" + Json.write(Json.object().textNode(s)) + "}"),
+                Arbitraries.strings().ofMaxLength(30).map(s -> "{\"source\":" + Json.write(JsonNode.textNode(s)) + "}"),
                 Arbitraries.of("{\"Records\":[]}", "{\"Records\":[{\"eventSource\":\"aws:s3\"}]}", "{\"version\":\"2.0\"}",
                         "{\"httpMethod\":7}", "{\"requestContext\":{}}", "null", "[]", "\"\"", "0"));
     }
@@ -264,7 +264,7 @@ class BadInputProperties {
                 net.jqwik.api.Tuple.of(1, Arbitraries.of("composeHash", "Compose_Hash", "updateEnvVars", "force", "")),
                 net.jqwik.api.Tuple.of(1, Arbitraries.strings().all().ofMaxLength(12)));
         Arbitrary<JsonNode> values = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(5, hex().map(h -> (JsonNode) Json.object().textNode(h))),
+                net.jqwik.api.Tuple.of(5, hex().map(JsonNode::textNode)),
                 net.jqwik.api.Tuple.of(2, envNames()),
                 net.jqwik.api.Tuple.of(3, jsonValues(1)));
         Arbitrary<ObjectNode> fields = Combinators.combine(names, values).as((n, v) -> {
@@ -295,7 +295,7 @@ class BadInputProperties {
     private static Arbitrary<JsonNode> envNames() {
         return Arbitraries.strings().withCharRange('A', 'Z').withChars("_09a").ofMinLength(0).ofMaxLength(8)
                 .list().ofMaxSize(4).map(list -> {
-                    ArrayNode array = Json.object().arrayNode();
+                    ArrayNode array = Json.array();
                     list.forEach(array::add);
                     return array;
                 });
@@ -304,18 +304,18 @@ class BadInputProperties {
     /** Any JSON value, nested up to {@code depth}: huge strings and unicode included. */
     private static Arbitrary<JsonNode> jsonValues(int depth) {
         Arbitrary<JsonNode> leaves = Arbitraries.oneOf(
-                Arbitraries.strings().all().ofMaxLength(40).map(s -> Json.object().textNode(s)),
+                Arbitraries.strings().all().ofMaxLength(40).map(s -> JsonNode.textNode(s)),
                 Arbitraries.strings().ofMinLength(10_000).ofMaxLength(100_000).withChars("ab\u00e9\u4e2d\"\\\u0001")
-                        .map(s -> Json.object().textNode(s)),
-                Arbitraries.longs().map(n -> Json.object().numberNode(n)),
-                Arbitraries.doubles().map(d -> Json.object().numberNode(d)),
-                Arbitraries.of(true, false).map(b -> Json.object().booleanNode(b)),
-                Arbitraries.just(Json.object().nullNode()));
+                        .map(s -> JsonNode.textNode(s)),
+                Arbitraries.longs().map(n -> JsonNode.numberNode(n)),
+                Arbitraries.doubles().map(d -> JsonNode.numberNode(d)),
+                Arbitraries.of(true, false).map(b -> JsonNode.booleanNode(b)),
+                Arbitraries.just(JsonNode.nullNode()));
         if (depth <= 0) {
             return leaves;
         }
         Arbitrary<JsonNode> arrays = jsonValues(depth - 1).list().ofMaxSize(3).map(list -> {
-            ArrayNode array = Json.object().arrayNode();
+            ArrayNode array = Json.array();
             list.forEach(array::add);
             return array;
         });

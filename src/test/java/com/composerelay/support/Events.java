@@ -1,8 +1,8 @@
 package com.composerelay.support;
 
 import com.composerelay.json.Json;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.composerelay.json.ArrayNode;
+import com.composerelay.json.ObjectNode;
 
 /** Builds events from the files in {@code events/}, changing only what a test needs. */
 public final class Events {

@@ -2,7 +2,7 @@ package com.composerelay.support;
 
 import com.composerelay.config.Config;
 import com.composerelay.json.Json;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.composerelay.json.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -5,7 +5,7 @@ import com.composerelay.RelayHandler;
 import com.composerelay.Wiring;
 import com.composerelay.config.Config;
 import com.composerelay.json.Json;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.composerelay.json.JsonNode;
 
 /**
  * The whole handler over in-memory fakes: scripted Phala, fake keys, recorded outcomes, and a

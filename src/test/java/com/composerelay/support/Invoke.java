@@ -3,7 +3,7 @@ package com.composerelay.support;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.composerelay.RelayHandler;
 import com.composerelay.json.Json;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.composerelay.json.JsonNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package com.composerelay.support;
 
 import com.composerelay.json.Json;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.composerelay.json.JsonNode;
 import com.composerelay.local.SqsEventSource;
 import java.io.IOException;
 import java.net.HttpURLConnection;

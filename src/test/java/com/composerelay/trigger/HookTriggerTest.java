@@ -7,7 +7,7 @@ import com.composerelay.support.ChatHarness;
 import com.composerelay.support.Events;
 import com.composerelay.support.Fixtures;
 import com.composerelay.webhook.HubSignature;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.composerelay.json.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;

@@ -10,8 +10,8 @@ import com.composerelay.support.Events;
 import com.composerelay.support.FakeContext;
 import com.composerelay.support.Fixtures;
 import com.composerelay.support.Harness;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.composerelay.json.JsonNode;
+import com.composerelay.json.ObjectNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +22,7 @@ class IdempotencyTest {
     private final Harness harness = new Harness();
 
     private static String withKey(String key, String cvmId, String body) {
-        ObjectNode event = (ObjectNode) Json.object();
+        ObjectNode event = Json.object();
         try {
             event = (ObjectNode) Json.parse(Events.httpApi(cvmId, body));
         } catch (Json.Malformed e) {

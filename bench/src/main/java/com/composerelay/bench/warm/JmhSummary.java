@@ -1,7 +1,7 @@
 package com.composerelay.bench.warm;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.composerelay.json.Json;
+import com.composerelay.json.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +18,8 @@ import java.util.Map;
 public final class JmhSummary {
     private JmhSummary() {}
 
-    public static void main(String[] args) throws IOException {
-        JsonNode results = new ObjectMapper().readTree(Path.of(args[0]).toFile());
+    public static void main(String[] args) throws IOException, Json.Malformed {
+        JsonNode results = Json.parse(Files.readString(Path.of(args[0])));
         Map<String, double[]> cpu = new HashMap<>(); // benchmark -> {ops, cpu ns, wall ns}
         Path cpuFile = Path.of(args[1]);
         if (Files.exists(cpuFile)) {
