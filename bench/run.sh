@@ -132,7 +132,7 @@ sed -e '0,/<artifactId>compose-relay<\/artifactId>/s//<artifactId>compose-relay-
     -e '0,/<version>[^<]*<\/version>/s//<version>0-bench<\/version>/' "$RELAY_POM" >"$WORK/relay-under-bench.pom"
 "${MVN[@]}" -f bench/pom.xml install:install-file -Dfile="$ORIGINAL_JAR" -DpomFile="$WORK/relay-under-bench.pom"
 SDK_VERSION=$(sed -n 's:.*<aws.sdk.version>\(.*\)</aws.sdk.version>.*:\1:p' "$RELAY_POM" | head -n1)
-SLF4J_VERSION=$(unzip -p "$RELAY_JAR" META-INF/maven/org.slf4j/slf4j-api/pom.properties 2>/dev/null | sed -n 's/^version=//p')
+SLF4J_VERSION=$(sed -n 's:.*<slf4j.version>\(.*\)</slf4j.version>.*:\1:p' "$RELAY_POM" | head -n1)
 "${MVN[@]}" -f bench/pom.xml clean package -Daws.sdk.version="$SDK_VERSION" ${SLF4J_VERSION:+-Dslf4j.version=$SLF4J_VERSION}
 COLDSTART_JAR="$BT/compose-relay-bench-coldstart.jar"
 PLAIN_JAR="$BT/plain.jar"
