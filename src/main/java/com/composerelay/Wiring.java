@@ -102,7 +102,7 @@ public final class Wiring {
                 }
                 aws.sns();
                 priming.sns();
-                if (chat.slackSigningSecretId().isPresent() && chat.requestQueueUrl().isPresent()) {
+                if (chat.slackRoute()) {
                     aws.sqs();
                 }
             });

@@ -62,7 +62,13 @@ public record Config(
             String slackResponseUrlPrefix,
             Optional<String> requestQueueUrl,
             Optional<String> hookSecretId,
-            Optional<String> phalaWebhookSecretId) {}
+            Optional<String> phalaWebhookSecretId) {
+
+        /** Slash commands are taken: a signing secret, and a queue to hand their updates to. */
+        public boolean slackRoute() {
+            return slackSigningSecretId.isPresent() && requestQueueUrl.isPresent();
+        }
+    }
 
     public static final String DEFAULT_PHALA_BASE_URL = "https://cloud-api.phala.com";
     public static final String DEFAULT_PHALA_API_VERSION = "2026-05-22";
