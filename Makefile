@@ -9,7 +9,7 @@
 MVN_FLAGS ?= -DskipTests
 
 build-ComposeRelayFunction:
-	./mvnw -B -ntp -q $(MVN_FLAGS) package
+	./mvnw -B -ntp -q $(MVN_FLAGS) clean package
 	mkdir -p "$(ARTIFACTS_DIR)/lib"
 	cp target/compose-relay-*.jar "$(ARTIFACTS_DIR)/lib/"
 

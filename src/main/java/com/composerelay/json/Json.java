@@ -146,6 +146,8 @@ public final class Json {
                     case BigInteger b -> out.writeNumber(b);
                     case BigDecimal d -> out.writeNumber(d);
                     case Float f -> out.writeNumber(f);
+                    case Short h -> out.writeNumber(h);
+                    case Byte b -> out.writeNumber(b.intValue());
                     default -> out.writeNumber(value.doubleValue());
                 }
             }

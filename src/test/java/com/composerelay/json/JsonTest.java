@@ -126,6 +126,8 @@ class JsonTest {
         assertThat(built).isEqualTo(Json.parse(Json.write(built))).hasSameHashCodeAs(Json.parse(Json.write(built)));
         assertThat(built.deepCopy()).isEqualTo(built).isNotSameAs(built);
         assertThat(built.toString()).isEqualTo(Json.write(built));
+        assertThat(Json.write(JsonNode.numberNode((short) 7))).isEqualTo("7");
+        assertThat(Json.write(JsonNode.numberNode(new java.math.BigDecimal("1.50")))).isEqualTo("1.50");
         assertThat(Json.parse("{\"k\":1}")).isNotEqualTo(Json.parse("{\"k\":1.0}")).isNotEqualTo(Json.parse("{\"k\":\"1\"}"));
         assertThatThrownBy(() -> built.required("absent")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("no field 'absent' in a JSON object");
