@@ -65,7 +65,11 @@ public final class Json {
         return new ArrayNode();
     }
 
+    /** The value as compact JSON text; a missing node is no document (nested in a container it is written as null). */
     public static String write(JsonNode node) {
+        if (node.isMissingNode()) {
+            throw new IllegalStateException("cannot write a MISSING node as JSON");
+        }
         StringWriter out = new StringWriter();
         try (JsonGenerator generator = FACTORY.createGenerator(out)) {
             write(node, generator);
@@ -152,7 +156,7 @@ public final class Json {
                 }
             }
             case BOOLEAN -> out.writeBoolean(node.booleanValue());
-            case NULL -> out.writeNull();
+            case NULL, MISSING -> out.writeNull();
             default -> throw new IllegalStateException("cannot write a " + node.getNodeType() + " node as JSON");
         }
     }

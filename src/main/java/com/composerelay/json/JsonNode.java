@@ -144,22 +144,29 @@ public abstract sealed class JsonNode implements Iterable<JsonNode>
             return "true".equals(v) || (!"false".equals(v) && fallback);
         }
 
+        /** An integer, or a decimal number truncated ("2.5" is 2, "1e3" 1000), as databind reads text; out of range, the fallback. */
         @Override
         public int asInt(int fallback) {
             try {
                 return Integer.parseInt(value.trim());
             } catch (NumberFormatException e) {
-                return fallback;
+                Double d = decimal();
+                return d == null || d < Integer.MIN_VALUE || d > Integer.MAX_VALUE ? fallback : d.intValue();
+            }
+        }
+
+        private Double decimal() {
+            try {
+                return Double.parseDouble(value.trim());
+            } catch (NumberFormatException e) {
+                return null;
             }
         }
 
         @Override
         public double asDouble() {
-            try {
-                return Double.parseDouble(value.trim());
-            } catch (NumberFormatException e) {
-                return 0.0;
-            }
+            Double d = decimal();
+            return d == null ? 0.0 : d;
         }
 
         @Override
@@ -167,7 +174,8 @@ public abstract sealed class JsonNode implements Iterable<JsonNode>
             try {
                 return Long.parseLong(value.trim());
             } catch (NumberFormatException e) {
-                return 0L;
+                Double d = decimal();
+                return d == null || d < Long.MIN_VALUE || d > Long.MAX_VALUE ? 0L : d.longValue();
             }
         }
 
@@ -203,21 +211,33 @@ public abstract sealed class JsonNode implements Iterable<JsonNode>
                     || value instanceof Short || value instanceof Byte;
         }
 
-        private BigDecimal decimal() {
-            return value instanceof BigInteger b ? new BigDecimal(b)
-                    : value instanceof BigDecimal d ? d
-                    : integral() ? BigDecimal.valueOf(value.longValue())
-                    : BigDecimal.valueOf(value.doubleValue());
+        private BigInteger integer() {
+            return value instanceof BigInteger b ? b : BigInteger.valueOf(value.longValue());
         }
 
+        /**
+         * By value: integers by their value whatever their Java type (an int 1 equals a long 1,
+         * where databind's nodes would not), other numbers as doubles, or as decimals when both are
+         * {@code BigDecimal}; an integer never equals a non-integer. Infinity and NaN (a literal
+         * like 1e999 reads as Infinity) compare as {@link Double#compare} has them.
+         */
         @Override
         public boolean equals(Object o) {
-            return o instanceof Number n && n.integral() == integral() && n.decimal().compareTo(decimal()) == 0;
+            if (!(o instanceof Number n) || n.integral() != integral()) {
+                return false;
+            }
+            if (integral()) {
+                return n.integer().equals(integer());
+            }
+            if (value instanceof BigDecimal a && n.value instanceof BigDecimal b) {
+                return a.compareTo(b) == 0;
+            }
+            return Double.compare(n.value.doubleValue(), value.doubleValue()) == 0;
         }
 
         @Override
         public int hashCode() {
-            return decimal().stripTrailingZeros().hashCode();
+            return integral() ? integer().hashCode() : Double.hashCode(value.doubleValue());
         }
     }
 

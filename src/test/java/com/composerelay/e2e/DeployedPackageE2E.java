@@ -35,7 +35,7 @@ class DeployedPackageE2E {
     }
 
     @Test
-    void everyAwsCallPathRunsFromTheJarAloneWithoutAnEndpointOverride() throws Exception {
+    void awsCallsAndTheSqsClientRunFromTheJarAloneWithoutAnEndpointOverride() throws Exception {
         Path jar = FUNCTION.resolve(files().get(0));
         URL probe = Path.of("target", "test-classes").toUri().toURL();
         try (URLClassLoader isolated = new URLClassLoader(new URL[] {jar.toUri().toURL(), probe}, ClassLoader.getPlatformClassLoader())) {

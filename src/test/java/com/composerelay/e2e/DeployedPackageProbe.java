@@ -16,10 +16,11 @@ import software.amazon.awssdk.services.sqs.endpoints.SqsEndpointProvider;
 
 /**
  * Run by {@link DeployedPackageE2E} inside a class loader that sees only the deployed package
- * (and this class): every AWS call path of the relay, configured as on Lambda, with no endpoint
- * override, through the jar's own SDK classes. The three priming calls go through the real SDK path
- * to canned answers; the SQS client of the Slack hand-off is built and its endpoint resolved by
- * the rules, as a send would. Nothing leaves the process.
+ * (and this class): the relay configured as on Lambda, with no endpoint override, through the
+ * jar's own SDK classes. The priming calls (the key's GetSecretValue, the idempotency claim and
+ * record, an outcome's Publish) go through the real SDK path to canned answers; the SQS client of
+ * the Slack hand-off is built and its endpoint resolved by the rules, as a send would (a send
+ * itself runs in the other E2E tests, against LocalStack). Nothing leaves the process.
  */
 public final class DeployedPackageProbe implements Callable<String> {
     @Override

@@ -79,7 +79,7 @@ class JsonTest {
     }
 
     private static final String ACCESSED = "{\"s\":\"text\",\"n12\":\"12\",\"st\":\" true \",\"sf\":\"false\",\"i\":-42,"
-            + "\"zero\":0,\"d\":2.5,\"t\":true,\"f\":false,\"nul\":null,\"a\":[1,\"x\"],\"e\":[],\"o\":{\"k\":1},\"eo\":{}}";
+            + "\"n25\":\"2.5\",\"e3\":\"1e3\",\"huge\":\"99999999999\",\"zero\":0,\"d\":2.5,\"t\":true,\"f\":false,\"nul\":null,\"a\":[1,\"x\"],\"e\":[],\"o\":{\"k\":1},\"eo\":{}}";
 
     /** Every accessor the relay uses answers as jackson-databind's tree did, for every kind of value and for an absent field. */
     @Test
@@ -134,8 +134,22 @@ class JsonTest {
     }
 
     @Test
-    void aMissingNodeIsNeverWritten() {
-        assertThatThrownBy(() -> Json.write(Json.object().path("absent"))).isInstanceOf(IllegalStateException.class)
+    void aMissingNodeIsNoDocumentAndIsWrittenAsNullInsideOne() {
+        JsonNode missing = Json.object().path("absent");
+        assertThatThrownBy(() -> Json.write(missing)).isInstanceOf(IllegalStateException.class)
                 .hasMessage("cannot write a MISSING node as JSON");
+        assertThat(missing.toString()).isEmpty();
+        ObjectNode holder = Json.object().set("k", missing);
+        holder.putArray("a").add(missing);
+        assertThat(holder.toString()).isEqualTo("{\"k\":null,\"a\":[null]}");
+    }
+
+    @Test
+    void numbersBeyondADoubleCompareAndHashWithoutFailing() throws Exception {
+        JsonNode infinite = Json.parse("{\"x\":1e999}");
+        assertThat(infinite).isEqualTo(Json.parse("{\"x\":2e999}")).hasSameHashCodeAs(Json.parse("{\"x\":2e999}"));
+        assertThat(infinite).isNotEqualTo(Json.parse("{\"x\":-1e999}"));
+        assertThat(Json.parse("[1]")).isEqualTo(Json.array().add(1L)).hasSameHashCodeAs(Json.array().add(1L));
+        assertThat(Json.parse("[123456789012345678901234567890]")).isNotEqualTo(Json.parse("[123456789012345678901234567891]"));
     }
 }
