@@ -77,6 +77,20 @@ class SnapStartHooksTest {
     }
 
     @Test
+    void drawsTheJitterFromAFreshSeedAfterARestore() {
+        java.util.Iterator<Long> seeds = List.of(11L, 22L).iterator();
+        ReseedableRandom jitter = new ReseedableRandom(seeds::next);
+        SnapStartHooks hooks = hooks(jitter);
+        assertThat(jitter.getAsDouble()).isEqualTo(new java.util.SplittableRandom(11L).nextDouble());
+
+        hooks.afterRestore(null);
+
+        assertThat(jitter.getAsDouble()).as("the first draw of the new seed, not the second of the old")
+                .isEqualTo(new java.util.SplittableRandom(22L).nextDouble());
+        assertThat(seeds.hasNext()).isFalse();
+    }
+
+    @Test
     void readsTheKeyDuringTheRestoreBeforeTheFirstRequest() throws Exception {
         SnapStartHooks hooks = hooks(new ReseedableRandom());
 

@@ -58,9 +58,12 @@ class StartUpTest {
                 .willReturn(aResponse().withStatus(202).withHeader("Content-Type", "application/json").withBody("{}")));
     }
 
-    private Config config() {
-        return Fixtures.config("AWS_ENDPOINT_URL", aws.baseUrl(), "AWS_REGION", "us-east-1",
-                "PHALA_API_BASE_URL", aws.baseUrl(), "IDEMPOTENCY_TABLE_NAME", "compose-relay-idempotency");
+    /** AWS and Phala on the WireMock server, an idempotency table, and {@code more} settings. */
+    private Config config(String... more) {
+        List<String> settings = new java.util.ArrayList<>(List.of("AWS_ENDPOINT_URL", aws.baseUrl(), "AWS_REGION",
+                "us-east-1", "PHALA_API_BASE_URL", aws.baseUrl(), "IDEMPOTENCY_TABLE_NAME", "compose-relay-idempotency"));
+        settings.addAll(List.of(more));
+        return Fixtures.config(settings.toArray(String[]::new));
     }
 
     private static void await(BooleanSupplier condition) throws InterruptedException {
@@ -78,8 +81,20 @@ class StartUpTest {
                 .toList();
     }
 
+    /** Relays the HTTP API sample: 202, the key read {@code keyReads} times in all, one PATCH with that key. */
+    private static void relaysTheSampleWithTheKey(Wiring.Deployed deployed, int keyReads) throws Exception {
+        JsonNode response = deployed.dispatcher().dispatch(Fixtures.event("http-api.json"),
+                Instant.now().plusSeconds(20), "lambda-1");
+
+        assertThat(response.get("statusCode").intValue()).isEqualTo(202);
+        aws.verify(keyReads, postRequestedFor(urlEqualTo("/")).withHeader("X-Amz-Target",
+                equalTo("secretsmanager.GetSecretValue")));
+        aws.verify(1, patchRequestedFor(urlEqualTo("/api/v1/cvms/cvm_ykL5lbAn/compose_file"))
+                .withHeader("X-API-Key", equalTo(Fixtures.API_KEY)));
+    }
+
     @Test
-    void readsTheKeyAheadAndPrimesEveryOtherCallWithoutCallingAws() throws Exception {
+    void readsTheKeyAheadAndSendsAwsNothingElseBeforeARequest() throws Exception {
         Wiring.Deployed deployed = Wiring.assemble(config(), LocalAws.CREDENTIALS, Clock.systemUTC(), true);
 
         await(() -> !aws.getAllServeEvents().isEmpty());
@@ -87,14 +102,7 @@ class StartUpTest {
         assertThat(awsTargets()).as("before any request: the key, and nothing else")
                 .containsExactly("POST / secretsmanager.GetSecretValue");
 
-        JsonNode response = deployed.dispatcher().dispatch(Fixtures.event("http-api.json"),
-                Instant.now().plusSeconds(20), "lambda-1");
-
-        assertThat(response.get("statusCode").intValue()).isEqualTo(202);
-        aws.verify(1, postRequestedFor(urlEqualTo("/")).withHeader("X-Amz-Target",
-                equalTo("secretsmanager.GetSecretValue")));
-        aws.verify(1, patchRequestedFor(urlEqualTo("/api/v1/cvms/cvm_ykL5lbAn/compose_file"))
-                .withHeader("X-API-Key", equalTo(Fixtures.API_KEY)));
+        relaysTheSampleWithTheKey(deployed, 1);
         aws.verify(1, postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Action=Publish")));
         assertThat(log.text()).doesNotContain("start-up work failed")
                 .doesNotContain(Fixtures.API_KEY);
@@ -102,9 +110,7 @@ class StartUpTest {
 
     @Test
     void readsTheSignedRoutesSecretsAheadToo() throws Exception {
-        Config config = Fixtures.config("AWS_ENDPOINT_URL", aws.baseUrl(), "AWS_REGION", "us-east-1",
-                "PHALA_API_BASE_URL", aws.baseUrl(), "IDEMPOTENCY_TABLE_NAME", "compose-relay-idempotency",
-                "SLACK_SIGNING_SECRET_ID", "compose-relay/slack", "HOOK_SECRET_ID", "compose-relay/hook",
+        Config config = config("SLACK_SIGNING_SECRET_ID", "compose-relay/slack", "HOOK_SECRET_ID", "compose-relay/hook",
                 "REQUEST_QUEUE_URL", aws.baseUrl() + "/000000000000/requests");
 
         Wiring.assemble(config, LocalAws.CREDENTIALS, Clock.systemUTC(), true);
@@ -133,14 +139,7 @@ class StartUpTest {
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.1")
                         .withBody("{\"SecretString\":\"" + Fixtures.API_KEY + "\"}")));
 
-        JsonNode response = deployed.dispatcher().dispatch(Fixtures.event("http-api.json"),
-                Instant.now().plusSeconds(20), "lambda-1");
-
-        assertThat(response.get("statusCode").intValue()).isEqualTo(202);
-        aws.verify(2, postRequestedFor(urlEqualTo("/")).withHeader("X-Amz-Target",
-                equalTo("secretsmanager.GetSecretValue")));
-        aws.verify(1, patchRequestedFor(urlEqualTo("/api/v1/cvms/cvm_ykL5lbAn/compose_file"))
-                .withHeader("X-API-Key", equalTo(Fixtures.API_KEY)));
+        relaysTheSampleWithTheKey(deployed, 2);
         assertThat(log.text()).doesNotContain("start-up work failed");
     }
 

@@ -3,7 +3,7 @@ package com.composerelay.aws;
 import com.composerelay.config.Config;
 import com.composerelay.core.Lazy;
 import com.composerelay.log.Log;
-import java.net.http.HttpClient;
+import com.composerelay.phala.HttpPhalaApi;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -33,17 +33,9 @@ public final class AwsClients {
     private final Lazy<SqsClient> sqs = new Lazy<>(() -> build(SqsClient.builder()));
     private final List<Thread> startedUp = new CopyOnWriteArrayList<>();
 
-    /** The clients, sharing {@code java.net.http} with the Phala client. */
-    public AwsClients(Config config, AwsCredentialsProvider credentials, HttpClient jdkHttp) {
-        this(config, credentials, new JdkSdkHttpClient(() -> jdkHttp));
-    }
-
-    /** The clients with an HTTP client of their own. */
+    /** The clients with a {@code java.net.http} client of their own, made as the relay makes its one. */
     public AwsClients(Config config, AwsCredentialsProvider credentials) {
-        this(config, credentials, HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(3))
-                .build());
+        this(config, credentials, new JdkSdkHttpClient(new Lazy<>(() -> HttpPhalaApi.newClient(config.connectTimeout()))));
     }
 
     /** The clients over any SDK HTTP client (a lazily made one at start-up, the canned answers of {@link Priming}). */

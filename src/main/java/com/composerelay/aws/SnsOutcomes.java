@@ -14,6 +14,7 @@ import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sns.model.PublishRequest;
 
 /**
  * Publishes each outcome to the SNS topic, with string attributes {@code status}, {@code cvm_id}
@@ -49,19 +50,22 @@ public final class SnsOutcomes implements Outcomes {
 
     /** Publishes the outcome ({@code json} is its tree) and returns SNS's message id; logs nothing. */
     String send(Outcome outcome, ObjectNode json) {
-        return client.get().publish(b -> b
+        return client.get().publish(request(topicArn, outcome, json)).messageId();
+    }
+
+    /** Renders an outcome's {@code Publish} request as it would be sent, without sending it (SnapStart priming). */
+    public static void render(Outcome outcome) {
+        request("priming", outcome, OutcomeJson.tree(outcome));
+    }
+
+    private static PublishRequest request(String topicArn, Outcome outcome, ObjectNode json) {
+        return PublishRequest.builder()
                 .topicArn(topicArn)
                 .subject(subject(outcome))
                 .messageStructure("json")
                 .message(message(outcome, json))
-                .messageAttributes(attributes(outcome))).messageId();
-    }
-
-    /** Renders an outcome as it would be published, without publishing it (SnapStart priming). */
-    public static void render(Outcome outcome) {
-        subject(outcome);
-        attributes(outcome);
-        message(outcome, OutcomeJson.tree(outcome));
+                .messageAttributes(attributes(outcome))
+                .build();
     }
 
     /** One message per kind of subscriber; {@code default} is the JSON outcome. */

@@ -3,6 +3,7 @@ package com.composerelay.snapstart;
 import java.security.SecureRandom;
 import java.util.SplittableRandom;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The retry jitter's random numbers, seeded anew after a SnapStart restore: otherwise every
@@ -10,7 +11,19 @@ import java.util.function.DoubleSupplier;
  * spread out would arrive together.
  */
 public final class ReseedableRandom implements DoubleSupplier {
-    private volatile SplittableRandom random = fresh();
+    private final LongSupplier seeds;
+    private volatile SplittableRandom random;
+
+    /** Seeded from {@link SecureRandom}. */
+    public ReseedableRandom() {
+        this(() -> new SecureRandom().nextLong());
+    }
+
+    /** Seeded from {@code seeds}, once now and once at every {@link #reseed()}. */
+    public ReseedableRandom(LongSupplier seeds) {
+        this.seeds = seeds;
+        this.random = new SplittableRandom(seeds.getAsLong());
+    }
 
     @Override
     public double getAsDouble() {
@@ -21,10 +34,6 @@ public final class ReseedableRandom implements DoubleSupplier {
     }
 
     public void reseed() {
-        random = fresh();
-    }
-
-    private static SplittableRandom fresh() {
-        return new SplittableRandom(new SecureRandom().nextLong());
+        random = new SplittableRandom(seeds.getAsLong());
     }
 }

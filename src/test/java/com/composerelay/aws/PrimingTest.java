@@ -7,6 +7,8 @@ import com.composerelay.core.IdempotencyStore;
 import com.composerelay.support.Fixtures;
 import java.net.ServerSocket;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -25,13 +27,9 @@ class PrimingTest {
     }
 
     private static Priming priming(String... overrides) throws Exception {
-        String[] all = new String[overrides.length + 4];
-        all[0] = "AWS_ENDPOINT_URL";
-        all[1] = deadEndpoint();
-        all[2] = "AWS_REGION";
-        all[3] = "eu-west-1";
-        System.arraycopy(overrides, 0, all, 4, overrides.length);
-        return new Priming(Fixtures.config(all), CREDENTIALS, Clock.systemUTC());
+        List<String> settings = new ArrayList<>(List.of("AWS_ENDPOINT_URL", deadEndpoint(), "AWS_REGION", "eu-west-1"));
+        settings.addAll(List.of(overrides));
+        return new Priming(Fixtures.config(settings.toArray(String[]::new)), CREDENTIALS, Clock.systemUTC());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package com.composerelay.aws;
 
 import com.composerelay.config.Config;
+import com.composerelay.core.Lazy;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -20,17 +21,13 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * relay's are: the comparison is about how the clients are made, not about when.
  */
 public final class AwsClients {
-    private SecretsManagerClient secretsManager;
-    private SnsClient sns;
-    private DynamoDbClient dynamoDb;
-    private SqsClient sqs;
+    private final Lazy<SecretsManagerClient> secretsManager = new Lazy<>(() -> SecretsManagerClient.builder().build());
+    private final Lazy<SnsClient> sns = new Lazy<>(() -> SnsClient.builder().build());
+    private final Lazy<DynamoDbClient> dynamoDb = new Lazy<>(() -> DynamoDbClient.builder().build());
+    private final Lazy<SqsClient> sqs = new Lazy<>(() -> SqsClient.builder().build());
 
     /** Both arguments are ignored: a plain build lets the SDK find region and credentials itself. */
     public AwsClients(Config config, AwsCredentialsProvider credentials) {
-    }
-
-    /** The HTTP client is ignored too: the SDK picks its default one. */
-    public AwsClients(Config config, AwsCredentialsProvider credentials, java.net.http.HttpClient jdkHttp) {
     }
 
     /** The HTTP client is ignored: the SDK picks its default one (the plain build never primes, see {@link #startUp}). */
@@ -46,38 +43,18 @@ public final class AwsClients {
     }
 
     public SecretsManagerClient secretsManager() {
-        synchronized (this) {
-            if (secretsManager == null) {
-                secretsManager = SecretsManagerClient.builder().build();
-            }
-            return secretsManager;
-        }
+        return secretsManager.get();
     }
 
     public SnsClient sns() {
-        synchronized (this) {
-            if (sns == null) {
-                sns = SnsClient.builder().build();
-            }
-            return sns;
-        }
+        return sns.get();
     }
 
     public DynamoDbClient dynamoDb() {
-        synchronized (this) {
-            if (dynamoDb == null) {
-                dynamoDb = DynamoDbClient.builder().build();
-            }
-            return dynamoDb;
-        }
+        return dynamoDb.get();
     }
 
     public SqsClient sqs() {
-        synchronized (this) {
-            if (sqs == null) {
-                sqs = SqsClient.builder().build();
-            }
-            return sqs;
-        }
+        return sqs.get();
     }
 }
