@@ -1,12 +1,10 @@
 package com.composerelay;
 
-import com.composerelay.json.Json;
 import com.composerelay.log.Log;
 import com.composerelay.trigger.ApiGatewayTrigger;
 import com.composerelay.trigger.SqsTrigger;
 import com.composerelay.trigger.WebhookRoutes;
 import com.composerelay.json.JsonNode;
-import com.composerelay.json.ObjectNode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,21 +34,15 @@ public final class Dispatcher {
             return http(event, ApiGatewayTrigger.Format.REST_API_V1, deadline, lambdaRequestId);
         }
         String what = describe(event);
-        Log.warn("event ignored: unrecognised " + what, "lambda_request_id", lambdaRequestId);
-        return error("unrecognised event: " + what + "; the relay accepts API Gateway (HTTP API payload 2.0, "
-                + "REST API proxy) and SQS events; nothing was forwarded");
+        Log.error("event refused: unrecognised " + what, null);
+        throw new UnrecognisedEvent("unrecognised event: " + what + "; the relay accepts API Gateway (HTTP API "
+                + "payload 2.0, REST API proxy) and SQS events; nothing was forwarded");
     }
 
     private JsonNode http(JsonNode event, ApiGatewayTrigger.Format format, Instant deadline, String lambdaRequestId) {
         return webhooks.handle(event, format, deadline, lambdaRequestId)
                 .map(JsonNode.class::cast)
                 .orElseGet(() -> api.handle(event, format, deadline, lambdaRequestId));
-    }
-
-    static ObjectNode error(String message) {
-        ObjectNode body = Json.object();
-        body.put("error", message);
-        return body;
     }
 
     private static boolean isSqs(JsonNode event) {

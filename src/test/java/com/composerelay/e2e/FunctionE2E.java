@@ -112,9 +112,12 @@ class FunctionE2E {
 
     @Test
     @Order(5)
-    void answersAnUnknownEventWithAnErrorNamingIt() throws Exception {
+    void failsTheInvocationOfAnUnknownEventWithAnErrorNamingIt() throws Exception {
+        // The runtime reports the function error as Lambda does (errorType, errorMessage); the next
+        // test shows the function goes on serving.
         JsonNode response = Json.parse(stack.function.invoke("{\"source\":\"aws.events\",\"detail\":{}}"));
-        assertThat(response.get("error").textValue()).startsWith("unrecognised event: event with source 'aws.events';");
+        assertThat(response.get("errorType").textValue()).isEqualTo("com.composerelay.UnrecognisedEvent");
+        assertThat(response.get("errorMessage").textValue()).startsWith("unrecognised event: event with source 'aws.events';");
         assertThat(stack.outcomes(0, 1)).isEmpty();
     }
 

@@ -1,7 +1,9 @@
 package com.composerelay.properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
+import com.composerelay.UnrecognisedEvent;
 import com.composerelay.json.Json;
 import com.composerelay.log.Log;
 import com.composerelay.phala.HttpPhalaApi;
@@ -89,21 +91,23 @@ class BadInputProperties {
     }
 
     @Property(tries = TRIES)
-    void anyOtherEventGetsAnErrorAndNothingIsSent(@ForAll("otherEvents") String event) {
+    void anyOtherEventFailsTheInvocationAndNothingIsSent(@ForAll("otherEvents") String event) {
         Harness harness = new Harness();
-        JsonNode response = harness.invoke(event, new FakeContext());
-        assertThat(response.get("error").textValue()).isNotBlank();
+        Throwable thrown = catchThrowable(() -> harness.invoke(event, new FakeContext()));
+        assertThat(thrown).isInstanceOf(UnrecognisedEvent.class);
+        assertThat(thrown.getMessage()).startsWith("unrecognised event: ");
         assertThat(harness.phala.calls()).isEmpty();
         assertThat(harness.outcomes.published()).isEmpty();
-        assertNoKey(response.toString(), harness);
+        assertNoKey(thrown.getMessage(), harness);
     }
 
     @Property(tries = TRIES)
     void truncatedEventsGetAClearError(@ForAll("truncatedEvents") String event) {
         Harness harness = new Harness();
-        JsonNode response = harness.invoke(event, new FakeContext());
+        Throwable thrown = catchThrowable(() -> harness.invoke(event, new FakeContext()));
         assertThat(harness.phala.calls()).isEmpty();
-        assertThat(response.get("error").textValue()).containsAnyOf("not valid JSON", "is empty");
+        assertThat(thrown).isInstanceOf(UnrecognisedEvent.class);
+        assertThat(thrown.getMessage()).containsAnyOf("not valid JSON", "is empty");
     }
 
     // ---- checks ------------------------------------------------------------------------------------
