@@ -46,12 +46,18 @@ class SnapStartHooksTest {
     final LogCapture log = new LogCapture();
 
     @Test
-    void beforeCheckpointSendsNothingLogsNothingAndReadsNoKey() {
+    void beforeCheckpointSendsNothingReadsNoKeyAndLogsOneLineOfWhatItPrimed() throws Exception {
         hooks(new ReseedableRandom()).beforeCheckpoint(null);
 
         assertThat(phala.getAllServeEvents()).as("no request reached Phala or AWS").isEmpty();
-        assertThat(log.text()).as("priming writes no log lines, and did not fail").isEmpty();
         assertThat(fetches.get()).as("the real key source is not read while priming").isZero();
+        String[] lines = log.text().strip().split("\n");
+        assertThat(lines).as("the primed path's own lines are muted; one summary line").hasSize(1);
+        JsonNode line = Json.parse(lines[0]);
+        assertThat(line.get("message").textValue()).isEqualTo("SnapStart: primed before the snapshot");
+        assertThat(line.get("aws_calls").textValue()).isEqualTo("secretsmanager.GetSecretValue,"
+                + "DynamoDB_20120810.PutItem,DynamoDB_20120810.UpdateItem,sns.Publish");
+        assertThat(line.get("code_paths").intValue()).isEqualTo(2);
     }
 
     @Test

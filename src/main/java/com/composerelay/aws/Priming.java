@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
@@ -30,13 +32,14 @@ import software.amazon.awssdk.http.SdkHttpRequest;
 public final class Priming {
     static final String PRIMING = "priming";
 
+    private final CannedAnswers answers = new CannedAnswers();
     private final AwsClients canned;
     private final Config config;
     private final Clock clock;
 
     /** Clients like the relay's, with the same credentials, over {@link CannedAnswers} instead of the network. */
     public Priming(Config config, AwsCredentialsProvider credentials, Clock clock) {
-        this.canned = new AwsClients(config, credentials, new CannedAnswers());
+        this.canned = new AwsClients(config, credentials, answers);
         this.config = config;
         this.clock = clock;
     }
@@ -77,8 +80,15 @@ public final class Priming {
         return new SnsOutcomes(canned::sns, config.outcomeTopicArn()).send(accepted, OutcomeJson.tree(accepted));
     }
 
+    /** The calls answered so far, in order, such as {@code secretsmanager.GetSecretValue} or {@code sns.Publish}. */
+    public List<String> answered() {
+        return List.copyOf(answers.answered);
+    }
+
     /** Answers each call the relay makes with a success in its protocol's shape, at once, offline. */
     static final class CannedAnswers implements SdkHttpClient {
+        private final List<String> answered = new CopyOnWriteArrayList<>();
+
         static final String SECRET = "{\"ARN\":\"arn:aws:secretsmanager:us-east-1:000000000000:secret:priming\","
                 + "\"Name\":\"priming\",\"SecretString\":\"{\\\"api_key\\\":\\\"priming\\\"}\"}";
         static final String PUBLISHED = "<PublishResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\">"
@@ -89,6 +99,8 @@ public final class Priming {
         public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
             SdkHttpRequest http = request.httpRequest();
             String target = http.firstMatchingHeader("X-Amz-Target").orElse("");
+            boolean publish = target.isEmpty() && isPublish(request);
+            String name = publish ? "sns.Publish" : target;
             String body;
             String type;
             if (target.equals("secretsmanager.GetSecretValue")) {
@@ -97,7 +109,7 @@ public final class Priming {
             } else if (target.startsWith("DynamoDB_20120810.")) {
                 body = "{}";
                 type = "application/x-amz-json-1.0";
-            } else if (target.isEmpty() && isPublish(request)) {
+            } else if (publish) {
                 body = PUBLISHED;
                 type = "text/xml";
             } else {
@@ -111,6 +123,7 @@ public final class Priming {
                         throw new IOException("priming has no canned answer for " + http.method() + " "
                                 + http.encodedPath() + " " + target);
                     }
+                    answered.add(name);
                     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
                     return HttpExecuteResponse.builder()
                             .response(SdkHttpFullResponse.builder()

@@ -42,10 +42,13 @@ public final class SnapStartHooks implements Resource {
         Core.getGlobalContext().register(this);
     }
 
+    /** Primes, forgets the key, and says in one log line what was primed (an operator's proof that the hook ran). */
     @Override
     public void beforeCheckpoint(Context<? extends Resource> context) {
-        prime();
+        List<JsonNode> responses = prime();
         keys.forget();
+        Log.info("SnapStart: primed before the snapshot", "aws_calls", String.join(",", aws.answered()),
+                "code_paths", responses.size());
     }
 
     @Override
@@ -55,11 +58,13 @@ public final class SnapStartHooks implements Resource {
         // The key is read during the restore, as an on-demand start reads it during initialisation,
         // so the first request finds it; a slow read goes on in the background after the bound.
         Thread reader = Thread.ofPlatform().daemon().name("start-up-key").start(keys::prefetch);
+        boolean read = false;
         try {
-            reader.join(KEY_READ_BOUND);
+            read = reader.join(KEY_READ_BOUND);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        Log.info("SnapStart: restored", "key_read", read ? "done" : "still running");
     }
 
     /**
