@@ -1,5 +1,6 @@
 package com.composerelay;
 
+import com.composerelay.aws.AwsCallDeadline;
 import com.composerelay.aws.AwsClients;
 import com.composerelay.aws.DynamoDbIdempotencyStore;
 import com.composerelay.aws.DynamoDbThreads;
@@ -75,12 +76,15 @@ public final class Wiring {
     static Deployed assemble(Config config, AwsCredentialsProvider credentials, Clock clock, boolean startUp) {
         Lazy<HttpClient> http = new Lazy<>(() -> HttpPhalaApi.newClient(config.connectTimeout()));
         AwsClients aws = new AwsClients(config, credentials, new JdkSdkHttpClient(http));
-        CachingApiKeys keys = new CachingApiKeys(
-                new SecretsManagerApiKeys(aws::secretsManager, config.apiKeySecretId()), config.apiKeyCacheTtl(), clock);
+        // Every AWS call ends before the Lambda deadline: those before the PATCH leave the reserve.
+        AwsCallDeadline beforePatch = new AwsCallDeadline(clock, config.deadlineReserve());
+        AwsCallDeadline afterPatch = new AwsCallDeadline(clock, AwsCallDeadline.ANSWER_MARGIN);
+        CachingApiKeys keys = new CachingApiKeys(new SecretsManagerApiKeys(aws::secretsManager, config.apiKeySecretId(),
+                beforePatch), config.apiKeyCacheTtl(), clock);
         Priming priming = new Priming(config, credentials, clock);
         Config.ChatOps chat = config.chatOps();
         SecretsManagerSigningSecrets signingSecrets =
-                new SecretsManagerSigningSecrets(aws::secretsManager, config.apiKeyCacheTtl(), clock);
+                new SecretsManagerSigningSecrets(aws::secretsManager, config.apiKeyCacheTtl(), clock, beforePatch);
         if (startUp) {
             // Three start-up threads, on Lambda's full vCPU of initialisation: the first makes the TLS
             // context and reads the secrets (the network part), the second builds and primes the
@@ -113,17 +117,19 @@ public final class Wiring {
         Threads threads = Threads.none();
         if (config.idempotencyTable().isPresent()) {
             String table = config.idempotencyTable().get();
-            idempotency = new DynamoDbIdempotencyStore(aws::dynamoDb, table, config.idempotencyTtl(), clock);
+            idempotency = new DynamoDbIdempotencyStore(aws::dynamoDb, table, config.idempotencyTtl(), clock,
+                    beforePatch, afterPatch);
             // Threads are read only by Phala's webhook: without it, remembering them is a wasted write per request.
             if (chat.phalaWebhookSecretId().isPresent()) {
-                threads = new DynamoDbThreads(aws::dynamoDb, table, config.idempotencyTtl(), clock);
+                threads = new DynamoDbThreads(aws::dynamoDb, table, config.idempotencyTtl(), clock, afterPatch);
             }
         } else {
             Log.warn("IDEMPOTENCY_TABLE_NAME is not set: delivery is at-least-once, a duplicate may PATCH again");
         }
-        UpdateQueue queue = chat.requestQueueUrl().<UpdateQueue>map(url -> new SqsUpdateQueue(aws::sqs, url)).orElse(null);
+        UpdateQueue queue = chat.requestQueueUrl().<UpdateQueue>map(url -> new SqsUpdateQueue(aws::sqs, url, afterPatch))
+                .orElse(null);
         Dispatcher dispatcher = dispatcher(config, new Parts(keys, phala, idempotency,
-                new SnsOutcomes(aws::sns, config.outcomeTopicArn()),
+                new SnsOutcomes(aws::sns, config.outcomeTopicArn(), afterPatch),
                 threads, new SlackReplies(http, chat.slackResponseUrlPrefix()),
                 signingSecrets, queue,
                 clock, d -> Thread.sleep(d), jitter));

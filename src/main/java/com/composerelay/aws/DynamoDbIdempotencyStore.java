@@ -26,12 +26,21 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
     private final String table;
     private final Duration ttl;
     private final Clock clock;
+    private final AwsCallDeadline beforePatch;
+    private final AwsCallDeadline afterPatch;
 
-    public DynamoDbIdempotencyStore(Supplier<DynamoDbClient> client, String table, Duration ttl, Clock clock) {
+    /**
+     * @param beforePatch bounds the claim, made before the PATCH (time must remain to publish)
+     * @param afterPatch bounds recording and releasing, made after it
+     */
+    public DynamoDbIdempotencyStore(Supplier<DynamoDbClient> client, String table, Duration ttl, Clock clock,
+                                    AwsCallDeadline beforePatch, AwsCallDeadline afterPatch) {
         this.client = client;
         this.table = table;
         this.ttl = ttl;
         this.clock = clock;
+        this.beforePatch = beforePatch;
+        this.afterPatch = afterPatch;
     }
 
     @Override
@@ -53,11 +62,13 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
                             ":now_s", n(now.getEpochSecond()),
                             ":now_ms", n(now.toEpochMilli()),
                             ":in_progress", s(IN_PROGRESS)))
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                    .overrideConfiguration(beforePatch.bound()));
             return new Claim.Claimed();
         } catch (ConditionalCheckFailedException taken) {
             Map<String, AttributeValue> item = taken.hasItem() ? taken.item()
-                    : client.get().getItem(b -> b.tableName(table).key(Map.of("id", s(key))).consistentRead(true)).item();
+                    : client.get().getItem(b -> b.tableName(table).key(Map.of("id", s(key))).consistentRead(true)
+                            .overrideConfiguration(beforePatch.bound())).item();
             if (item == null || item.isEmpty()) {
                 return new Claim.InProgress();
             }
@@ -84,7 +95,8 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
                             ":completed", s(COMPLETED),
                             ":outcome", s(outcomeJson),
                             ":caller_status", n(callerStatus),
-                            ":expiration", n(clock.instant().plus(ttl).getEpochSecond()))));
+                            ":expiration", n(clock.instant().plus(ttl).getEpochSecond())))
+                    .overrideConfiguration(afterPatch.bound()));
         } catch (SdkException e) {
             throw unavailable("record the outcome of", e);
         }
@@ -96,7 +108,8 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
             client.get().deleteItem(b -> b.tableName(table).key(Map.of("id", s(key)))
                     .conditionExpression("#status = :in_progress")
                     .expressionAttributeNames(Map.of("#status", "status"))
-                    .expressionAttributeValues(Map.of(":in_progress", s(IN_PROGRESS))));
+                    .expressionAttributeValues(Map.of(":in_progress", s(IN_PROGRESS)))
+                    .overrideConfiguration(afterPatch.bound()));
         } catch (ConditionalCheckFailedException alreadyGone) {
             // Completed by another holder or expired: nothing to give up.
         } catch (SdkException e) {

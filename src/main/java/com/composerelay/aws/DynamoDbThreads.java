@@ -18,12 +18,15 @@ public final class DynamoDbThreads implements Threads {
     private final String table;
     private final Duration ttl;
     private final Clock clock;
+    private final AwsCallDeadline deadline;
 
-    public DynamoDbThreads(Supplier<DynamoDbClient> client, String table, Duration ttl, Clock clock) {
+    public DynamoDbThreads(Supplier<DynamoDbClient> client, String table, Duration ttl, Clock clock,
+                           AwsCallDeadline deadline) {
         this.client = client;
         this.table = table;
         this.ttl = ttl;
         this.clock = clock;
+        this.deadline = deadline;
     }
 
     @Override
@@ -37,7 +40,7 @@ public final class DynamoDbThreads implements Threads {
         }
         item.put("expiration", AttributeValue.fromN(Long.toString(clock.instant().plus(ttl).getEpochSecond())));
         try {
-            client.get().putItem(b -> b.tableName(table).item(item));
+            client.get().putItem(b -> b.tableName(table).item(item).overrideConfiguration(deadline.bound()));
         } catch (SdkException e) {
             Log.warn("thread not remembered: " + e.getClass().getSimpleName(), "cvm_id", thread.cvmId());
         }
@@ -47,7 +50,8 @@ public final class DynamoDbThreads implements Threads {
     public Optional<Thread> find(String cvmId) {
         try {
             Map<String, AttributeValue> item = client.get().getItem(b -> b.tableName(table)
-                    .key(Map.of("id", AttributeValue.fromS("thread:" + cvmId)))).item();
+                    .key(Map.of("id", AttributeValue.fromS("thread:" + cvmId)))
+                    .overrideConfiguration(deadline.bound())).item();
             if (item == null || item.isEmpty()
                     || Long.parseLong(item.get("expiration").n()) < clock.instant().getEpochSecond()) {
                 return Optional.empty();

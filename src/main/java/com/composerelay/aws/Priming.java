@@ -47,7 +47,7 @@ public final class Priming {
     /** A {@code GetSecretValue} of the key, as {@link SecretsManagerApiKeys} makes and reads it: the canned key. */
     public String secretsManager() {
         try {
-            return new SecretsManagerApiKeys(canned::secretsManager, PRIMING).fetch();
+            return new SecretsManagerApiKeys(canned::secretsManager, PRIMING, deadline()).fetch();
         } catch (KeyUnavailable e) {
             throw new IllegalStateException("priming: " + e.getMessage(), e);
         }
@@ -62,7 +62,8 @@ public final class Priming {
             return null;
         }
         String table = config.idempotencyTable().get();
-        var store = new DynamoDbIdempotencyStore(canned::dynamoDb, table, config.idempotencyTtl(), clock);
+        var store = new DynamoDbIdempotencyStore(canned::dynamoDb, table, config.idempotencyTtl(), clock,
+                deadline(), deadline());
         try {
             IdempotencyStore.Claim claim = store.claim(PRIMING, PRIMING, clock.instant());
             store.complete(PRIMING, "{}", 202);
@@ -77,7 +78,12 @@ public final class Priming {
         Instant now = clock.instant();
         Outcome accepted = new Outcome.Accepted(new Outcome.Facts(PRIMING, PRIMING, Trigger.API, "cvm_priming", "00",
                 1, 202, null, now, now));
-        return new SnsOutcomes(canned::sns, config.outcomeTopicArn()).send(accepted, OutcomeJson.tree(accepted));
+        return new SnsOutcomes(canned::sns, config.outcomeTopicArn(), deadline()).send(accepted, OutcomeJson.tree(accepted));
+    }
+
+    /** Calls bounded as the relay's are, so the bounding is primed too. */
+    private AwsCallDeadline deadline() {
+        return new AwsCallDeadline(clock, config.deadlineReserve());
     }
 
     /** The calls answered so far, in order, such as {@code secretsmanager.GetSecretValue} or {@code sns.Publish}. */

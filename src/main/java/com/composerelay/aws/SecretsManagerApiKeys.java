@@ -20,17 +20,19 @@ public final class SecretsManagerApiKeys implements CachingApiKeys.Source {
 
     private final Supplier<SecretsManagerClient> client;
     private final String secretId;
+    private final AwsCallDeadline deadline;
 
-    public SecretsManagerApiKeys(Supplier<SecretsManagerClient> client, String secretId) {
+    public SecretsManagerApiKeys(Supplier<SecretsManagerClient> client, String secretId, AwsCallDeadline deadline) {
         this.client = client;
         this.secretId = secretId;
+        this.deadline = deadline;
     }
 
     @Override
     public String fetch() throws KeyUnavailable {
         GetSecretValueResponse response;
         try {
-            response = client.get().getSecretValue(b -> b.secretId(secretId));
+            response = client.get().getSecretValue(b -> b.secretId(secretId).overrideConfiguration(deadline.bound()));
         } catch (ResourceNotFoundException e) {
             throw new KeyUnavailable("secret " + secretId + " was not found");
         } catch (SecretsManagerException e) {

@@ -27,12 +27,15 @@ public final class SecretsManagerSigningSecrets implements SigningSecrets {
     private final Supplier<SecretsManagerClient> client;
     private final Duration ttl;
     private final Clock clock;
+    private final AwsCallDeadline deadline;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-    public SecretsManagerSigningSecrets(Supplier<SecretsManagerClient> client, Duration ttl, Clock clock) {
+    public SecretsManagerSigningSecrets(Supplier<SecretsManagerClient> client, Duration ttl, Clock clock,
+                                        AwsCallDeadline deadline) {
         this.client = client;
         this.ttl = ttl;
         this.clock = clock;
+        this.deadline = deadline;
     }
 
     @Override
@@ -65,7 +68,8 @@ public final class SecretsManagerSigningSecrets implements SigningSecrets {
     private Cached fetch(String secretId) throws Unavailable {
         String text;
         try {
-            text = client.get().getSecretValue(b -> b.secretId(secretId)).secretString();
+            text = client.get().getSecretValue(b -> b.secretId(secretId).overrideConfiguration(deadline.bound()))
+                    .secretString();
         } catch (ResourceNotFoundException e) {
             throw new Unavailable("signing secret " + secretId + " was not found");
         } catch (SdkException e) {

@@ -28,10 +28,12 @@ public final class SnsOutcomes implements Outcomes {
 
     private final Supplier<SnsClient> client;
     private final String topicArn;
+    private final AwsCallDeadline deadline;
 
-    public SnsOutcomes(Supplier<SnsClient> client, String topicArn) {
+    public SnsOutcomes(Supplier<SnsClient> client, String topicArn, AwsCallDeadline deadline) {
         this.client = client;
         this.topicArn = topicArn;
+        this.deadline = deadline;
     }
 
     @Override
@@ -50,7 +52,8 @@ public final class SnsOutcomes implements Outcomes {
 
     /** Publishes the outcome ({@code json} is its tree) and returns SNS's message id; logs nothing. */
     String send(Outcome outcome, ObjectNode json) {
-        return client.get().publish(request(topicArn, outcome, json)).messageId();
+        return client.get().publish(request(topicArn, outcome, json).toBuilder()
+                .overrideConfiguration(deadline.bound()).build()).messageId();
     }
 
     /** Renders an outcome's {@code Publish} request as it would be sent, without sending it (SnapStart priming). */

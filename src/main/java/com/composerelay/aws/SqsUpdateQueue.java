@@ -16,10 +16,12 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 public final class SqsUpdateQueue implements UpdateQueue {
     private final Supplier<SqsClient> client;
     private final String queueUrl;
+    private final AwsCallDeadline deadline;
 
-    public SqsUpdateQueue(Supplier<SqsClient> client, String queueUrl) {
+    public SqsUpdateQueue(Supplier<SqsClient> client, String queueUrl, AwsCallDeadline deadline) {
         this.client = client;
         this.queueUrl = queueUrl;
+        this.deadline = deadline;
     }
 
     @Override
@@ -30,7 +32,8 @@ public final class SqsUpdateQueue implements UpdateQueue {
         Map<String, MessageAttributeValue> values = new LinkedHashMap<>();
         attributes.forEach((k, v) -> values.put(k, MessageAttributeValue.builder().dataType("String").stringValue(v).build()));
         try {
-            client.get().sendMessage(b -> b.queueUrl(queueUrl).messageBody(Json.write(body)).messageAttributes(values));
+            client.get().sendMessage(b -> b.queueUrl(queueUrl).messageBody(Json.write(body)).messageAttributes(values)
+                    .overrideConfiguration(deadline.bound()));
         } catch (SdkException e) {
             throw new Unavailable("the request queue did not take the update (" + e.getClass().getSimpleName() + ")");
         }

@@ -37,6 +37,9 @@ class AwsFaultsTest {
     @RegisterExtension
     final LogCapture log = new LogCapture();
 
+    /** Outside an invocation: the longest bound. */
+    private static final AwsCallDeadline UNBOUNDED = new AwsCallDeadline(java.time.Clock.systemUTC(), java.time.Duration.ZERO);
+
     private static AwsClients clients(String endpoint) {
         Config config = Fixtures.config("AWS_ENDPOINT_URL", endpoint, "AWS_REGION", "us-east-1");
         return new AwsClients(config, LocalAws.CREDENTIALS);
@@ -55,7 +58,7 @@ class AwsFaultsTest {
 
     @Test
     void keyIsUnavailableWhenSecretsManagerIsDown() throws Exception {
-        var keys = new SecretsManagerApiKeys(clients(closedPort())::secretsManager, "compose-relay/phala-api-key");
+        var keys = new SecretsManagerApiKeys(clients(closedPort())::secretsManager, "compose-relay/phala-api-key", UNBOUNDED);
         assertThatThrownBy(keys::fetch).isInstanceOf(ApiKeys.KeyUnavailable.class)
                 .hasMessage("Secrets Manager could not be reached for compose-relay/phala-api-key (SdkClientException)");
     }
@@ -66,14 +69,14 @@ class AwsFaultsTest {
                 .withHeader("Content-Type", "application/x-amz-json-1.1")
                 .withHeader("x-amzn-ErrorType", "AccessDeniedException")
                 .withBody("{\"__type\":\"AccessDeniedException\",\"Message\":\"User is not authorized\"}")));
-        var keys = new SecretsManagerApiKeys(clients(aws.baseUrl())::secretsManager, "compose-relay/phala-api-key");
+        var keys = new SecretsManagerApiKeys(clients(aws.baseUrl())::secretsManager, "compose-relay/phala-api-key", UNBOUNDED);
         assertThatThrownBy(keys::fetch).isInstanceOf(ApiKeys.KeyUnavailable.class)
                 .hasMessage("Secrets Manager refused to read compose-relay/phala-api-key (AccessDeniedException)");
     }
 
     @Test
     void logsTheWholeOutcomeWhenSnsIsDown() throws Exception {
-        new SnsOutcomes(clients(closedPort())::sns, "arn:aws:sns:us-east-1:000000000000:outcomes").publish(accepted());
+        new SnsOutcomes(clients(closedPort())::sns, "arn:aws:sns:us-east-1:000000000000:outcomes", UNBOUNDED).publish(accepted());
         JsonNode line = errorLine();
         assertThat(line.get("message").textValue()).startsWith("outcome not published: SdkClientException");
         assertThat(line.get("outcome")).isEqualTo(OutcomeJson.tree(accepted()));
@@ -84,7 +87,8 @@ class AwsFaultsTest {
         aws.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(400).withHeader("Content-Type", "text/xml")
                 .withBody("<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>"
                         + "<Message>Rate exceeded</Message></Error><RequestId>r-1</RequestId></ErrorResponse>")));
-        new SnsOutcomes(clients(aws.baseUrl())::sns, "arn:aws:sns:us-east-1:000000000000:outcomes").publish(accepted());
+        new SnsOutcomes(clients(aws.baseUrl())::sns, "arn:aws:sns:us-east-1:000000000000:outcomes", UNBOUNDED)
+                .publish(accepted());
         JsonNode line = errorLine();
         assertThat(line.get("message").textValue()).startsWith("outcome not published: ");
         assertThat(line.get("outcome")).isEqualTo(OutcomeJson.tree(accepted()));

@@ -25,7 +25,8 @@ class DynamoDbIdempotencyStoreTest {
     private static String table;
     private final MutableClock clock = new MutableClock();
     private final DynamoDbIdempotencyStore store =
-            new DynamoDbIdempotencyStore(() -> dynamo, table, Duration.ofHours(1), clock);
+            new DynamoDbIdempotencyStore(() -> dynamo, table, Duration.ofHours(1), clock,
+                    new AwsCallDeadline(clock, Duration.ZERO), new AwsCallDeadline(clock, Duration.ZERO));
 
     @BeforeAll
     static void createTable() {
@@ -100,7 +101,8 @@ class DynamoDbIdempotencyStoreTest {
 
     @Test
     void namesTheTableWhenDynamoDbRefuses() {
-        IdempotencyStore missing = new DynamoDbIdempotencyStore(() -> dynamo, "no-such-table", Duration.ofHours(1), clock);
+        IdempotencyStore missing = new DynamoDbIdempotencyStore(() -> dynamo, "no-such-table", Duration.ofHours(1), clock,
+                new AwsCallDeadline(clock, Duration.ZERO), new AwsCallDeadline(clock, Duration.ZERO));
         assertThatThrownBy(() -> missing.claim("k", "fp", deadline()))
                 .isInstanceOf(IdempotencyStore.Unavailable.class)
                 .hasMessage("could not claim the idempotency record in DynamoDB table no-such-table (ResourceNotFoundException)");

@@ -1,0 +1,176 @@
+package com.composerelay.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.composerelay.RelayHandler;
+import com.composerelay.Wiring;
+import com.composerelay.config.Config;
+import com.composerelay.core.ApiKeys;
+import com.composerelay.core.IdempotencyStore;
+import com.composerelay.core.Invocation;
+import com.composerelay.core.Outcome;
+import com.composerelay.core.Threads;
+import com.composerelay.core.Trigger;
+import com.composerelay.chat.UpdateQueue;
+import com.composerelay.core.ComposeUpdate;
+import com.composerelay.core.Setting;
+import com.composerelay.json.JsonNode;
+import com.composerelay.support.FakeContext;
+import com.composerelay.support.Fixtures;
+import com.composerelay.support.Harness;
+import com.composerelay.support.Invoke;
+import com.composerelay.support.LocalAws;
+import com.composerelay.support.LogCapture;
+import com.composerelay.webhook.SigningSecrets;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Every AWS client against an endpoint that accepts connections and never answers: each call ends
+ * before the Lambda deadline (those made before the PATCH leave the deadline reserve too), with the
+ * failure each adapter reports for an unreachable service, and the whole function answers in time.
+ */
+class StalledAwsTest {
+    private static final Duration TIME_LEFT = Duration.ofMillis(2500);
+    private static final Duration RESERVE = Duration.ofMillis(1000);
+    private static final Clock CLOCK = Clock.systemUTC();
+    private static final AwsCallDeadline BEFORE_PATCH = new AwsCallDeadline(CLOCK, RESERVE);
+    private static final AwsCallDeadline AFTER_PATCH = new AwsCallDeadline(CLOCK, AwsCallDeadline.ANSWER_MARGIN);
+
+    private static ServerSocket silent;
+    private static final List<Socket> held = new CopyOnWriteArrayList<>();
+    private static AwsClients clients;
+    private static Config config;
+
+    @RegisterExtension
+    final LogCapture log = new LogCapture();
+
+    @BeforeAll
+    static void startAnEndpointThatNeverAnswers() throws IOException {
+        silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        Thread.ofVirtual().start(() -> {
+            while (!silent.isClosed()) {
+                try {
+                    held.add(silent.accept());
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        });
+        config = Fixtures.config("AWS_ENDPOINT_URL", "http://127.0.0.1:" + silent.getLocalPort(), "AWS_REGION", "us-east-1",
+                "DEADLINE_RESERVE_MS", Long.toString(RESERVE.toMillis()), "IDEMPOTENCY_TABLE_NAME", "compose-relay-idempotency");
+        clients = new AwsClients(config, LocalAws.CREDENTIALS);
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        silent.close();
+        for (Socket socket : held) {
+            socket.close();
+        }
+    }
+
+    /**
+     * Runs {@code call} in an invocation with {@link #TIME_LEFT}, checks that it ended before the
+     * deadline, and returns how much of the invocation was left then.
+     */
+    private static Duration leftAfter(Runnable call) {
+        Invocation invocation = new Invocation("req-stalled", CLOCK.instant().plus(TIME_LEFT));
+        invocation.run(() -> {
+            call.run();
+            return null;
+        });
+        Duration left = Duration.between(CLOCK.instant(), invocation.deadline());
+        assertThat(left).as("ended before the Lambda deadline").isPositive();
+        return left;
+    }
+
+    /** The reserve, less what it takes the SDK to notice its timeout and unwind. */
+    private static final Duration RESERVE_LEFT = RESERVE.minusMillis(150);
+
+    @Test
+    void theKeyReadEndsBeforeTheReserveWithTheKeyUnavailable() {
+        var keys = new SecretsManagerApiKeys(clients::secretsManager, "compose-relay/phala-api-key", BEFORE_PATCH);
+        Duration left = leftAfter(() -> assertThatThrownBy(keys::fetch).isInstanceOf(ApiKeys.KeyUnavailable.class)
+                .hasMessage("Secrets Manager could not be reached for compose-relay/phala-api-key (ApiCallTimeoutException)"));
+        assertThat(left).as("the reserve is left to publish and answer").isGreaterThan(RESERVE_LEFT);
+    }
+
+    @Test
+    void aSigningSecretReadEndsBeforeTheReserve() {
+        var secrets = new SecretsManagerSigningSecrets(clients::secretsManager, Duration.ofMinutes(5), CLOCK, BEFORE_PATCH);
+        Duration left = leftAfter(() -> assertThatThrownBy(() -> secrets.current("compose-relay/hook"))
+                .isInstanceOf(SigningSecrets.Unavailable.class)
+                .hasMessage("signing secret compose-relay/hook could not be read (ApiCallTimeoutException)"));
+        assertThat(left).isGreaterThan(RESERVE_LEFT);
+    }
+
+    @Test
+    void theIdempotencyClaimEndsBeforeTheReserveAndRecordingAndReleasingBeforeTheDeadline() {
+        var store = new DynamoDbIdempotencyStore(clients::dynamoDb, "compose-relay-idempotency", Duration.ofHours(1), CLOCK,
+                BEFORE_PATCH, AFTER_PATCH);
+        Duration left = leftAfter(() -> assertThatThrownBy(() -> store.claim("k", "f", CLOCK.instant().plusSeconds(3)))
+                .isInstanceOf(IdempotencyStore.Unavailable.class)
+                .hasMessage("could not claim the idempotency record in DynamoDB table compose-relay-idempotency "
+                        + "(ApiCallTimeoutException)"));
+        assertThat(left).isGreaterThan(RESERVE_LEFT);
+        leftAfter(() -> assertThatThrownBy(() -> store.complete("k", "{}", 202)).isInstanceOf(IdempotencyStore.Unavailable.class)
+                .hasMessageEndingWith("(ApiCallTimeoutException)"));
+        leftAfter(() -> assertThatThrownBy(() -> store.release("k")).isInstanceOf(IdempotencyStore.Unavailable.class)
+                .hasMessageEndingWith("(ApiCallTimeoutException)"));
+    }
+
+    @Test
+    void theOutcomePublishEndsBeforeTheDeadlineAndLogsTheOutcome() {
+        Instant now = CLOCK.instant();
+        Outcome accepted = new Outcome.Accepted(new Outcome.Facts("req-1", "req-1", Trigger.API, "cvm_1", Fixtures.HASH, 1,
+                202, null, now, now));
+        leftAfter(() -> new SnsOutcomes(clients::sns, config.outcomeTopicArn(), AFTER_PATCH).publish(accepted));
+        assertThat(log.text()).contains("\"outcome not published: ApiCallTimeoutException");
+    }
+
+    @Test
+    void theQueueHandOffEndsBeforeTheDeadline() {
+        var queue = new SqsUpdateQueue(clients::sqs, "http://127.0.0.1:" + silent.getLocalPort() + "/000000000000/requests",
+                AFTER_PATCH);
+        leftAfter(() -> assertThatThrownBy(() -> queue.enqueue(ComposeUpdate.of("cvm_1", Fixtures.HASH, Setting.absent(),
+                Setting.absent(), Setting.absent()), Map.of())).isInstanceOf(UpdateQueue.Unavailable.class)
+                .hasMessage("the request queue did not take the update (ApiCallTimeoutException)"));
+    }
+
+    @Test
+    void threadsAreNeitherRememberedNorFoundButTheCallsEndBeforeTheDeadline() {
+        var threads = new DynamoDbThreads(clients::dynamoDb, "compose-relay-idempotency", Duration.ofHours(1), CLOCK,
+                AFTER_PATCH);
+        leftAfter(() -> threads.remember(new Threads.Thread("cvm_1", "c-1", Fixtures.HASH, null)));
+        leftAfter(() -> assertThat(threads.find("cvm_1")).isEmpty());
+        assertThat(log.text()).contains("thread not remembered: ApiCallTimeoutException", "thread not read: ApiCallTimeoutException");
+    }
+
+    @Test
+    void theFunctionAnswersBeforeItsDeadlineWhenEveryAwsServiceStalls() {
+        RelayHandler handler = new RelayHandler(Wiring.withAws(config, LocalAws.CREDENTIALS, CLOCK).dispatcher(), CLOCK);
+        Instant deadline = CLOCK.instant().plus(TIME_LEFT);
+
+        JsonNode response = Invoke.json(handler, Fixtures.eventText("http-api.json"),
+                new FakeContext("lambda-stalled", (int) TIME_LEFT.toMillis()));
+
+        assertThat(CLOCK.instant()).as("answered before the Lambda deadline").isBefore(deadline);
+        assertThat(response.get("statusCode").intValue()).isEqualTo(503);
+        assertThat(Harness.body(response).get("error").textValue()).isEqualTo("the idempotency record could not be "
+                + "checked, so nothing was sent: could not claim the idempotency record in DynamoDB table "
+                + "compose-relay-idempotency (ApiCallTimeoutException)");
+    }
+}
