@@ -73,6 +73,7 @@ public final class Wiring {
     }
 
     static Deployed assemble(Config config, AwsCredentialsProvider credentials, Clock clock, boolean startUp) {
+        Log.threshold(config.logLevel());
         Lazy<HttpClient> http = new Lazy<>(() -> HttpPhalaApi.newClient(config.connectTimeout()));
         AwsClients aws = new AwsClients(config, credentials, new JdkSdkHttpClient(http));
         CachingApiKeys keys = new CachingApiKeys(
