@@ -31,11 +31,13 @@ import com.composerelay.config.Config;
 import com.composerelay.core.CachingApiKeys;
 import com.composerelay.core.IdempotencyStore;
 import com.composerelay.core.Lazy;
+import com.composerelay.core.Metrics;
 import com.composerelay.core.Outcomes;
 import com.composerelay.core.PhalaApi;
 import com.composerelay.core.Relay;
 import com.composerelay.core.RetryPolicy;
 import com.composerelay.log.Log;
+import com.composerelay.metrics.EmfMetrics;
 import com.composerelay.phala.HttpPhalaApi;
 import com.composerelay.trigger.ApiGatewayTrigger;
 import com.composerelay.trigger.SqsTrigger;
@@ -74,13 +76,15 @@ public final class Wiring {
     }
 
     static Deployed assemble(Config config, AwsCredentialsProvider credentials, Clock clock, boolean startUp) {
+        Log.threshold(config.logLevel());
+        Metrics metrics = new EmfMetrics(config.metricsNamespace(), clock, System.out);
         Lazy<HttpClient> http = new Lazy<>(() -> HttpPhalaApi.newClient(config.connectTimeout()));
         AwsClients aws = new AwsClients(config, credentials, new JdkSdkHttpClient(http));
         // Every AWS call ends before the Lambda deadline: those before the PATCH leave the reserve.
         AwsCallDeadline beforePatch = new AwsCallDeadline(clock, config.deadlineReserve());
         AwsCallDeadline afterPatch = new AwsCallDeadline(clock, AwsCallDeadline.ANSWER_MARGIN);
         CachingApiKeys keys = new CachingApiKeys(new SecretsManagerApiKeys(aws::secretsManager, config.apiKeySecretId(),
-                beforePatch), config.apiKeyCacheTtl(), clock);
+                beforePatch), config.apiKeyCacheTtl(), clock, metrics);
         Priming priming = new Priming(config, credentials, clock);
         Config.ChatOps chat = config.chatOps();
         SecretsManagerSigningSecrets signingSecrets =
@@ -132,8 +136,8 @@ public final class Wiring {
                 new SnsOutcomes(aws::sns, config.outcomeTopicArn(), afterPatch),
                 threads, new SlackReplies(http, chat.slackResponseUrlPrefix()),
                 signingSecrets, queue,
-                clock, d -> Thread.sleep(d), jitter));
-        SnapStartHooks hooks = new SnapStartHooks(primingDispatcher(config, phala, clock), priming, keys, jitter);
+                clock, d -> Thread.sleep(d), jitter, metrics));
+        SnapStartHooks hooks = new SnapStartHooks(primingDispatcher(config, phala, clock, metrics), priming, keys, jitter);
         if (startUp) {
             aws.startUp("code", hooks::primeCode);
             aws.awaitStartUp(START_UP_BOUND);
@@ -146,6 +150,11 @@ public final class Wiring {
      * not sent, and outcomes are rendered for SNS but not published. Run before a SnapStart snapshot.
      */
     static Dispatcher primingDispatcher(Config config, HttpPhalaApi phala, Clock clock) {
+        return primingDispatcher(config, phala, clock, Metrics.none());
+    }
+
+    /** The same, rendering metrics too (priming mutes them with the log lines). */
+    static Dispatcher primingDispatcher(Config config, HttpPhalaApi phala, Clock clock, Metrics metrics) {
         PhalaApi unsent = (update, key, timeout) -> {
             phala.request(update, key, timeout);
             return new PhalaAnswer(202, null, null, Optional.empty(), null);
@@ -162,20 +171,26 @@ public final class Wiring {
             }
         };
         return dispatcher(config, new Parts(key, unsent, IdempotencyStore.none(), SnsOutcomes::render, Threads.none(),
-                ChatReplies.none(), null, null, clock, d -> { }, new ReseedableRandom()));
+                ChatReplies.none(), null, null, clock, d -> { }, new ReseedableRandom(), metrics));
     }
 
-    /** The adapters around the core: what the deployed relay and the tests each choose. */
+    /** The adapters around the core, and where metrics go: what the deployed relay and the tests each choose. */
     public record Parts(ApiKeys keys, PhalaApi phala, IdempotencyStore idempotency, Outcomes outcomes,
                         Threads threads, ChatReplies replies, SigningSecrets signingSecrets, UpdateQueue queue,
-                        Clock clock, Relay.Sleeper sleeper, DoubleSupplier jitter) {
+                        Clock clock, Relay.Sleeper sleeper, DoubleSupplier jitter, Metrics metrics) {
 
         /** With a fresh random source for the jitter. */
         public Parts(ApiKeys keys, PhalaApi phala, IdempotencyStore idempotency, Outcomes outcomes, Threads threads,
                      ChatReplies replies, SigningSecrets signingSecrets, UpdateQueue queue, Clock clock,
                      Relay.Sleeper sleeper) {
             this(keys, phala, idempotency, outcomes, threads, replies, signingSecrets, queue, clock, sleeper,
-                    new ReseedableRandom());
+                    new ReseedableRandom(), Metrics.none());
+        }
+
+        /** The same parts, counted in {@code counted}. */
+        public Parts withMetrics(Metrics counted) {
+            return new Parts(keys, phala, idempotency, outcomes, threads, replies, signingSecrets, queue, clock, sleeper,
+                    jitter, counted);
         }
     }
 
@@ -189,8 +204,13 @@ public final class Wiring {
     public static Dispatcher dispatcher(Config config, ApiKeys keys, PhalaApi phala,
                                         IdempotencyStore idempotency, Outcomes outcomes, Clock clock,
                                         Relay.Sleeper sleeper) {
-        return dispatcher(config, new Parts(keys, phala, idempotency, outcomes, Threads.none(), ChatReplies.none(),
-                null, null, clock, sleeper));
+        return dispatcher(config, parts(keys, phala, idempotency, outcomes, clock, sleeper));
+    }
+
+    /** The parts of a relay without chat routes. */
+    public static Parts parts(ApiKeys keys, PhalaApi phala, IdempotencyStore idempotency, Outcomes outcomes, Clock clock,
+                              Relay.Sleeper sleeper) {
+        return new Parts(keys, phala, idempotency, outcomes, Threads.none(), ChatReplies.none(), null, null, clock, sleeper);
     }
 
     public static Dispatcher dispatcher(Config config, Parts parts) {
@@ -198,9 +218,9 @@ public final class Wiring {
                 parts.jitter());
         Relay relay = new Relay(parts.keys(), parts.phala(), retry,
                 new Relay.Timing(config.attemptTimeout(), config.deadlineReserve(), Duration.ofMillis(100)),
-                parts.clock(), parts.sleeper());
+                parts.clock(), parts.sleeper(), parts.metrics());
         Triggers triggers = new Triggers(relay, parts.idempotency(), parts.outcomes(), parts.threads(), parts.replies(),
-                parts.clock());
+                parts.clock(), parts.metrics());
         ApiGatewayTrigger api = new ApiGatewayTrigger(triggers);
         return new Dispatcher(api, new SqsTrigger(triggers, config.maxReceiveCount()), webhooks(config, parts, api, triggers));
     }

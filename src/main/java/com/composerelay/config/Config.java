@@ -1,9 +1,11 @@
 package com.composerelay.config;
 
+import com.composerelay.log.Log;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The relay's whole configuration, read from the environment in this one place.
@@ -26,6 +28,9 @@ import java.util.Optional;
  *     without it the relay is at-least-once
  * @param idempotencyTtl {@code IDEMPOTENCY_TTL_SECONDS}: how long a decided request is remembered
  * @param chatOps the signed webhook routes (Slack, CI, Phala events); each is off until its secret is set
+ * @param logLevel {@code AWS_LAMBDA_LOG_LEVEL} (set by Lambda from the function's {@code ApplicationLogLevel}):
+ *     lines below it are dropped
+ * @param metricsNamespace {@code METRICS_NAMESPACE}: the CloudWatch namespace of the relay's metrics
  */
 public record Config(
         String apiKeySecretId,
@@ -44,7 +49,9 @@ public record Config(
         Optional<URI> awsEndpointUrl,
         Optional<String> idempotencyTable,
         Duration idempotencyTtl,
-        ChatOps chatOps) {
+        ChatOps chatOps,
+        Log.Level logLevel,
+        String metricsNamespace) {
 
     /**
      * The webhook routes' settings.
@@ -72,6 +79,7 @@ public record Config(
 
     public static final String DEFAULT_PHALA_BASE_URL = "https://cloud-api.phala.com";
     public static final String DEFAULT_PHALA_API_VERSION = "2026-05-22";
+    public static final String DEFAULT_METRICS_NAMESPACE = "ComposeRelay";
 
     /** Reads the configuration; a missing or malformed value fails with a message naming the variable. */
     public static Config from(Map<String, String> env) {
@@ -99,7 +107,9 @@ public record Config(
                         r.text("SLACK_RESPONSE_URL_PREFIX", "https://hooks.slack.com/"),
                         Optional.ofNullable(r.optional("REQUEST_QUEUE_URL")),
                         Optional.ofNullable(r.optional("HOOK_SECRET_ID")),
-                        Optional.ofNullable(r.optional("PHALA_WEBHOOK_SECRET_ID"))));
+                        Optional.ofNullable(r.optional("PHALA_WEBHOOK_SECRET_ID"))),
+                r.logLevel("AWS_LAMBDA_LOG_LEVEL"),
+                r.metricsNamespace("METRICS_NAMESPACE"));
     }
 
     /** Thrown at start-up for a configuration the relay cannot run with. */
@@ -142,6 +152,31 @@ public record Config(
                 // reported below
             }
             throw new Invalid(name + " must be a positive whole number, not '" + value + "'");
+        }
+
+        Log.Level logLevel(String name) {
+            String value = optional(name);
+            if (value == null) {
+                return Log.Level.INFO;
+            }
+            for (Log.Level level : Log.Level.values()) {
+                if (level.name().equalsIgnoreCase(value)) {
+                    return level;
+                }
+            }
+            throw new Invalid(name + " must be one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL, not '" + value + "'");
+        }
+
+        /** CloudWatch's rule for a namespace; {@code AWS/} is kept for AWS's own. */
+        private static final Pattern NAMESPACE = Pattern.compile("[0-9A-Za-z._/#: -]{1,255}");
+
+        String metricsNamespace(String name) {
+            String value = text(name, DEFAULT_METRICS_NAMESPACE);
+            if (!NAMESPACE.matcher(value).matches() || value.startsWith("AWS/")) {
+                throw new Invalid(name + " must be a CloudWatch namespace (up to 255 of A-Z a-z 0-9 . - _ / # : "
+                        + "and space, not starting with AWS/), not '" + value + "'");
+            }
+            return value;
         }
 
         URI uri(String name, String fallback) {

@@ -19,39 +19,63 @@ public final class CachingApiKeys implements ApiKeys {
     private final Source source;
     private final Duration ttl;
     private final Clock clock;
+    private final Metrics metrics;
     private String key;
     private Instant fetchedAt;
 
     public CachingApiKeys(Source source, Duration ttl, Clock clock) {
+        this(source, ttl, clock, Metrics.none());
+    }
+
+    /** The same, counting each request's read as a cache hit or miss in {@code metrics}. */
+    public CachingApiKeys(Source source, Duration ttl, Clock clock, Metrics metrics) {
         this.source = source;
         this.ttl = ttl;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     @Override
-    public synchronized String current() throws KeyUnavailable {
-        if (key == null || !clock.instant().isBefore(fetchedAt.plus(ttl))) {
-            fetch();
-        }
-        return key;
+    public String current() throws KeyUnavailable {
+        return read(false, null, true);
     }
 
     @Override
-    public synchronized String refresh(String refused) throws KeyUnavailable {
-        if (key != null && !key.equals(refused)) {
-            return key;
+    public String refresh(String refused) throws KeyUnavailable {
+        return read(true, refused, true);
+    }
+
+    /**
+     * The cached key, or a fresh one once it is missing, stale or the one Phala refused; counted as
+     * a hit or a miss (a failed read too) unless it is a prefetch.
+     */
+    private String read(boolean refusing, String refused, boolean counted) throws KeyUnavailable {
+        boolean cached = false;
+        try {
+            synchronized (this) {
+                cached = key != null && (refusing
+                        ? !key.equals(refused)
+                        : clock.instant().isBefore(fetchedAt.plus(ttl)));
+                if (!cached) {
+                    fetch();
+                }
+                return key;
+            }
+        } finally {
+            if (counted) {
+                metrics.apiKeyRead(cached);
+            }
         }
-        fetch();
-        return key;
     }
 
     /**
      * Reads the key ahead of the first request that needs it (at start-up, after a restore). A
-     * failure is left for that request, which reads again and reports it.
+     * failure is left for that request, which reads again and reports it. Not counted as a miss:
+     * the metrics say what requests found.
      */
     public void prefetch() {
         try {
-            current();
+            read(false, null, false);
         } catch (KeyUnavailable e) {
             // The request that needs the key reads it again and answers with the reason.
         }

@@ -8,6 +8,8 @@ import com.composerelay.core.Outcome.Rejection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -36,18 +38,31 @@ public final class Relay {
     private final Timing timing;
     private final Clock clock;
     private final Sleeper sleeper;
+    private final Metrics metrics;
 
     public Relay(ApiKeys apiKeys, PhalaApi phala, RetryPolicy retryPolicy, Timing timing, Clock clock, Sleeper sleeper) {
+        this(apiKeys, phala, retryPolicy, timing, clock, sleeper, Metrics.none());
+    }
+
+    /** The same, reporting each request's exchange times with Phala to {@code metrics}. */
+    public Relay(ApiKeys apiKeys, PhalaApi phala, RetryPolicy retryPolicy, Timing timing, Clock clock, Sleeper sleeper,
+                 Metrics metrics) {
         this.apiKeys = apiKeys;
         this.phala = phala;
         this.retryPolicy = retryPolicy;
         this.timing = timing;
         this.clock = clock;
         this.sleeper = sleeper;
+        this.metrics = metrics;
     }
 
     public Outcome relay(RelayRequest request) {
-        return new Attempts(request).run();
+        Attempts attempts = new Attempts(request);
+        Outcome outcome = attempts.run();
+        if (!attempts.exchangeTimes.isEmpty()) {
+            metrics.phalaExchanges(List.copyOf(attempts.exchangeTimes));
+        }
+        return outcome;
     }
 
     /** The state of one request's attempts. */
@@ -59,6 +74,8 @@ public final class Relay {
         private String phalaRequestId;
         private Failure failure;
         private String error;
+        /** How long each attempt's exchange with Phala took, answered or not; the metrics' only source. */
+        private final List<Duration> exchangeTimes = new ArrayList<>();
 
         Attempts(RelayRequest request) {
             this.request = request;
@@ -86,7 +103,7 @@ public final class Relay {
                 Duration timeout = left.compareTo(timing.attemptTimeout()) < 0 ? left : timing.attemptTimeout();
                 PhalaAnswer answer;
                 try {
-                    answer = phala.patchComposeFile(request.update(), key, timeout);
+                    answer = exchange(key, timeout);
                 } catch (PhalaApi.Timeout e) {
                     lastStatus = null;
                     failure = Failure.PHALA_TIMEOUT;
@@ -140,6 +157,16 @@ public final class Relay {
                 return rejected(Rejection.PHALA_UNEXPECTED, answer.status() >= 300 && answer.status() < 400
                         ? "Phala answered a redirect " + answer.status() + where + ", which the relay does not follow"
                         : "Phala answered an unexpected status " + answer.status() + detail(answer));
+            }
+        }
+
+        /** One PATCH, its exchange time noted whatever its end. */
+        private PhalaAnswer exchange(String key, Duration timeout) throws PhalaApi.Timeout, PhalaApi.Unreachable {
+            Instant sent = clock.instant();
+            try {
+                return phala.patchComposeFile(request.update(), key, timeout);
+            } finally {
+                exchangeTimes.add(Duration.between(sent, clock.instant()));
             }
         }
 

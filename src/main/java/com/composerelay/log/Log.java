@@ -1,5 +1,6 @@
 package com.composerelay.log;
 
+import com.composerelay.core.Invocation;
 import com.composerelay.json.Json;
 import com.composerelay.json.JsonNode;
 import com.composerelay.json.ObjectNode;
@@ -7,11 +8,17 @@ import java.io.PrintStream;
 import java.time.Instant;
 
 /**
- * One JSON object per line on standard output, which Lambda sends to CloudWatch Logs. Callers pass
- * only facts that may be read by anyone with log access: the API key is never among them.
+ * One JSON object per line on standard output, which Lambda sends to CloudWatch Logs. Each line has
+ * the fields Lambda's JSON log format reads ({@code timestamp}, {@code level}) and the request id of
+ * the invocation it belongs to. Callers pass only facts that may be read by anyone with log access:
+ * the API key is never among them.
  */
 public final class Log {
+    /** The levels of Lambda's {@code AWS_LAMBDA_LOG_LEVEL}, least severe first. */
+    public enum Level { TRACE, DEBUG, INFO, WARN, ERROR, FATAL }
+
     private static volatile PrintStream out = System.out;
+    private static volatile Level threshold = Level.INFO;
     /** Inherited, so that an SQS batch's workers are muted with the priming thread that starts them. */
     private static final InheritableThreadLocal<Boolean> MUTED = new InheritableThreadLocal<>() {
         @Override
@@ -23,15 +30,30 @@ public final class Log {
     private Log() {}
 
     public static void info(String message, Object... fields) {
-        write("INFO", message, null, fields);
+        write(Level.INFO, message, null, fields);
     }
 
     public static void warn(String message, Object... fields) {
-        write("WARN", message, null, fields);
+        write(Level.WARN, message, null, fields);
     }
 
     public static void error(String message, JsonNode payload, Object... fields) {
-        write("ERROR", message, payload, fields);
+        write(Level.ERROR, message, payload, fields);
+    }
+
+    /** Lines below {@code level} are dropped from now on (the configuration's {@code AWS_LAMBDA_LOG_LEVEL}). */
+    public static void threshold(Level level) {
+        threshold = level;
+    }
+
+    /** Whether a line at {@code level} would be written (muting aside). */
+    public static boolean enabled(Level level) {
+        return level.compareTo(threshold) >= 0;
+    }
+
+    /** Whether this thread's output is muted (priming): metrics lines follow the same rule. */
+    public static boolean isMuted() {
+        return MUTED.get();
     }
 
     /** A checked action, for {@link #muted}. */
@@ -59,10 +81,14 @@ public final class Log {
         out = stream;
     }
 
-    private static void write(String level, String message, JsonNode payload, Object... fields) {
+    static void write(Level level, String message, JsonNode payload, Object... fields) {
+        if (!enabled(level)) {
+            return;
+        }
         ObjectNode line = Json.object();
-        line.put("time", Instant.now().toString());
-        line.put("level", level);
+        line.put("timestamp", Instant.now().toString());
+        line.put("level", level.name());
+        Invocation.current().map(Invocation::requestId).ifPresent(id -> line.put("AWSRequestId", id));
         line.put("message", message);
         for (int i = 0; i + 1 < fields.length; i += 2) {
             Object value = fields[i + 1];

@@ -3,6 +3,7 @@ package com.composerelay.trigger;
 import com.composerelay.chat.ChatReplies;
 import com.composerelay.chat.OutcomeText;
 import com.composerelay.core.IdempotencyStore;
+import com.composerelay.core.Metrics;
 import com.composerelay.core.Outcome;
 import com.composerelay.core.Outcomes;
 import com.composerelay.core.Relay;
@@ -12,17 +13,18 @@ import java.time.Clock;
 
 /**
  * What every trigger needs: the relay, the idempotency record, where outcomes go, the threads that
- * tie Phala's later events to an update, chat replies, and the clock.
+ * tie Phala's later events to an update, chat replies, the clock, and what counts outcomes.
  */
 public record Triggers(Relay relay, IdempotencyStore idempotency, Outcomes outcomes, Threads threads,
-                       ChatReplies replies, Clock clock) {
+                       ChatReplies replies, Clock clock, Metrics metrics) {
 
     /**
-     * A decided outcome: logged, published, remembered as the CVM's thread when accepted, and
+     * A decided outcome: logged, counted, published, remembered as the CVM's thread when accepted, and
      * posted to the chat it came from, if any.
      */
     void decided(Outcome outcome, String replyUrl) {
         logDecided(outcome);
+        metrics.decided(outcome);
         outcomes.publish(outcome);
         Outcome.Facts f = outcome.facts();
         if (outcome instanceof Outcome.Accepted) {

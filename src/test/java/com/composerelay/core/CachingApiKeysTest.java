@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.composerelay.support.MutableClock;
+import com.composerelay.support.RecordingMetrics;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -14,10 +15,34 @@ class CachingApiKeysTest {
     private final MutableClock clock = new MutableClock();
     private final Deque<String> stored = new ArrayDeque<>(List.of("key-1", "key-2", "key-3"));
     private int fetches;
+    private final RecordingMetrics metrics = new RecordingMetrics();
     private final CachingApiKeys keys = new CachingApiKeys(() -> {
         fetches++;
         return stored.poll();
-    }, Duration.ofMinutes(5), clock);
+    }, Duration.ofMinutes(5), clock, metrics);
+
+    @Test
+    void countsEachReadAsACacheHitOrMiss() throws Exception {
+        keys.current();
+        keys.current();
+        clock.advance(Duration.ofMinutes(5));
+        keys.current();
+        keys.refresh("key-2");
+        keys.refresh("key-2");
+
+        assertThat(metrics.recorded()).containsExactly(
+                "ApiKeyCacheMiss", "ApiKeyCacheHit", "ApiKeyCacheMiss", "ApiKeyCacheMiss", "ApiKeyCacheHit");
+    }
+
+    @Test
+    void countsAFailedReadAsAMissAndAPrefetchNotAtAll() {
+        RecordingMetrics counted = new RecordingMetrics();
+        CachingApiKeys empty = new CachingApiKeys(() -> "", Duration.ofMinutes(5), clock, counted);
+        empty.prefetch();
+        assertThatThrownBy(empty::current).isInstanceOf(ApiKeys.KeyUnavailable.class);
+
+        assertThat(counted.recorded()).containsExactly("ApiKeyCacheMiss");
+    }
 
     @Test
     void cachesTheKeyAcrossWarmInvocations() throws Exception {

@@ -10,6 +10,7 @@ import com.composerelay.core.Outcome.Rejection;
 import com.composerelay.support.FakeKeys;
 import com.composerelay.support.Fixtures;
 import com.composerelay.support.MutableClock;
+import com.composerelay.support.RecordingMetrics;
 import com.composerelay.support.ScriptedPhala;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +24,7 @@ class RelayTest {
     private final ScriptedPhala phala = new ScriptedPhala(clock);
     private final List<Duration> sleeps = new ArrayList<>();
     private FakeKeys keys = new FakeKeys("key-1", "key-2");
+    private final RecordingMetrics metrics = new RecordingMetrics();
 
     private Outcome relay(Duration timeLeft) {
         return relay(timeLeft, 4);
@@ -35,11 +37,28 @@ class RelayTest {
                 clock, d -> {
                     sleeps.add(d);
                     clock.advance(d);
-                });
+                }, metrics);
         ComposeUpdate update = new ComposeUpdate("cvm_1", Fixtures.HASH,
                 Setting.absent(), Setting.absent(), Setting.absent());
         Instant now = clock.instant();
         return relay.relay(new RelayRequest("req-1", Trigger.API, update, now, now.plus(timeLeft)));
+    }
+
+    @Test
+    void recordsEachAttemptsExchangeTimeWithPhalaButNotItsBackoff() {
+        phala.then(503).thenTimeout().thenUnreachable().then(202);
+        Outcome outcome = relay(Duration.ofSeconds(60));
+        assertThat(outcome.facts().attempts()).isEqualTo(4);
+        // The time-out takes the attempt's whole 10 s; the backoff sleeps (1 s, 2 s, 4 s) are not counted.
+        assertThat(metrics.recorded()).containsExactly("PhalaLatency [0, 10000, 0, 0] PhalaAttempts 4");
+    }
+
+    @Test
+    void recordsNoPhalaExchangeWhenPhalaWasNotCalled() {
+        Outcome outcome = relay(Duration.ofMillis(1550));
+        assertThat(outcome).isInstanceOf(Failed.class);
+        assertThat(phala.calls()).isEmpty();
+        assertThat(metrics.recorded()).isEmpty();
     }
 
     @Test

@@ -102,11 +102,12 @@ class FunctionE2E {
     @Test
     @Order(4)
     void eventsHoldExactlyTheSamplesTheE2eTestsInvoke() throws IOException {
-        // http-api, rest-api and sqs-batch here; slack-command, phala-event and hook-compose-update in ChatOpsE2E.
+        // http-api, rest-api and sqs-batch here; slack-command, phala-event and hook-compose-update in ChatOpsE2E;
+        // sqs-fifo-batch (a FIFO group's order) in SqsTriggerTest.
         try (Stream<Path> files = Files.list(Path.of("events"))) {
             assertThat(files.map(p -> p.getFileName().toString()).sorted().toList())
                     .containsExactly("env.json", "hook-compose-update.json", "http-api.json", "phala-event.json",
-                            "rest-api.json", "slack-command.json", "sqs-batch.json");
+                            "rest-api.json", "slack-command.json", "sqs-batch.json", "sqs-fifo-batch.json");
         }
     }
 

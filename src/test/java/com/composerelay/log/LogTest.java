@@ -3,10 +3,20 @@ package com.composerelay.log;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.composerelay.core.Invocation;
 import com.composerelay.json.Json;
+import com.composerelay.json.JsonNode;
 import com.composerelay.support.LogCapture;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 class LogTest {
     @RegisterExtension
@@ -14,6 +24,130 @@ class LogTest {
 
     private String text() {
         return log.text();
+    }
+
+    private List<JsonNode> lines() throws Json.Malformed {
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : text().split("\n")) {
+            if (!line.isBlank()) {
+                lines.add(Json.parse(line));
+            }
+        }
+        return lines;
+    }
+
+    private static List<String> names(JsonNode line) {
+        List<String> names = new ArrayList<>();
+        line.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    @Test
+    void everyLineCarriesLevelAnRfc3339TimestampAndTheRequestIdOfItsInvocation() throws Exception {
+        Instant before = Instant.now();
+        new Invocation("8476a536-e9f4-11e8-9739-2dfe598c3fcd", before.plusSeconds(30)).run(() -> {
+            Log.warn("Phala is slow", "cvm_id", "cvm_1");
+            return null;
+        });
+
+        JsonNode line = lines().getFirst();
+        assertThat(names(line)).containsExactly("timestamp", "level", "AWSRequestId", "message", "cvm_id");
+        assertThat(line.get("level").textValue()).isEqualTo("WARN");
+        assertThat(line.get("AWSRequestId").textValue()).isEqualTo("8476a536-e9f4-11e8-9739-2dfe598c3fcd");
+        Instant at = OffsetDateTime.parse(line.get("timestamp").textValue()).toInstant();
+        assertThat(at).isBetween(before, Instant.now());
+    }
+
+    @Test
+    void leavesTheRequestIdOutOfLinesWrittenOutsideAnInvocation() throws Exception {
+        Thread startUp = Thread.ofPlatform().start(() -> Log.info("start-up"));
+        startUp.join();
+        Log.info("on the test thread");
+
+        assertThat(lines()).hasSize(2).allSatisfy(line -> {
+            assertThat(names(line)).containsExactly("timestamp", "level", "message");
+            assertThat(line.get("level").textValue()).isEqualTo("INFO");
+        });
+    }
+
+    @Test
+    void aWorkerStartedInsideAnInvocationCarriesItsRequestId() throws Exception {
+        new Invocation("req-2", Instant.now().plus(Duration.ofSeconds(30))).run(() -> {
+            try {
+                Thread.ofVirtual().start(() -> Log.info("batch worker")).join();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return null;
+        });
+
+        assertThat(lines().getFirst().get("AWSRequestId").textValue()).isEqualTo("req-2");
+    }
+
+    @Test
+    void writesOnlyLinesAtOrAboveTheThreshold() throws Exception {
+        Log.threshold(Log.Level.WARN);
+        Log.info("dropped");
+        Log.warn("kept warning");
+        Log.error("kept error", null);
+        Log.threshold(Log.Level.FATAL);
+        Log.error("dropped error", null);
+
+        assertThat(lines()).extracting(l -> l.get("level").textValue() + " " + l.get("message").textValue())
+                .containsExactly("WARN kept warning", "ERROR kept error");
+    }
+
+    @Test
+    void anSdkWarningLandsAsOneJsonLineAtWarn() throws Exception {
+        LoggerFactory.getLogger("software.amazon.awssdk.x").warn("Ignoring {} for {}", "a", "b");
+
+        assertThat(text().strip()).doesNotContain("\n");
+        JsonNode line = lines().getFirst();
+        assertThat(names(line)).containsExactly("timestamp", "level", "message", "logger");
+        assertThat(line.get("level").textValue()).isEqualTo("WARN");
+        assertThat(line.get("message").textValue()).isEqualTo("Ignoring a for b");
+        assertThat(line.get("logger").textValue()).isEqualTo("software.amazon.awssdk.x");
+    }
+
+    @Test
+    void anSdkErrorCarriesTheThrowablesClassAndMessageNeverItsStackTrace() throws Exception {
+        LoggerFactory.getLogger("software.amazon.awssdk.y")
+                .error("Unable to load credentials", new IOException("connection refused"));
+
+        assertThat(text().strip()).doesNotContain("\n").doesNotContain("\tat ").doesNotContain("LogTest");
+        JsonNode line = lines().getFirst();
+        assertThat(line.get("level").textValue()).isEqualTo("ERROR");
+        assertThat(line.get("message").textValue()).isEqualTo("Unable to load credentials");
+        assertThat(line.get("exception").textValue()).isEqualTo("java.io.IOException");
+        assertThat(line.get("exception_message").textValue()).isEqualTo("connection refused");
+    }
+
+    @Test
+    void sdkLinesBelowTheThresholdAreDroppedAndWrittenOnceItAllowsThem() throws Exception {
+        Logger sdk = LoggerFactory.getLogger("software.amazon.awssdk.request");
+        sdk.debug("Sending request");
+        sdk.info("Received response");
+        assertThat(sdk.isDebugEnabled()).isFalse();
+        assertThat(text()).doesNotContain("Sending request").contains("Received response");
+
+        Log.threshold(Log.Level.DEBUG);
+        sdk.debug("Sending request");
+        sdk.trace("wire bytes");
+        Log.threshold(Log.Level.ERROR);
+        sdk.warn("dropped warning");
+
+        assertThat(lines()).extracting(l -> l.get("level").textValue() + " " + l.get("message").textValue())
+                .containsExactly("INFO Received response", "DEBUG Sending request");
+    }
+
+    @Test
+    void sdkLinesAreMutedWhilePriming() throws Exception {
+        Log.muted(() -> {
+            LoggerFactory.getLogger("software.amazon.awssdk.x").warn("during priming");
+            return null;
+        });
+
+        assertThat(text()).isEmpty();
     }
 
     @Test

@@ -9,12 +9,13 @@ import com.composerelay.json.JsonNode;
 
 /**
  * The whole handler over in-memory fakes: scripted Phala, fake keys, recorded outcomes, and a
- * clock that backoff "sleeps" advance, so retry tests take no real time.
+ * clock that backoff "sleeps" advance, so retry tests take no real time; metrics are recorded.
  */
 public final class Harness {
     public final MutableClock clock = new MutableClock();
     public final ScriptedPhala phala = new ScriptedPhala(clock);
     public final RecordingOutcomes outcomes = new RecordingOutcomes();
+    public final RecordingMetrics metrics = new RecordingMetrics();
     public final InMemoryIdempotency idempotency = new InMemoryIdempotency(clock, java.time.Duration.ofHours(1));
     public final FakeKeys keys;
     public final RelayHandler handler;
@@ -25,7 +26,8 @@ public final class Harness {
 
     public Harness(Config config, FakeKeys keys) {
         this.keys = keys;
-        Dispatcher dispatcher = Wiring.dispatcher(config, keys, phala, idempotency, outcomes, clock, clock::advance);
+        Dispatcher dispatcher = Wiring.dispatcher(config,
+                Wiring.parts(keys, phala, idempotency, outcomes, clock, clock::advance).withMetrics(metrics));
         this.handler = new RelayHandler(dispatcher, clock);
     }
 

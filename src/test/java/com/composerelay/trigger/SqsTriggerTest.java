@@ -52,6 +52,36 @@ class SqsTriggerTest {
     }
 
     @Test
+    void relaysTheFifoSampleInItsGroupsOrderAndCountsEachOutcome() throws Exception {
+        JsonNode response = harness.invoke(Fixtures.eventText("sqs-fifo-batch.json"));
+
+        assertThat(response).isEqualTo(Json.parse("{\"batchItemFailures\":[]}"));
+        assertThat(harness.phala.calls()).extracting(c -> c.update().cvmId() + " " + c.update().composeHash())
+                .containsExactly("cvm_ykL5lbAn " + Fixtures.HASH,
+                        "cvm_ykL5lbAn 0d1c2b3a4f5e6d7c8b9a0f1e2d3c4b5a6f7e8d9c0b1a2f3e4d5c6b7a8f9e0d1c");
+        assertThat(harness.outcomes.published()).extracting(o -> o.facts().requestId() + " " + o.status())
+                .containsExactly("7b1c7f2e-3d4a-4b8e-9c6d-1a2b3c4d5e6f accepted",
+                        "c4e8a1d2-6f3b-4a7c-8e9d-0b1a2c3d4e5f accepted");
+        assertThat(harness.metrics.recorded()).containsExactly(
+                "PhalaLatency [0] PhalaAttempts 1", "Outcomes status=accepted trigger=sqs",
+                "PhalaLatency [0] PhalaAttempts 1", "Outcomes status=accepted trigger=sqs");
+    }
+
+    @Test
+    void aFailureReturnsTheRestOfTheFifoSamplesGroupToTheQueueInOrder() {
+        harness.phala.then(429).then(429).then(429).then(429);
+        JsonNode response = harness.invoke(Fixtures.eventText("sqs-fifo-batch.json"));
+
+        assertThat(failures(response)).containsExactly("7b1c7f2e-3d4a-4b8e-9c6d-1a2b3c4d5e6f",
+                "c4e8a1d2-6f3b-4a7c-8e9d-0b1a2c3d4e5f");
+        assertThat(harness.phala.calls()).hasSize(4)
+                .allSatisfy(c -> assertThat(c.update().composeHash()).isEqualTo(Fixtures.HASH));
+        // Not yet decided (first delivery of three): nothing published, nothing counted as an outcome.
+        assertThat(harness.outcomes.published()).isEmpty();
+        assertThat(harness.metrics.recorded()).containsExactly("PhalaLatency [0, 0, 0, 0] PhalaAttempts 4");
+    }
+
+    @Test
     void rejectsUnparseableMessageWithNullCvmIdAndDoesNotRedeliverIt() {
         JsonNode response = harness.invoke(Events.sqs(Events.sqsRecord("m-1", "not json {", 1)));
         assertThat(failures(response)).isEmpty();

@@ -1,0 +1,91 @@
+package com.composerelay.metrics;
+
+import com.composerelay.core.Invocation;
+import com.composerelay.core.Metrics;
+import com.composerelay.core.Outcome;
+import com.composerelay.json.ArrayNode;
+import com.composerelay.json.Json;
+import com.composerelay.json.ObjectNode;
+import com.composerelay.log.Log;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The relay's metrics as CloudWatch Embedded Metric Format: one JSON document per line on standard
+ * output, which CloudWatch Logs turns into metrics with no API call. Written directly, not through
+ * {@link Log}'s level threshold (a metric is not a log line to filter), but muted while priming as
+ * log lines are. Each line also carries the invocation's {@code AWSRequestId}, as a property.
+ */
+public final class EmfMetrics implements Metrics {
+    private static final List<List<String>> NO_DIMENSIONS = List.of(List.of());
+    private static final List<List<String>> BY_STATUS = List.of(List.of("status"), List.of("status", "trigger"));
+
+    private final String namespace;
+    private final Clock clock;
+    private final PrintStream out;
+
+    /** Writes to {@code out} (standard output on Lambda) under {@code namespace}. */
+    public EmfMetrics(String namespace, Clock clock, PrintStream out) {
+        this.namespace = namespace;
+        this.clock = clock;
+        this.out = out;
+    }
+
+    /** {@code Outcomes}: 1, by status and by status and trigger. */
+    @Override
+    public void decided(Outcome outcome) {
+        ObjectNode line = document(BY_STATUS, "Outcomes", "Count");
+        line.put("status", outcome.status());
+        line.put("trigger", outcome.facts().trigger().wire());
+        line.put("Outcomes", 1);
+        write(line);
+    }
+
+    /** {@code PhalaLatency}: every attempt's exchange time (milliseconds); {@code PhalaAttempts}: how many. */
+    @Override
+    public void phalaExchanges(List<Duration> exchangeTimes) {
+        ObjectNode line = document(NO_DIMENSIONS, "PhalaLatency", "Milliseconds", "PhalaAttempts", "Count");
+        ArrayNode latencies = line.putArray("PhalaLatency");
+        exchangeTimes.forEach(t -> latencies.add(t.toMillis()));
+        line.put("PhalaAttempts", exchangeTimes.size());
+        write(line);
+    }
+
+    /** {@code ApiKeyCacheHits} and {@code ApiKeyCacheMisses}: one is 1, the other 0, so their sums make a ratio. */
+    @Override
+    public void apiKeyRead(boolean cached) {
+        ObjectNode line = document(NO_DIMENSIONS, "ApiKeyCacheHits", "Count", "ApiKeyCacheMisses", "Count");
+        line.put("ApiKeyCacheHits", cached ? 1 : 0);
+        line.put("ApiKeyCacheMisses", cached ? 0 : 1);
+        write(line);
+    }
+
+    /** The {@code _aws} metadata for {@code metrics} (name, unit, name, unit …); values go at the root. */
+    private ObjectNode document(List<List<String>> dimensionSets, String... metrics) {
+        ObjectNode line = Json.object();
+        ObjectNode aws = line.putObject("_aws");
+        aws.put("Timestamp", clock.millis());
+        ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
+        directive.put("Namespace", namespace);
+        ArrayNode dimensions = directive.putArray("Dimensions");
+        for (List<String> set : dimensionSets) {
+            ArrayNode keys = dimensions.addArray();
+            set.forEach(keys::add);
+        }
+        ArrayNode definitions = directive.putArray("Metrics");
+        for (int i = 0; i + 1 < metrics.length; i += 2) {
+            definitions.addObject().put("Name", metrics[i]).put("Unit", metrics[i + 1]);
+        }
+        Invocation.current().map(Invocation::requestId).ifPresent(id -> line.put("AWSRequestId", id));
+        return line;
+    }
+
+    private void write(ObjectNode line) {
+        String text = Json.write(line);
+        if (!Log.isMuted()) {
+            out.println(text);
+        }
+    }
+}
