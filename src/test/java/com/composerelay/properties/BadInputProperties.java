@@ -236,7 +236,7 @@ class BadInputProperties {
                 });
     }
 
-    private static Arbitrary<String> cvmIds() {
+    static Arbitrary<String> cvmIds() {
         return Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(4, Arbitraries.of("cvm_ykL5lbAn", "3f1c2a8e-5b7d-4e9f-a1c3-2b4d6e8f0a1c",
                         "app_7a1c5e2f9b3d4c6a8e0f1b2d3c4e5f6a7b8c9d0e", "my-app.v2", "ünïcödé")),
@@ -262,7 +262,7 @@ class BadInputProperties {
                 net.jqwik.api.Tuple.of(1, Arbitraries.strings().all().ofMaxLength(50)));
     }
 
-    private static Arbitrary<ObjectNode> bodyObjects(boolean withCvmId) {
+    static Arbitrary<ObjectNode> bodyObjects(boolean withCvmId) {
         Arbitrary<String> names = Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(8, Arbitraries.of("compose_hash", "encrypted_env", "env_keys", "update_env_vars", "cvm_id")),
                 net.jqwik.api.Tuple.of(1, Arbitraries.of("composeHash", "Compose_Hash", "updateEnvVars", "force", "")),
@@ -291,7 +291,7 @@ class BadInputProperties {
         });
     }
 
-    private static Arbitrary<String> hex() {
+    static Arbitrary<String> hex() {
         return Arbitraries.strings().withChars("0123456789abcdefABCDEF").ofMinLength(1).ofMaxLength(70)
                 .map(h -> h.length() % 3 == 0 ? "0x" + h : h);
     }
@@ -306,7 +306,7 @@ class BadInputProperties {
     }
 
     /** Any JSON value, nested up to {@code depth}: huge strings and unicode included. */
-    private static Arbitrary<JsonNode> jsonValues(int depth) {
+    static Arbitrary<JsonNode> jsonValues(int depth) {
         Arbitrary<JsonNode> leaves = Arbitraries.oneOf(
                 Arbitraries.strings().all().ofMaxLength(40).map(s -> JsonNode.textNode(s)),
                 Arbitraries.strings().ofMinLength(10_000).ofMaxLength(100_000).withChars("ab\u00e9\u4e2d\"\\\u0001")
