@@ -9,6 +9,7 @@ import com.composerelay.log.Log;
 import com.composerelay.phala.HttpPhalaApi;
 import com.composerelay.support.FakeContext;
 import com.composerelay.support.Fixtures;
+import com.composerelay.support.Events;
 import com.composerelay.support.Harness;
 import com.composerelay.support.ScriptedPhala;
 import com.composerelay.json.JsonNode;
@@ -108,6 +109,50 @@ class BadInputProperties {
         assertThat(harness.phala.calls()).isEmpty();
         assertThat(thrown).isInstanceOf(UnrecognisedEvent.class);
         assertThat(thrown.getMessage()).containsAnyOf("not valid JSON", "is empty");
+    }
+
+    @Property(tries = 500)
+    void loneSurrogatesInCvmIdNeverReachPhala(@ForAll("loneSurrogateCvmIds") String escapedCvmId,
+                                              @ForAll("surrogateRoutes") String route) {
+        // The event carries the id as a JSON escape (\\ud800...), so the parsed cvm_id holds a lone UTF-16 unit.
+        String marker = "cvm_SURROGATE_MARKER";
+        String hash = "\"compose_hash\":\"" + Fixtures.HASH + "\"";
+        Statistics.label("route").collect(route);
+        if (route.equals("hook")) {
+            com.composerelay.support.ChatHarness chat = new com.composerelay.support.ChatHarness();
+            String body = "{\"cvm_id\":\"" + escapedCvmId + "\"," + hash + "}";
+            String event = com.composerelay.support.ChatHarness.post("/hooks/compose-update", java.util.Map.of(
+                    "X-Hub-Signature-256", com.composerelay.webhook.HubSignature.sign(
+                            com.composerelay.support.ChatHarness.HOOK_SECRET, body.getBytes(StandardCharsets.UTF_8))), body, false);
+            JsonNode response = chat.invoke(event);
+            assertThat(chat.phala.calls()).as("no PATCH for cvm_id %s", escapedCvmId).isEmpty();
+            assertThat(response.get("statusCode").intValue()).isEqualTo(400);
+            return;
+        }
+        Harness harness = new Harness();
+        String event = route.equals("http api")
+                ? Events.httpApi(marker, "{" + hash + "}").replace(marker, escapedCvmId)
+                : Events.sqs(Events.sqsRecord("m1", "{\"cvm_id\":\"" + marker + "\"," + hash + "}", 1))
+                        .replace(marker, escapedCvmId.replace("\\", "\\\\"));
+        JsonNode response = harness.invoke(event, new FakeContext());
+        assertThat(harness.phala.calls()).as("no PATCH for cvm_id %s", escapedCvmId).isEmpty();
+        assertThat(harness.outcomes.published()).singleElement()
+                .satisfies(o -> assertThat(o.status()).isEqualTo("rejected"));
+        if (route.equals("http api")) {
+            assertThat(response.get("statusCode").intValue()).isEqualTo(400);
+        }
+    }
+
+    @Provide
+    Arbitrary<String> loneSurrogateCvmIds() {
+        return Combinators.combine(Arbitraries.of("cvm_", "", "cvm_ab"), Arbitraries.of("\\ud800", "\\udbff", "\\udc00",
+                        "\\udfff", "\\ud83d", "\\ude00\\ud83d"), Arbitraries.of("", "x", "\\ud83d\\ude00"))
+                .as((before, lone, after) -> before + lone + after);
+    }
+
+    @Provide
+    Arbitrary<String> surrogateRoutes() {
+        return Arbitraries.of("http api", "sqs", "hook");
     }
 
     // ---- checks ------------------------------------------------------------------------------------
@@ -236,7 +281,7 @@ class BadInputProperties {
                 });
     }
 
-    private static Arbitrary<String> cvmIds() {
+    static Arbitrary<String> cvmIds() {
         return Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(4, Arbitraries.of("cvm_ykL5lbAn", "3f1c2a8e-5b7d-4e9f-a1c3-2b4d6e8f0a1c",
                         "app_7a1c5e2f9b3d4c6a8e0f1b2d3c4e5f6a7b8c9d0e", "my-app.v2", "ünïcödé")),
@@ -262,7 +307,7 @@ class BadInputProperties {
                 net.jqwik.api.Tuple.of(1, Arbitraries.strings().all().ofMaxLength(50)));
     }
 
-    private static Arbitrary<ObjectNode> bodyObjects(boolean withCvmId) {
+    static Arbitrary<ObjectNode> bodyObjects(boolean withCvmId) {
         Arbitrary<String> names = Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(8, Arbitraries.of("compose_hash", "encrypted_env", "env_keys", "update_env_vars", "cvm_id")),
                 net.jqwik.api.Tuple.of(1, Arbitraries.of("composeHash", "Compose_Hash", "updateEnvVars", "force", "")),
@@ -291,7 +336,7 @@ class BadInputProperties {
         });
     }
 
-    private static Arbitrary<String> hex() {
+    static Arbitrary<String> hex() {
         return Arbitraries.strings().withChars("0123456789abcdefABCDEF").ofMinLength(1).ofMaxLength(70)
                 .map(h -> h.length() % 3 == 0 ? "0x" + h : h);
     }
@@ -306,7 +351,7 @@ class BadInputProperties {
     }
 
     /** Any JSON value, nested up to {@code depth}: huge strings and unicode included. */
-    private static Arbitrary<JsonNode> jsonValues(int depth) {
+    static Arbitrary<JsonNode> jsonValues(int depth) {
         Arbitrary<JsonNode> leaves = Arbitraries.oneOf(
                 Arbitraries.strings().all().ofMaxLength(40).map(s -> JsonNode.textNode(s)),
                 Arbitraries.strings().ofMinLength(10_000).ofMaxLength(100_000).withChars("ab\u00e9\u4e2d\"\\\u0001")
