@@ -133,6 +133,9 @@ public final class Relay {
                         return failed(Failure.KEY_REFUSED,
                                 "Phala refused the relay's API key (401) even after fetching it anew" + detail(answer));
                     }
+                    // One attempt more with the key read anew (a rotation), whatever the attempts left.
+                    failure = Failure.KEY_REFUSED;
+                    error = "Phala refused the relay's API key (401)" + detail(answer);
                     refreshed = true;
                     try {
                         key = apiKeys.refresh(key);

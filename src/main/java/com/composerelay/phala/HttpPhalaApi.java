@@ -21,6 +21,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -95,9 +97,12 @@ public final class HttpPhalaApi implements PhalaApi {
     public PhalaAnswer patchComposeFile(ComposeUpdate update, String apiKey, Duration timeout)
             throws Timeout, Unreachable {
         HttpRequest request = request(update, apiKey, timeout);
-        CompletableFuture<HttpResponse<String>> exchange =
-                client.get().sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        return answer(exchange, apiKey, timeout);
+        AtomicReference<HttpResponse.ResponseInfo> head = new AtomicReference<>();
+        CompletableFuture<HttpResponse<String>> exchange = client.get().sendAsync(request, info -> {
+            head.set(info);
+            return new BoundedBody(BoundedBody.LIMIT);
+        });
+        return answer(exchange, head, apiKey, timeout);
     }
 
     /** The PATCH as it is sent. */
@@ -113,27 +118,42 @@ public final class HttpPhalaApi implements PhalaApi {
                 .build();
     }
 
-    private PhalaAnswer answer(CompletableFuture<HttpResponse<String>> exchange, String apiKey, Duration timeout)
+    /**
+     * Phala's answer once its body is read (at most {@link BoundedBody#LIMIT} bytes) or the time is up.
+     * Once a status has arrived it is the answer, whatever happens to the body: a PATCH Phala may
+     * have taken is never sent again because of a slow, broken or oversized body.
+     */
+    private PhalaAnswer answer(CompletableFuture<HttpResponse<String>> exchange,
+                               AtomicReference<HttpResponse.ResponseInfo> head, String apiKey, Duration timeout)
             throws Timeout, Unreachable {
         HttpResponse<String> response;
         try {
-            // The whole exchange, body included, must finish in time: a body that never ends is a timeout too.
             response = exchange.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             exchange.cancel(true);
-            throw new Timeout("no whole answer within " + timeout.toMillis() + " ms");
+            return statusWithoutBody(head.get(), apiKey).orElseThrow(
+                    () -> new Timeout("no answer within " + timeout.toMillis() + " ms"));
         } catch (InterruptedException e) {
             exchange.cancel(true);
             Thread.currentThread().interrupt();
-            throw new Unreachable("interrupted while waiting for Phala");
+            return statusWithoutBody(head.get(), apiKey).orElseThrow(
+                    () -> new Unreachable("interrupted while waiting for Phala"));
         } catch (ExecutionException e) {
+            Optional<PhalaAnswer> status = statusWithoutBody(head.get(), apiKey);
+            if (status.isPresent()) {
+                return status.get();
+            }
             Exception failure = classify(e.getCause());
             if (failure instanceof Timeout late) {
                 throw late;
             }
             throw (Unreachable) failure;
         }
-        return PhalaAnswers.read(response, apiKey, clock);
+        return PhalaAnswers.read(response.statusCode(), response.headers(), response.body(), apiKey, clock);
+    }
+
+    private Optional<PhalaAnswer> statusWithoutBody(HttpResponse.ResponseInfo head, String apiKey) {
+        return Optional.ofNullable(head).map(h -> PhalaAnswers.read(h.statusCode(), h.headers(), "", apiKey, clock));
     }
 
     /** A failed exchange as a {@link Timeout} or an {@link Unreachable}. */

@@ -1,9 +1,10 @@
 package com.composerelay.phala;
 
 import com.composerelay.core.PhalaAnswer;
+import com.composerelay.core.Redaction;
 import com.composerelay.json.Json;
 import com.composerelay.json.JsonNode;
-import java.net.http.HttpResponse;
+import java.net.http.HttpHeaders;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -13,18 +14,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Reads Phala's answers: status, request id, {@code Retry-After}, and {@code detail} in its three shapes. */
+/**
+ * Reads Phala's answers: status, request id, {@code Retry-After}, and {@code detail} in its three
+ * shapes. Every string taken from an answer reaches outputs (the caller's response, the outcome, the
+ * log), so each is bounded and has the API key taken out, however Phala echoed it.
+ */
 final class PhalaAnswers {
-    private static final int MAX_DETAIL = 500;
+    static final int MAX_DETAIL = 500;
+    static final int MAX_REQUEST_ID = 128;
+    static final int MAX_LOCATION = 256;
 
     private PhalaAnswers() {}
 
-    static PhalaAnswer read(HttpResponse<String> response, String apiKey, Clock clock) {
-        int status = response.statusCode();
-        String requestId = response.headers().firstValue("X-Request-ID").orElse(null);
+    static PhalaAnswer read(int status, HttpHeaders headers, String rawBody, String apiKey, Clock clock) {
+        String requestId = headers.firstValue("X-Request-ID").orElse(null);
         String detail = null;
         if (status >= 300) {
-            JsonNode body = tryParse(response.body());
+            JsonNode body = tryParse(rawBody);
             if (body != null) {
                 detail = detail(body.get("detail"));
                 if (requestId == null) {
@@ -33,13 +39,18 @@ final class PhalaAnswers {
                         requestId = Json.text(body.get("detail").get("request_id"));
                     }
                 }
-            } else if (response.body() != null && !response.body().isBlank()) {
-                detail = response.body().strip();
+            } else if (rawBody != null && !rawBody.isBlank()) {
+                detail = rawBody.strip();
             }
         }
-        return new PhalaAnswer(status, bound(redact(detail, apiKey)), requestId,
-                retryAfter(response.headers().firstValue("Retry-After").orElse(null), clock),
-                response.headers().firstValue("Location").orElse(null));
+        return new PhalaAnswer(status, clean(detail, apiKey, MAX_DETAIL), clean(requestId, apiKey, MAX_REQUEST_ID),
+                retryAfter(headers.firstValue("Retry-After").orElse(null), clock),
+                clean(headers.firstValue("Location").orElse(null), apiKey, MAX_LOCATION));
+    }
+
+    /** An upstream string fit for an output: the key taken out, its length bounded. */
+    static String clean(String text, String apiKey, int max) {
+        return bound(Redaction.redact(text, apiKey), max);
     }
 
     /** {@code Retry-After} as delay-seconds or an HTTP date; anything else is ignored. */
@@ -108,12 +119,11 @@ final class PhalaAnswers {
     }
 
 
-    private static String bound(String text) {
-        return text == null || text.length() <= MAX_DETAIL ? text : text.substring(0, MAX_DETAIL) + "...";
-    }
-
-    /** An upstream that echoes the request must not carry the key into an outcome. */
-    private static String redact(String text, String apiKey) {
-        return text == null || apiKey == null || apiKey.isEmpty() ? text : text.replace(apiKey, "[redacted]");
+    private static String bound(String text, int max) {
+        if (text == null || text.length() <= max) {
+            return text;
+        }
+        int end = Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
+        return text.substring(0, end) + "...";
     }
 }

@@ -26,6 +26,13 @@ import com.composerelay.json.JsonNode;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
@@ -251,12 +258,102 @@ class HttpPhalaApiTest {
     }
 
     @Test
-    void answers504WhenTheBodyNeverEnds() {
+    void acceptsA202WhoseBodyNeverEndsAndNeverSendsItAgain() {
+        // The status came: Phala took the PATCH, so a body that never ends is no reason to send it again.
         phala.stubFor(patch(urlEqualTo(PATH)).willReturn(aResponse().withStatus(202)
                 .withBody("{\"padding\":\"" + "x".repeat(200) + "\"}").withChunkedDribbleDelay(20, 3000)));
-        JsonNode response = invoke(config("PHALA_TIMEOUT_MS", "400", "PHALA_MAX_ATTEMPTS", "1"),
+        JsonNode response = invoke(config("PHALA_TIMEOUT_MS", "400", "PHALA_MAX_ATTEMPTS", "4"),
                 Fixtures.eventText("http-api.json"), 30_000);
-        assertThat(status(response)).isEqualTo(504);
+        assertThat(status(response)).isEqualTo(202);
+        assertThat(outcome(response).get("attempts").intValue()).isEqualTo(1);
+        phala.verify(1, patchRequestedFor(urlEqualTo(PATH)));
+    }
+
+    @Test
+    void readsOnlyABoundedPrefixOfAHugeAnswerAndSendsThePatchOnce() {
+        // 8 MB of error detail: read as far as the bound, the status stands, nothing is sent again.
+        String huge = "{\"detail\":\"" + "y".repeat(8 * 1024 * 1024) + "\"}";
+        phala.stubFor(patch(urlEqualTo(PATH)).willReturn(aResponse().withStatus(202)
+                .withHeader("Content-Type", "application/json").withBody(huge)));
+        JsonNode response = invoke(config("PHALA_MAX_ATTEMPTS", "4"), Fixtures.eventText("http-api.json"), 30_000);
+        assertThat(status(response)).isEqualTo(202);
+        phala.verify(1, patchRequestedFor(urlEqualTo(PATH)));
+    }
+
+    @Test
+    void readsAnEndlessAnswerOnlyToItsBoundAndSendsThePatchOnce() throws Exception {
+        // A Phala that accepts, then streams a body that never ends: read whole, it ran the function out of
+        // memory (or time), and the PATCH was sent again. Read to the bound, the 202 stands.
+        AtomicInteger patches = new AtomicInteger();
+        AtomicLong written = new AtomicLong();
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> endlessAnswers(server, patches, written));
+            Config config = Fixtures.config("PHALA_API_BASE_URL", "http://127.0.0.1:" + server.getLocalPort(),
+                    "PHALA_RETRY_BASE_DELAY_MS", "50", "PHALA_TIMEOUT_MS", "3000", "PHALA_MAX_ATTEMPTS", "4");
+            JsonNode response = invoke(config, Fixtures.eventText("http-api.json"), 30_000);
+
+            assertThat(status(response)).isEqualTo(202);
+            assertThat(patches.get()).isEqualTo(1);
+            // What the server got into the socket before the relay closed it: the bound and the socket buffers.
+            assertThat(written.get()).isLessThan(16L * 1024 * 1024);
+        }
+    }
+
+    /** Answers each request with a 202 whose chunked body goes on until the client closes the connection. */
+    private static void endlessAnswers(ServerSocket server, AtomicInteger patches, AtomicLong written) {
+        byte[] chunk = ("10000\r\n" + "x".repeat(0x10000) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        while (!server.isClosed()) {
+            try (Socket socket = server.accept()) {
+                socket.setSoTimeout(5000);
+                var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+                int length = 0;
+                for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                    if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+                        length = Integer.parseInt(line.substring(15).strip());
+                    }
+                }
+                in.skip(length);
+                patches.incrementAndGet();
+                var out = socket.getOutputStream();
+                out.write(("HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                long until = System.nanoTime() + 10_000_000_000L;
+                while (System.nanoTime() < until) {
+                    out.write(chunk);
+                    written.addAndGet(chunk.length);
+                }
+            } catch (IOException closedByTheClient) {
+                // the relay read what it wanted and closed the connection
+            }
+        }
+    }
+
+    @Test
+    void boundsTheDetailOfAHugeErrorInTheOutcome() {
+        String huge = "{\"detail\":\"" + "z".repeat(300_000) + "\"}";
+        phala.stubFor(patch(urlEqualTo(PATH)).willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json").withBody(huge)));
+        JsonNode response = invoke(Fixtures.eventText("http-api.json"));
+        assertThat(status(response)).isEqualTo(400);
+        // The body read was cut at 64 KiB, so it is no JSON: its text, bounded to 500 characters, is the detail.
+        assertThat(outcome(response).get("error").textValue())
+                .isEqualTo("Phala answered 400: {\"detail\":\"" + "z".repeat(500 - 11) + "...");
+    }
+
+    @Test
+    void neverEchoesTheKeyFromPhalasHeadersIntoTheAnswerOrTheOutcome() {
+        phala.stubFor(patch(urlEqualTo(PATH)).willReturn(aResponse().withStatus(307)
+                .withHeader("Location", "https://elsewhere.example/?key=" + Fixtures.API_KEY)
+                .withHeader("X-Request-ID", "req-" + Fixtures.API_KEY)));
+        JsonNode response = invoke(Fixtures.eventText("http-api.json"));
+        assertThat(status(response)).isEqualTo(502);
+        assertThat(outcome(response).get("error").textValue()).isEqualTo("Phala answered a redirect 307 to "
+                + "https://elsewhere.example/?key=[redacted], which the relay does not follow");
+        assertThat(outcome(response).get("phala_request_id").textValue()).isEqualTo("req-[redacted]");
+        assertThat(outcomes.published()).singleElement().satisfies(o -> {
+            assertThat(o.error()).doesNotContain(Fixtures.API_KEY);
+            assertThat(o.facts().phalaRequestId()).isEqualTo("req-[redacted]");
+        });
     }
 
     @Test

@@ -96,8 +96,9 @@ public final class ScriptedHttpPhala extends HttpClient {
             }
             case Reply r -> {
                 clock.advance(r.takes());
-                yield CompletableFuture.completedFuture((HttpResponse<T>) new Response(r.status(), request,
-                        HttpHeaders.of(r.headers(), (name, value) -> true), r.body()));
+                HttpHeaders headers = HttpHeaders.of(r.headers(), (name, value) -> true);
+                yield read(handler, r.status(), headers, r.body())
+                        .thenApply(body -> (HttpResponse<T>) new Response(r.status(), request, headers, (String) body));
             }
             case TimesOut t -> {
                 clock.advance(timeout);
@@ -106,6 +107,29 @@ public final class ScriptedHttpPhala extends HttpClient {
             case Refused f -> CompletableFuture.failedFuture(new ConnectException("Connection refused"));
             case Reset x -> CompletableFuture.failedFuture(new IOException("Connection reset"));
         };
+    }
+
+    /** The body as the relay's own body handler reads it, fed in chunks of 8 KiB as a connection would. */
+    private static <T> CompletableFuture<Object> read(HttpResponse.BodyHandler<T> handler, int status, HttpHeaders headers,
+                                                      String body) {
+        HttpResponse.BodySubscriber<T> subscriber = handler.apply(new HttpResponse.ResponseInfo() {
+            @Override public int statusCode() { return status; }
+            @Override public HttpHeaders headers() { return headers; }
+            @Override public HttpClient.Version version() { return HttpClient.Version.HTTP_1_1; }
+        });
+        byte[] bytes = body == null ? new byte[0] : body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+        subscriber.onSubscribe(new java.util.concurrent.Flow.Subscription() {
+            @Override public void request(long n) { }
+            @Override public void cancel() { cancelled.set(true); }
+        });
+        for (int at = 0; at < bytes.length && !cancelled.get(); at += 8192) {
+            subscriber.onNext(List.of(java.nio.ByteBuffer.wrap(bytes, at, Math.min(8192, bytes.length - at))));
+        }
+        if (!cancelled.get()) {
+            subscriber.onComplete();
+        }
+        return subscriber.getBody().toCompletableFuture().thenApply(b -> b);
     }
 
     @Override
