@@ -77,6 +77,8 @@ public record Config(
         }
     }
 
+    /** How old a signed request (Slack, CI hook, Phala event) may be; the idempotency window covers it. */
+    public static final int SIGNED_REQUEST_WINDOW_SECONDS = 300;
     public static final String DEFAULT_PHALA_BASE_URL = "https://cloud-api.phala.com";
     public static final String DEFAULT_PHALA_API_VERSION = "2026-05-22";
     public static final String DEFAULT_METRICS_NAMESPACE = "ComposeRelay";
@@ -100,7 +102,9 @@ public record Config(
                 r.text("AWS_REGION", r.text("AWS_DEFAULT_REGION", "us-east-1")),
                 Optional.ofNullable(r.optional("AWS_ENDPOINT_URL")).map(v -> r.toUri("AWS_ENDPOINT_URL", v)),
                 Optional.ofNullable(r.optional("IDEMPOTENCY_TABLE_NAME")),
-                Duration.ofSeconds(r.positiveInt("IDEMPOTENCY_TTL_SECONDS", 3600)),
+                // A signed request may be replayed while its signature is fresh: the window must cover it.
+                Duration.ofSeconds(r.atLeast("IDEMPOTENCY_TTL_SECONDS", 3600, SIGNED_REQUEST_WINDOW_SECONDS,
+                        "the signed routes' window of " + SIGNED_REQUEST_WINDOW_SECONDS + " s")),
                 new ChatOps(
                         Optional.ofNullable(r.optional("SLACK_SIGNING_SECRET_ID")),
                         r.text("SLACK_ALLOWLIST", ""),
@@ -136,6 +140,14 @@ public record Config(
         String text(String name, String fallback) {
             String value = optional(name);
             return value == null ? fallback : value;
+        }
+
+        int atLeast(String name, int fallback, int min, String why) {
+            int value = positiveInt(name, fallback);
+            if (value < min) {
+                throw new Invalid(name + " must be at least " + min + " (" + why + "), not '" + value + "'");
+            }
+            return value;
         }
 
         int positiveInt(String name, int fallback) {

@@ -16,6 +16,12 @@ public record ComposeUpdate(
         Setting<Boolean> updateEnvVars) {
 
     public static final int MAX_CVM_ID_LENGTH = 128;
+    /** {@code 0x} and 128 hex digits: longer than any hash Phala makes (64 hex digits). */
+    public static final int MAX_COMPOSE_HASH_LENGTH = 130;
+    /** 256 KiB of hex, 128 KiB of encrypted environment. */
+    public static final int MAX_ENCRYPTED_ENV_LENGTH = 256 * 1024;
+    public static final int MAX_ENV_KEYS = 256;
+    public static final int MAX_ENV_KEY_LENGTH = 256;
     private static final Pattern HEX = Pattern.compile("(0x)?[0-9a-fA-F]+");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -37,17 +43,29 @@ public record ComposeUpdate(
         if (composeHash == null) {
             throw new InvalidRequest("compose_hash", "is required");
         }
+        if (composeHash.length() > MAX_COMPOSE_HASH_LENGTH) {
+            throw new InvalidRequest("compose_hash", "must be at most " + MAX_COMPOSE_HASH_LENGTH + " characters");
+        }
         if (!HEX.matcher(composeHash).matches()) {
             throw new InvalidRequest("compose_hash", "must be hex characters, optionally prefixed with 0x");
         }
         String env = encryptedEnv.orNull();
+        if (env != null && env.length() > MAX_ENCRYPTED_ENV_LENGTH) {
+            throw new InvalidRequest("encrypted_env", "must be at most " + MAX_ENCRYPTED_ENV_LENGTH + " characters");
+        }
         if (env != null && !HEX.matcher(env).matches()) {
             throw new InvalidRequest("encrypted_env", "must be hex characters, optionally prefixed with 0x, or null");
         }
         List<String> keys = envKeys.orNull();
         if (keys != null) {
+            if (keys.size() > MAX_ENV_KEYS) {
+                throw new InvalidRequest("env_keys", "must list at most " + MAX_ENV_KEYS + " names");
+            }
             for (int i = 0; i < keys.size(); i++) {
                 String key = keys.get(i);
+                if (key != null && key.length() > MAX_ENV_KEY_LENGTH) {
+                    throw new InvalidRequest("env_keys[" + i + "]", "must be at most " + MAX_ENV_KEY_LENGTH + " characters");
+                }
                 if (key == null || !ENV_NAME.matcher(key).matches()) {
                     throw new InvalidRequest("env_keys[" + i + "]",
                             "must be an environment variable name matching [A-Za-z_][A-Za-z0-9_]*");

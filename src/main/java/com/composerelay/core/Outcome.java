@@ -7,6 +7,22 @@ import java.time.Instant;
  * failed for a reason that may pass (and so may be retried by the caller or by SQS).
  */
 public sealed interface Outcome {
+    /**
+     * The longest text an outcome carries (ids, the CVM, the hash, an event name), and the longest
+     * error: whatever an upstream sent, an outcome stays small enough for every output (SNS takes 256
+     * KB per message, and the message repeats the outcome for each kind of subscriber).
+     */
+    int MAX_TEXT = 256;
+    int MAX_ERROR = 2000;
+
+    /** {@code text} cut to {@code max} characters (never inside a surrogate pair), marked with an ellipsis. */
+    static String clip(String text, int max) {
+        if (text == null || text.length() <= max) {
+            return text;
+        }
+        int end = Character.isHighSurrogate(text.charAt(max - 2)) ? max - 2 : max - 1;
+        return text.substring(0, end) + "…";
+    }
 
     /** Facts every outcome carries, whatever its status. */
     record Facts(
@@ -19,19 +35,40 @@ public sealed interface Outcome {
             Integer httpStatus,
             String phalaRequestId,
             Instant startedAt,
-            Instant finishedAt) {}
+            Instant finishedAt) {
+
+        public Facts {
+            requestId = clip(requestId, MAX_TEXT);
+            correlationId = clip(correlationId, MAX_TEXT);
+            cvmId = clip(cvmId, MAX_TEXT);
+            composeHash = clip(composeHash, MAX_TEXT);
+            phalaRequestId = clip(phalaRequestId, MAX_TEXT);
+        }
+    }
 
     /** Phala initiated the update (202: "update initiated", not yet "deployed"). */
     record Accepted(Facts facts) implements Outcome {}
 
     /** Phala reported the CVM running again after the update ({@code cvm.updated}, {@code cvm.restarted}). */
-    record Completed(Facts facts, String event) implements Outcome {}
+    record Completed(Facts facts, String event) implements Outcome {
+        public Completed {
+            event = clip(event, MAX_TEXT);
+        }
+    }
 
     /** Refused for good: invalid input, or a final answer from Phala. Never retried. */
-    record Rejected(Facts facts, Rejection reason, String error) implements Outcome {}
+    record Rejected(Facts facts, Rejection reason, String error) implements Outcome {
+        public Rejected {
+            error = clip(error, MAX_ERROR);
+        }
+    }
 
     /** Not done, for a reason that may pass: retried by SQS until its last delivery. */
-    record Failed(Facts facts, Failure reason, String error) implements Outcome {}
+    record Failed(Facts facts, Failure reason, String error) implements Outcome {
+        public Failed {
+            error = clip(error, MAX_ERROR);
+        }
+    }
 
     /** Why a request was refused for good. */
     enum Rejection {

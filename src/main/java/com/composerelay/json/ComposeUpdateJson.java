@@ -136,7 +136,7 @@ public final class ComposeUpdateJson {
     /** The body's compose_hash when it is short hex, else null: what an invalid request's outcome may carry. */
     public static String validComposeHash(JsonNode body) {
         JsonNode hash = body == null ? null : body.get(COMPOSE_HASH);
-        if (hash == null || !hash.isTextual() || hash.textValue().length() > 130
+        if (hash == null || !hash.isTextual() || hash.textValue().length() > ComposeUpdate.MAX_COMPOSE_HASH_LENGTH
                 || !hash.textValue().matches("(0x)?[0-9a-fA-F]+")) {
             return null;
         }

@@ -77,4 +77,23 @@ class SnsOutcomesTest {
                 0, null, null, T, T), Outcome.Rejection.INVALID_REQUEST, "e");
         assertThat(SnsOutcomes.subject(odd)).hasSize(100).doesNotContain("\n").matches("[\\x20-\\x7e]+");
     }
+
+    @Test
+    void theWorstOutcomeStillFitsOneSnsMessage() {
+        // Every text at its worst: far too long, and made of what JSON escapes most (control characters,
+        // quotes) or writes widest (a character outside the BMP); SNS takes 262,144 bytes a message.
+        String worst = "\u0001\"\\<é\uD834\uDD1E".repeat(50_000);
+        Outcome failed = new Outcome.Failed(new Outcome.Facts(worst, worst, Trigger.PHALA, worst, worst, 4, 503, worst, T, T),
+                Outcome.Failure.PHALA_UNAVAILABLE, worst);
+
+        String message = SnsOutcomes.message(failed, com.composerelay.json.OutcomeJson.tree(failed));
+        int attributes = SnsOutcomes.attributes(failed).entrySet().stream()
+                .mapToInt(e -> e.getKey().length() + e.getValue().dataType().length() + e.getValue().stringValue().length())
+                .sum();
+
+        assertThat(message.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + attributes
+                + SnsOutcomes.subject(failed).length()).isLessThan(262_144);
+        assertThat(failed.error()).hasSize(Outcome.MAX_ERROR).endsWith("…");
+        assertThat(failed.facts().cvmId()).hasSize(Outcome.MAX_TEXT);
+    }
 }

@@ -37,6 +37,16 @@ class ConfigTest {
     }
 
     @Test
+    void refusesAnIdempotencyWindowShorterThanTheSignedRequestsWindow() {
+        // A Phala event signed 4 minutes ago could be replayed once a 60 s record had expired.
+        assertThatThrownBy(() -> Fixtures.config("IDEMPOTENCY_TTL_SECONDS", "60"))
+                .isInstanceOf(Config.Invalid.class)
+                .hasMessage("configuration: IDEMPOTENCY_TTL_SECONDS must be at least 300 (the signed routes' window of "
+                        + "300 s), not '60'");
+        assertThat(Fixtures.config("IDEMPOTENCY_TTL_SECONDS", "300").idempotencyTtl()).isEqualTo(java.time.Duration.ofSeconds(300));
+    }
+
+    @Test
     void theMetricsNamespaceDefaultsToComposeRelay() {
         assertThat(Fixtures.config().metricsNamespace()).isEqualTo("ComposeRelay");
         assertThat(Fixtures.config("METRICS_NAMESPACE", "Relay/Staging").metricsNamespace()).isEqualTo("Relay/Staging");

@@ -170,4 +170,27 @@ class ComposeUpdateJsonTest {
                 .isInstanceOf(Json.Malformed.class)
                 .hasMessageStartingWith("is not valid JSON");
     }
+
+    @Test
+    void boundsEveryStringField() {
+        // A 60 KB hash used to be PATCHed, then SNS refused the outcome and DynamoDB the record.
+        assertInvalid("{\"compose_hash\":\"" + "a".repeat(60_000) + "\"}", "cvm_1",
+                "compose_hash: must be at most 130 characters");
+        assertInvalid("{\"compose_hash\":\"" + HASH + "\",\"encrypted_env\":\"" + "b".repeat(256 * 1024 + 1) + "\"}",
+                "cvm_1", "encrypted_env: must be at most 262144 characters");
+        assertInvalid("{\"compose_hash\":\"" + HASH + "\",\"env_keys\":[" + "\"K\",".repeat(256) + "\"K\"]}", "cvm_1",
+                "env_keys: must list at most 256 names");
+        assertInvalid("{\"compose_hash\":\"" + HASH + "\",\"env_keys\":[\"" + "K".repeat(257) + "\"]}", "cvm_1",
+                "env_keys[0]: must be at most 256 characters");
+        assertInvalid("{\"compose_hash\":\"" + HASH + "\"}", "c".repeat(129), "cvm_id: must be at most 128 characters");
+    }
+
+    @Test
+    void acceptsEachFieldAtItsBound() throws Exception {
+        ComposeUpdate update = read("{\"compose_hash\":\"0x" + "a".repeat(128) + "\",\"encrypted_env\":\""
+                + "b".repeat(256 * 1024) + "\",\"env_keys\":[" + "\"K\",".repeat(255) + "\"" + "K".repeat(256) + "\"]}",
+                "c".repeat(128));
+        assertThat(update.composeHash()).hasSize(130);
+        assertThat(update.envKeys().orNull()).hasSize(256);
+    }
 }

@@ -33,7 +33,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
