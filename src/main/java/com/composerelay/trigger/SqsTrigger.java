@@ -33,6 +33,8 @@ public final class SqsTrigger {
     public static final String ORIGIN = "origin";
     public static final String CORRELATION_ID = "correlation_id";
     public static final String REPLY_URL = "reply_url";
+    /** Set by the Slack route: the key of the signed command, the idempotency key of its message. */
+    public static final String IDEMPOTENCY_KEY = "idempotency_key";
 
     private final Triggers triggers;
     private final OnceOnly onceOnly;
@@ -217,10 +219,16 @@ public final class SqsTrigger {
         return value.isTextual() && !value.textValue().isBlank() ? value.textValue() : null;
     }
 
-    /** A FIFO message's deduplication id covers producer retries too; otherwise the message id. */
+    /**
+     * A Slack command's key (the signed request's, so a copy of it that slipped through is still one
+     * request); else a FIFO message's deduplication id, which covers producer retries too; else the
+     * message id.
+     */
     static String idempotencyKey(JsonNode record, String messageId) {
+        JsonNode attributes = record.path("messageAttributes");
+        String slack = "slack".equals(attribute(attributes, ORIGIN)) ? attribute(attributes, IDEMPOTENCY_KEY) : null;
         String dedup = Json.text(record.path("attributes").path("MessageDeduplicationId"));
-        return "sqs:" + (dedup != null ? dedup : messageId);
+        return "sqs:" + (slack != null ? slack : dedup != null ? dedup : messageId);
     }
 
     private static JsonNode body(JsonNode record) throws InvalidRequest {
