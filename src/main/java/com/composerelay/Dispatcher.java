@@ -25,7 +25,7 @@ public final class Dispatcher {
 
     public JsonNode dispatch(JsonNode event, Instant deadline, String lambdaRequestId) {
         if (isSqs(event)) {
-            return sqs.handle(event, deadline);
+            return sqs.handle(event, deadline, lambdaRequestId);
         }
         if (event.path("version").asText("").equals("2.0") && event.path("requestContext").has("http")) {
             return http(event, ApiGatewayTrigger.Format.HTTP_API_V2, deadline, lambdaRequestId);

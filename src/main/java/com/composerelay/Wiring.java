@@ -242,7 +242,8 @@ public final class Wiring {
                 Log.warn("SLACK_SIGNING_SECRET_ID is set but REQUEST_QUEUE_URL is not: the Slack route is off");
                 return Optional.empty();
             }
-            return Optional.of(new SlackCommandTrigger(secrets, id, allowlist, parts.queue(), parts.clock()));
+            return Optional.of(new SlackCommandTrigger(secrets, id, allowlist, parts.queue(),
+                    parts.idempotency(), parts.clock()));
         });
         Optional<HookTrigger> hook = chat.hookSecretId().map(id -> new HookTrigger(api, secrets, id, parts.clock()));
         Optional<PhalaEventsTrigger> phala = chat.phalaWebhookSecretId()

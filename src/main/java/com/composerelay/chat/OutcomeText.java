@@ -16,22 +16,23 @@ public final class OutcomeText {
         };
     }
 
-    /** One line for Slack, with its mrkdwn. */
+    /** One line for Slack, with its mrkdwn; every value in it is {@link Quoted quoted}, so it can neither mention nor break out. */
     public static String chatLine(Outcome outcome) {
-        String cvm = outcome.facts().cvmId() == null ? "(no valid cvm_id)" : "`" + outcome.facts().cvmId() + "`";
-        String hash = outcome.facts().composeHash() == null ? "" : " with compose `" + shortHash(outcome.facts().composeHash()) + "`";
+        String cvm = outcome.facts().cvmId() == null ? "(no valid cvm_id)" : Quoted.code(outcome.facts().cvmId());
+        String hash = outcome.facts().composeHash() == null ? ""
+                : " with compose " + Quoted.code(shortHash(outcome.facts().composeHash()));
         return switch (outcome) {
             case Outcome.Accepted a -> ":arrows_counterclockwise: Phala accepted the update: " + cvm + " is restarting" + hash + ".";
-            case Outcome.Completed c -> ":white_check_mark: " + cvm + " is running" + hash + " (" + c.event() + ").";
-            case Outcome.Rejected r -> ":x: Update of " + cvm + " refused: " + r.error();
-            case Outcome.Failed f -> ":warning: Update of " + cvm + " failed: " + f.error();
+            case Outcome.Completed c -> ":white_check_mark: " + cvm + " is running" + hash + " (" + Quoted.mrkdwn(c.event()) + ").";
+            case Outcome.Rejected r -> ":x: Update of " + cvm + " refused: " + Quoted.mrkdwn(r.error());
+            case Outcome.Failed f -> ":warning: Update of " + cvm + " failed: " + Quoted.mrkdwn(f.error());
         };
     }
 
-    /** A short plain-text body for email subscribers. */
+    /** A short plain-text body for email subscribers: the title, then one line per field, each value folded to that line. */
     public static String email(Outcome outcome) {
         Outcome.Facts f = outcome.facts();
-        StringBuilder text = new StringBuilder(title(outcome)).append("\n\n");
+        StringBuilder text = new StringBuilder(Quoted.oneLine(title(outcome))).append("\n\n");
         line(text, "Status", outcome.status());
         line(text, "CVM", f.cvmId());
         line(text, "Compose hash", f.composeHash());
@@ -53,7 +54,7 @@ public final class OutcomeText {
 
     private static void line(StringBuilder text, String name, String value) {
         if (value != null) {
-            text.append(name).append(": ").append(value).append('\n');
+            text.append(name).append(": ").append(Quoted.oneLine(value)).append('\n');
         }
     }
 }

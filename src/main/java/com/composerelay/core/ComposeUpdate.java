@@ -75,7 +75,11 @@ public record ComposeUpdate(
         return new ComposeUpdate(cvmId, composeHash, encryptedEnv, envKeys, updateEnvVars);
     }
 
-    /** A cvm_id is one URL path segment: it may never add, climb or end path segments. */
+    /**
+     * A cvm_id is one URL path segment: it may never add, climb or end path segments. It is also
+     * well-formed UTF-16 (a lone surrogate would reach Phala as {@code ?}) and holds nothing invisible
+     * (Unicode format characters: zero-width, bidi controls), since chat messages show it.
+     */
     public static void checkCvmId(String cvmId) throws InvalidRequest {
         if (cvmId == null || cvmId.isEmpty()) {
             throw new InvalidRequest("cvm_id", "is required");
@@ -95,8 +99,22 @@ public record ComposeUpdate(
                     if (Character.isWhitespace(c) || Character.isISOControl(c) || Character.isSpaceChar(c)) {
                         throw new InvalidRequest("cvm_id", "must not contain whitespace or control characters");
                     }
+                    int codePoint = cvmId.codePointAt(i);
+                    if (Character.isSurrogate(c) && Character.isBmpCodePoint(codePoint)) {
+                        throw new InvalidRequest("cvm_id", "must be well-formed UTF-16, without an unpaired surrogate (found "
+                                + unicode(c) + ")");
+                    }
+                    if (Character.getType(codePoint) == Character.FORMAT) {
+                        throw new InvalidRequest("cvm_id", "must not contain invisible format characters "
+                                + "(Unicode category Cf: zero-width, bidi controls; found " + unicode(codePoint) + ")");
+                    }
+                    i += Character.charCount(codePoint) - 1;
                 }
             }
         }
+    }
+
+    private static String unicode(int codePoint) {
+        return String.format("U+%04X", codePoint);
     }
 }

@@ -1,13 +1,15 @@
 package com.composerelay.json;
 
 import com.composerelay.chat.OutcomeText;
+import com.composerelay.chat.Quoted;
 import com.composerelay.core.Outcome;
 
 /**
  * An outcome as an Amazon Q Developer in chat applications (formerly AWS Chatbot) custom
  * notification, so a Slack or Teams channel subscribed through it shows a tidy card: version
  * {@code 1.0}, source {@code custom}, a markdown title and description, and the correlation id as
- * {@code metadata.threadId}, so the outcomes of one update stay in one thread.
+ * {@code metadata.threadId}, so the outcomes of one update stay in one thread. Every value the card
+ * shows is {@link Quoted#mrkdwn quoted}: a cvm_id or an error cannot mention a channel or add a line.
  */
 public final class ChatbotNotificationJson {
     private ChatbotNotificationJson() {}
@@ -20,17 +22,17 @@ public final class ChatbotNotificationJson {
         n.put("id", f.requestId());
         ObjectNode content = n.putObject("content");
         content.put("textType", "client-markdown");
-        content.put("title", emoji(outcome) + " " + OutcomeText.title(outcome));
+        content.put("title", emoji(outcome) + " " + Quoted.mrkdwn(OutcomeText.title(outcome)));
         content.put("description", OutcomeText.chatLine(outcome));
         var keywords = content.putArray("keywords");
         keywords.add(outcome.status());
         keywords.add(f.trigger().wire());
         if (f.cvmId() != null) {
-            keywords.add(f.cvmId());
+            keywords.add(Quoted.mrkdwn(f.cvmId()));
         }
         ObjectNode metadata = n.putObject("metadata");
         metadata.put("threadId", f.correlationId());
-        metadata.put("summary", OutcomeText.title(outcome));
+        metadata.put("summary", Quoted.mrkdwn(OutcomeText.title(outcome)));
         metadata.put("eventType", "ComposeUpdate");
         var related = metadata.putArray("relatedResources");
         if (f.cvmId() != null) {
@@ -57,7 +59,7 @@ public final class ChatbotNotificationJson {
 
     private static void put(ObjectNode node, String name, String value) {
         if (value != null) {
-            node.put(name, value);
+            node.put(name, Quoted.mrkdwn(value));
         }
     }
 }

@@ -1,6 +1,9 @@
 package com.composerelay.trigger;
 
+import com.composerelay.chat.Quoted;
+import com.composerelay.core.ComposeUpdate;
 import com.composerelay.core.Fingerprint;
+import com.composerelay.core.InvalidRequest;
 import com.composerelay.core.IdempotencyStore;
 import com.composerelay.core.Outcome;
 import com.composerelay.core.Threads;
@@ -23,6 +26,9 @@ import java.util.Optional;
  * Slack channel, when it came from there). Each event id is handled once.
  */
 public final class PhalaEventsTrigger {
+    /** Phala's error text is kept up to this many characters: enough for a reason, not for a flood. */
+    static final int MAX_ERROR_LENGTH = 500;
+
     private final SigningSecrets secrets;
     private final String secretId;
     private final IdempotencyStore seen;
@@ -61,6 +67,11 @@ public final class PhalaEventsTrigger {
         if (id.isBlank() || event.isBlank() || cvmId.isBlank()) {
             return HttpRequestEvent.error(400, "body: needs id, event and data.cvm_id");
         }
+        try {
+            ComposeUpdate.checkCvmId(cvmId);
+        } catch (InvalidRequest e) {
+            return HttpRequestEvent.error(400, "data." + e.getMessage());
+        }
         String key = "phala-event:" + id;
         try {
             IdempotencyStore.Claim claim = seen.claim(key, Fingerprint.sha256Hex(raw), deadline);
@@ -86,13 +97,27 @@ public final class PhalaEventsTrigger {
 
     private Optional<Outcome> outcomeOf(JsonNode envelope, String id, String event, String cvmId, Instant startedAt) {
         Outcome.Facts facts = new Outcome.Facts(id, id, Trigger.PHALA, cvmId, null, 0, null, null, startedAt, clock.instant());
-        String error = envelope.path("data").path("error").asText(null);
+        String error = errorOf(envelope);
         return switch (event) {
             case "cvm.updated", "cvm.restarted" -> Optional.of(new Outcome.Completed(facts, event));
             case "cvm.create_failed", "cvm.stopped" -> Optional.of(new Outcome.Failed(facts, Outcome.Failure.CVM_NOT_RUNNING,
                     "Phala reported " + event + (error == null || error.isBlank() ? "" : ": " + error)));
             default -> Optional.empty();
         };
+    }
+
+    /** Phala's {@code data.error} on one line and at most {@link #MAX_ERROR_LENGTH} characters, or null. */
+    static String errorOf(JsonNode envelope) {
+        String error = envelope.path("data").path("error").asText(null);
+        if (error == null) {
+            return null;
+        }
+        String line = Quoted.oneLine(error);
+        if (line.length() <= MAX_ERROR_LENGTH) {
+            return line;
+        }
+        int end = Character.isHighSurrogate(line.charAt(MAX_ERROR_LENGTH - 1)) ? MAX_ERROR_LENGTH - 1 : MAX_ERROR_LENGTH;
+        return line.substring(0, end) + "…";
     }
 
     /** The outcome in the thread of the update that caused it: same correlation id, its compose hash. */

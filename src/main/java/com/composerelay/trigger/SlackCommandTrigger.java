@@ -1,8 +1,11 @@
 package com.composerelay.trigger;
 
+import com.composerelay.chat.Quoted;
 import com.composerelay.chat.SlackAllowlist;
 import com.composerelay.chat.UpdateQueue;
 import com.composerelay.core.ComposeUpdate;
+import com.composerelay.core.Fingerprint;
+import com.composerelay.core.IdempotencyStore;
 import com.composerelay.core.InvalidRequest;
 import com.composerelay.core.Setting;
 import com.composerelay.json.Json;
@@ -13,6 +16,8 @@ import com.composerelay.json.ObjectNode;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,7 +27,8 @@ import java.util.UUID;
  * {@code POST /slack/command}: a Slack slash command. The signature is checked before anything
  * else; then {@code update <cvm_id> <compose_hash> [update-env]} is checked against the allowlist
  * and handed to the request queue, and Slack gets an ephemeral answer at once (its limit is 3 s).
- * The outcome is posted to the command's {@code response_url} when the queue has relayed it.
+ * The outcome is posted to the command's {@code response_url} when the queue has relayed it. A
+ * signed request is queued once: a replay of it within Slack's 5-minute window is answered, not queued.
  */
 public final class SlackCommandTrigger {
     static final String USAGE = "Usage: `/compose update <cvm_id> <compose_hash> [update-env]`, or `/compose help`.";
@@ -31,18 +37,20 @@ public final class SlackCommandTrigger {
     private final String secretId;
     private final SlackAllowlist allowlist;
     private final UpdateQueue queue;
+    private final IdempotencyStore received;
     private final Clock clock;
 
     public SlackCommandTrigger(SigningSecrets secrets, String secretId, SlackAllowlist allowlist, UpdateQueue queue,
-                               Clock clock) {
+                               IdempotencyStore received, Clock clock) {
         this.secrets = secrets;
         this.secretId = secretId;
         this.allowlist = allowlist;
         this.queue = queue;
+        this.received = received;
         this.clock = clock;
     }
 
-    ObjectNode handle(HttpRequestEvent request) {
+    ObjectNode handle(HttpRequestEvent request, Instant deadline) {
         String timestamp = request.header("X-Slack-Request-Timestamp");
         String signature = request.header("X-Slack-Signature");
         byte[] raw;
@@ -61,24 +69,36 @@ public final class SlackCommandTrigger {
         }
         boolean updateEnv = words.length == 4 && words[3].equals("update-env");
         if (!words[0].equals("update") || words.length < 3 || words.length > 4 || (words.length == 4 && !updateEnv)) {
-            return ephemeral("I did not understand `" + clip(text) + "`. " + USAGE);
+            return ephemeral("I did not understand " + Quoted.code(clip(text)) + ". " + USAGE);
         }
         ComposeUpdate update;
         try {
             update = ComposeUpdate.of(words[1], words[2], Setting.absent(), Setting.absent(),
                     updateEnv ? Setting.given(true) : Setting.absent());
         } catch (InvalidRequest e) {
-            return ephemeral(":x: " + e.getMessage() + ". " + USAGE);
+            return ephemeral(":x: " + Quoted.mrkdwn(e.getMessage()) + ". " + USAGE);
         }
         String team = form.getOrDefault("team_id", "");
         String channel = form.getOrDefault("channel_id", "");
         String user = form.getOrDefault("user_id", "");
         if (!allowlist.allows(team, channel, user, update.cvmId())) {
             Log.warn("slash command not allowed", "team", team, "channel", channel, "user", user, "cvm_id", update.cvmId());
-            return ephemeral("Sorry, you may not update `" + update.cvmId() + "` from this channel. "
+            return ephemeral("Sorry, you may not update " + Quoted.code(update.cvmId()) + " from this channel. "
                     + "Ask the relay's admins to add you to its allowlist.");
         }
+        String key = idempotencyKey(timestamp, raw);
         String correlationId = "slack-" + UUID.randomUUID();
+        try {
+            if (!(received.claim(key, key, deadline) instanceof IdempotencyStore.Claim.Claimed)) {
+                Log.info("slash command received before: not queued again", "idempotency_key", key);
+                return ephemeral(":information_source: This command was already received, so it is not queued again.");
+            }
+        } catch (IdempotencyStore.Unavailable e) {
+            // Without the record a replay could not be told apart: queue nothing rather than twice.
+            Log.warn("slash command not checked for replays: " + e.getMessage(), "correlation_id", correlationId);
+            return ephemeral(":warning: The command could not be checked against earlier ones, nothing was queued. "
+                    + "Please try again.");
+        }
         Map<String, String> attributes = new LinkedHashMap<>();
         attributes.put(SqsTrigger.ORIGIN, "slack");
         attributes.put(SqsTrigger.CORRELATION_ID, correlationId);
@@ -86,15 +106,44 @@ public final class SlackCommandTrigger {
             attributes.put(SqsTrigger.REPLY_URL, form.get("response_url"));
         }
         attributes.put("slack_user", user);
+        attributes.put(SqsTrigger.IDEMPOTENCY_KEY, key);
         try {
             queue.enqueue(update, attributes);
         } catch (UpdateQueue.Unavailable e) {
             Log.warn("slash command not queued: " + e.getMessage(), "correlation_id", correlationId);
+            settle(key, false);
             return ephemeral(":warning: The update could not be queued, nothing was sent. Please try again.");
         }
+        settle(key, true);
         Log.info("slash command queued", "correlation_id", correlationId, "cvm_id", update.cvmId(), "user", user);
-        return ephemeral(":hourglass_flowing_sand: Updating `" + update.cvmId() + "` to compose `" + clip(update.composeHash())
-                + "`" + (updateEnv ? " with its env vars" : "") + ". I will post the outcome in this channel.");
+        return ephemeral(":hourglass_flowing_sand: Updating " + Quoted.code(update.cvmId()) + " to compose "
+                + Quoted.code(clip(update.composeHash())) + (updateEnv ? " with its env vars" : "")
+                + ". I will post the outcome in this channel.");
+    }
+
+    /**
+     * The key of a signed command: from what Slack signed only ({@code X-Slack-Request-Timestamp} and
+     * the raw body), so every copy of one request has the same key and no one can make another.
+     */
+    static String idempotencyKey(String timestamp, byte[] raw) {
+        byte[] prefix = (timestamp + ":").getBytes(StandardCharsets.UTF_8);
+        byte[] signed = Arrays.copyOf(prefix, prefix.length + raw.length);
+        System.arraycopy(raw, 0, signed, prefix.length, raw.length);
+        return "slack:" + Fingerprint.sha256Hex(signed);
+    }
+
+    /** Completes the key once queued (a replay is answered), or gives it up when not (a retry may queue it). */
+    private void settle(String key, boolean queued) {
+        try {
+            if (queued) {
+                received.complete(key, "{}", 200);
+            } else {
+                received.release(key);
+            }
+        } catch (IdempotencyStore.Unavailable e) {
+            // Queued: the key stays "in progress" until the deadline, which still answers a replay.
+            Log.warn("slash command's record not updated: " + e.getMessage(), "idempotency_key", key);
+        }
     }
 
     static Map<String, String> form(String body) {

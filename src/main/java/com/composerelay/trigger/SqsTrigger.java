@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -32,6 +33,8 @@ public final class SqsTrigger {
     public static final String ORIGIN = "origin";
     public static final String CORRELATION_ID = "correlation_id";
     public static final String REPLY_URL = "reply_url";
+    /** Set by the Slack route: the key of the signed command, the idempotency key of its message. */
+    public static final String IDEMPOTENCY_KEY = "idempotency_key";
 
     private final Triggers triggers;
     private final OnceOnly onceOnly;
@@ -43,12 +46,15 @@ public final class SqsTrigger {
         this.maxReceiveCount = maxReceiveCount;
     }
 
-    public ObjectNode handle(JsonNode event, Instant deadline) {
+    /** One record of the batch, and the request id its outcome carries when it has no message id. */
+    private record Delivery(JsonNode record, String messageId, String requestId) {}
+
+    public ObjectNode handle(JsonNode event, Instant deadline, String lambdaRequestId) {
         List<JsonNode> records = new ArrayList<>();
         event.path("Records").forEach(records::add);
         ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (List<JsonNode> group : inOrderGroups(records)) {
+            for (List<Delivery> group : inOrderGroups(deliveries(records, lambdaRequestId))) {
                 workers.submit(() -> relayGroup(group, deadline, failures));
             }
         }
@@ -69,21 +75,44 @@ public final class SqsTrigger {
      * FIFO messages keep their group's order; every standard message is a group of its own. Groups
      * keep the order in which they first appear.
      */
-    static List<List<JsonNode>> inOrderGroups(List<JsonNode> records) {
-        Map<String, List<JsonNode>> groups = new LinkedHashMap<>();
+    private static List<List<Delivery>> inOrderGroups(List<Delivery> deliveries) {
+        Map<String, List<Delivery>> groups = new LinkedHashMap<>();
         int solo = 0;
-        for (JsonNode record : records) {
-            String group = Json.text(record.path("attributes").path("MessageGroupId"));
+        for (Delivery delivery : deliveries) {
+            String group = Json.text(delivery.record().path("attributes").path("MessageGroupId"));
             String key = group == null ? "\u0000solo-" + solo++ : "group:" + group;
-            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(record);
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(delivery);
         }
         return new ArrayList<>(groups.values());
     }
 
-    private void relayGroup(List<JsonNode> group, Instant deadline, ConcurrentLinkedQueue<String> failures) {
+    /**
+     * The records with their message ids; one without (AWS always sets it, a hand-made event may
+     * not) is named {@code <lambda request id>#<index in the batch>} in its outcome.
+     */
+    private static List<Delivery> deliveries(List<JsonNode> records, String lambdaRequestId) {
+        List<Delivery> deliveries = new ArrayList<>(records.size());
+        String invocation = lambdaRequestId == null ? "sqs" : lambdaRequestId;
+        for (int i = 0; i < records.size(); i++) {
+            String messageId = Json.text(records.get(i).path("messageId"));
+            if (messageId != null && messageId.isBlank()) {
+                messageId = null;
+            }
+            deliveries.add(new Delivery(records.get(i), messageId, messageId != null ? messageId : invocation + "#" + i));
+        }
+        return deliveries;
+    }
+
+    private void relayGroup(List<Delivery> group, Instant deadline, ConcurrentLinkedQueue<String> failures) {
         boolean stopped = false;
-        for (JsonNode record : group) {
-            String messageId = Json.text(record.path("messageId"));
+        for (Delivery delivery : group) {
+            JsonNode record = delivery.record();
+            String messageId = delivery.messageId();
+            if (messageId == null) {
+                // It cannot be reported for redelivery, so it is decided now, and its group goes on.
+                rejectWithoutMessageId(record, delivery.requestId());
+                continue;
+            }
             if (stopped) {
                 // An earlier message of this FIFO group failed: later ones wait for it, in order.
                 failures.add(messageId);
@@ -101,6 +130,22 @@ public final class SqsTrigger {
                 stopped = true;
             }
         }
+    }
+
+    private void rejectWithoutMessageId(JsonNode record, String requestId) {
+        Instant startedAt = triggers.clock().instant();
+        JsonNode body;
+        try {
+            body = body(record);
+        } catch (InvalidRequest e) {
+            body = null;
+        }
+        Trigger trigger = "slack".equals(attribute(record.path("messageAttributes"), ORIGIN)) ? Trigger.SLACK : Trigger.SQS;
+        Log.warn("SQS record without messageId: rejected, not relayed", "request_id", requestId);
+        triggers.decided(Outcome.invalid(requestId, trigger, ComposeUpdateJson.validCvmId(body),
+                ComposeUpdateJson.validComposeHash(body), new InvalidRequest("messageId",
+                        "is required: a record without one could not be returned to the queue, so it is not relayed"),
+                startedAt, triggers.clock().instant()), attribute(record.path("messageAttributes"), REPLY_URL));
     }
 
     /** Relays one message; true when it is decided for good (no redelivery wanted). */
@@ -134,7 +179,7 @@ public final class SqsTrigger {
                     ComposeUpdateJson.validComposeHash(body), problem, startedAt, triggers.clock().instant());
         }
         if (outcome instanceof Outcome.Failed) {
-            int receiveCount = record.path("attributes").path("ApproximateReceiveCount").asInt(1);
+            int receiveCount = receiveCount(record, messageId);
             if (receiveCount < maxReceiveCount) {
                 Log.info("request failed for now; SQS will deliver it again", "request_id", messageId,
                         "receive_count", receiveCount, "max_receive_count", maxReceiveCount, "error", outcome.error());
@@ -147,16 +192,43 @@ public final class SqsTrigger {
         return true;
     }
 
+    /**
+     * The record's {@code ApproximateReceiveCount}; one that is missing or not a positive int (too big,
+     * junk) counts as the last delivery, so a failure is published rather than lost.
+     */
+    private static int receiveCount(JsonNode record, String messageId) {
+        JsonNode count = record.path("attributes").path("ApproximateReceiveCount");
+        String text = count.isTextual() || count.isNumber() ? count.asText().strip() : null;
+        try {
+            int value = Integer.parseInt(text);
+            if (value > 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // logged below
+        }
+        Log.warn("ApproximateReceiveCount is not a positive int: taken as the last delivery", "request_id", messageId,
+                "receive_count", text == null ? count.getNodeType().name().toLowerCase(Locale.ROOT)
+                        : text.length() > 32 ? text.substring(0, 32) + "…" : text);
+        return Integer.MAX_VALUE;
+    }
+
     /** A string message attribute as Lambda's SQS event carries it. */
     private static String attribute(JsonNode attributes, String name) {
         JsonNode value = attributes.path(name).path("stringValue");
         return value.isTextual() && !value.textValue().isBlank() ? value.textValue() : null;
     }
 
-    /** A FIFO message's deduplication id covers producer retries too; otherwise the message id. */
+    /**
+     * A Slack command's key (the signed request's, so a copy of it that slipped through is still one
+     * request); else a FIFO message's deduplication id, which covers producer retries too; else the
+     * message id.
+     */
     static String idempotencyKey(JsonNode record, String messageId) {
+        JsonNode attributes = record.path("messageAttributes");
+        String slack = "slack".equals(attribute(attributes, ORIGIN)) ? attribute(attributes, IDEMPOTENCY_KEY) : null;
         String dedup = Json.text(record.path("attributes").path("MessageDeduplicationId"));
-        return "sqs:" + (dedup != null ? dedup : messageId);
+        return "sqs:" + (slack != null ? slack : dedup != null ? dedup : messageId);
     }
 
     private static JsonNode body(JsonNode record) throws InvalidRequest {

@@ -23,7 +23,7 @@ public record WebhookRoutes(Optional<SlackCommandTrigger> slack, Optional<HookTr
         HttpRequestEvent request = new HttpRequestEvent(event, format);
         String path = request.path();
         if (path.endsWith("/slack/command")) {
-            return Optional.of(post(request).orElseGet(() -> slack.map(t -> t.handle(request)).orElseGet(WebhookRoutes::off)));
+            return Optional.of(post(request).orElseGet(() -> slack.map(t -> t.handle(request, deadline)).orElseGet(WebhookRoutes::off)));
         }
         if (path.endsWith("/hooks/compose-update")) {
             return Optional.of(post(request).orElseGet(() -> hook.map(t -> t.handle(request, deadline, lambdaRequestId))

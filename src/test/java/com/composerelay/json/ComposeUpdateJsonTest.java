@@ -81,6 +81,32 @@ class ComposeUpdateJsonTest {
     }
 
     @Test
+    void refusesALoneSurrogateInCvmId() {
+        assertInvalid("{\"compose_hash\":\"" + HASH + "\"}", "cvm_\ud800",
+                "cvm_id: must be well-formed UTF-16, without an unpaired surrogate (found U+D800)");
+        assertInvalid("{\"compose_hash\":\"" + HASH + "\"}", "cvm_\ude00\ud83d",
+                "cvm_id: must be well-formed UTF-16, without an unpaired surrogate (found U+DE00)");
+        // Sent as a JSON escape in the body, as a caller would.
+        assertInvalid("{\"cvm_id\":\"cvm_ab\\udbffx\",\"compose_hash\":\"" + HASH + "\"}", null,
+                "cvm_id: must be well-formed UTF-16, without an unpaired surrogate (found U+DBFF)");
+    }
+
+    @Test
+    void acceptsASurrogatePairInCvmId() throws Exception {
+        assertThat(read("{\"compose_hash\":\"" + HASH + "\"}", "cvm_\ud83d\ude00").cvmId()).isEqualTo("cvm_\ud83d\ude00");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cvm_\u200bweb", "cvm_\u202eweb", "cvm_\u2066web", "cvm_\u200eweb", "cvm_\ufeffweb",
+            "cvm_\u00adweb", "cvm_\udb40\udc01web"})
+    void refusesBidiAndZeroWidthCharactersInCvmId(String cvmId) {
+        int formatCharacter = cvmId.codePointAt(4);
+        assertInvalid("{\"compose_hash\":\"" + HASH + "\"}", cvmId,
+                "cvm_id: must not contain invisible format characters (Unicode category Cf: zero-width, bidi controls; found "
+                        + String.format("U+%04X", formatCharacter) + ")");
+    }
+
+    @Test
     void rejectsCvmIdLongerThan128Characters() throws Exception {
         assertThat(read("{\"compose_hash\":\"" + HASH + "\"}", "c".repeat(128)).cvmId()).hasSize(128);
         assertInvalid("{\"compose_hash\":\"" + HASH + "\"}", "c".repeat(129), "cvm_id: must be at most 128 characters");

@@ -44,6 +44,8 @@ public final class ChatHarness {
             "hook-secret", List.of(HOOK_SECRET),
             "phala-secret", List.of(PHALA_SECRET)));
     public final RelayHandler handler;
+    /** When set, the request queue refuses every update. */
+    public boolean queueDown;
 
     public ChatHarness() {
         this("T0001/C0001/*=cvm_*;T0001/*/U0BOSS=*");
@@ -68,7 +70,12 @@ public final class ChatHarness {
                 return current(id);
             }
         };
-        UpdateQueue queue = (update, attributes) -> queued.add(new Queued(update, Map.copyOf(attributes)));
+        UpdateQueue queue = (update, attributes) -> {
+            if (queueDown) {
+                throw new UpdateQueue.Unavailable("the request queue did not take the update (SqsException)");
+            }
+            queued.add(new Queued(update, Map.copyOf(attributes)));
+        };
         ChatReplies chat = (url, text) -> replies.add(new Reply(url, text));
         Threads threadStore = new Threads() {
             @Override

@@ -93,6 +93,42 @@ class PhalaEventsTriggerTest {
     }
 
     @Test
+    void aPhalaEventWithAnInvalidCvmIdIs400NamingIt() {
+        JsonNode forged = harness.invoke(event("evt_8", "cvm.updated", "cvm_web01\nStatus: failed"));
+        JsonNode invisible = harness.invoke(event("evt_9", "cvm.updated", "cvm_web01\u202e"));
+
+        assertThat(forged.get("statusCode").intValue()).isEqualTo(400);
+        assertThat(forged.get("body").textValue())
+                .isEqualTo("{\"error\":\"data.cvm_id: must not contain whitespace or control characters\"}");
+        assertThat(invisible.get("statusCode").intValue()).isEqualTo(400);
+        assertThat(invisible.get("body").textValue()).isEqualTo("{\"error\":\"data.cvm_id: must not contain invisible "
+                + "format characters (Unicode category Cf: zero-width, bidi controls; found U+202E)\"}");
+        assertThat(harness.outcomes.published()).isEmpty();
+        assertThat(harness.idempotency.size()).as("not even recorded as seen").isZero();
+    }
+
+    @Test
+    void aNewlineInPhalasErrorStaysOnItsEmailLine() {
+        harness.invoke(event("evt_10", "cvm.stopped", "cvm_web01", "exited\nStatus: completed\r\nError: none",
+                harness.now(), ChatHarness.PHALA_SECRET));
+
+        assertThat(harness.outcomes.published()).singleElement().satisfies(o -> {
+            assertThat(o.error()).isEqualTo("Phala reported cvm.stopped: exited\\nStatus: completed\\r\\nError: none");
+            assertThat(com.composerelay.chat.OutcomeText.email(o)).contains(
+                    "\nError: Phala reported cvm.stopped: exited\\nStatus: completed\\r\\nError: none\nTrigger: phala\n");
+        });
+    }
+
+    @Test
+    void boundsPhalasErrorTo500Characters() {
+        harness.invoke(event("evt_11", "cvm.create_failed", "cvm_web01", "e".repeat(499) + "\ud83d\ude00" + "x".repeat(10_000),
+                harness.now(), ChatHarness.PHALA_SECRET));
+
+        assertThat(harness.outcomes.published()).singleElement().satisfies(o -> assertThat(o.error())
+                .isEqualTo("Phala reported cvm.create_failed: " + "e".repeat(499) + "…"));
+    }
+
+    @Test
     void handlesEachEventIdOnce() {
         harness.invoke(event("evt_4", "cvm.updated", "cvm_web01"));
         JsonNode again = harness.invoke(event("evt_4", "cvm.updated", "cvm_web01"));

@@ -171,6 +171,89 @@ class SlackCommandTriggerTest {
         assertThat(harness.threads.get("cvm_web01").replyUrl()).isEqualTo("https://hooks.slack.com/commands/T0001/1/abc");
     }
 
+    /** The signed request's key, computed here from the event as Slack sent it. */
+    private static String keyOf(String event) {
+        try {
+            JsonNode e = Json.parse(event);
+            String ts = e.get("headers").get("x-slack-request-timestamp").textValue();
+            byte[] body = java.util.Base64.getDecoder().decode(e.get("body").textValue());
+            return "slack:" + com.composerelay.core.Fingerprint.sha256Hex(
+                    (ts + ":" + new String(body, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+        } catch (Json.Malformed x) {
+            throw new AssertionError(x);
+        }
+    }
+
+    @Test
+    void aReplayedSlashCommandIsQueuedOnce() {
+        String event = command("update cvm_web01 " + Fixtures.HASH);
+
+        JsonNode first = harness.invoke(event);
+        harness.clock.advance(java.time.Duration.ofSeconds(200));
+        JsonNode replay = harness.invoke(event);
+
+        assertThat(text(first)).startsWith(":hourglass_flowing_sand: Updating `cvm_web01`");
+        assertThat(text(replay)).isEqualTo(":information_source: This command was already received, so it is not queued again.");
+        assertThat(harness.queued).singleElement().satisfies(q ->
+                assertThat(q.attributes()).containsEntry("idempotency_key", keyOf(event)));
+        assertThat(keyOf(event)).matches("slack:[0-9a-f]{64}");
+    }
+
+    @Test
+    void answersTryAgainAndQueuesNothingWhenReplaysCannotBeChecked() {
+        harness.idempotency.goDown();
+
+        JsonNode response = harness.invoke(command("update cvm_web01 " + Fixtures.HASH));
+
+        assertThat(text(response)).isEqualTo(":warning: The command could not be checked against earlier ones, "
+                + "nothing was queued. Please try again.");
+        assertThat(harness.queued).isEmpty();
+    }
+
+    @Test
+    void aCommandThatCouldNotBeQueuedMayBeSentAgain() {
+        String event = command("update cvm_web01 " + Fixtures.HASH);
+        harness.queueDown = true;
+        assertThat(text(harness.invoke(event))).isEqualTo(
+                ":warning: The update could not be queued, nothing was sent. Please try again.");
+
+        harness.queueDown = false;
+        assertThat(text(harness.invoke(event))).startsWith(":hourglass_flowing_sand:");
+        assertThat(harness.queued).hasSize(1);
+    }
+
+    @Test
+    void twoMessagesOfOneSlashCommandPatchOnce() {
+        harness.invoke(command("update cvm_web01 " + Fixtures.HASH));
+        var queued = harness.queued.getFirst();
+        ObjectNode[] copies = new ObjectNode[2];
+        for (int i = 0; i < 2; i++) {
+            copies[i] = Events.sqsRecord("m-" + i, Events.updateBody("cvm_web01"), 1);
+            ObjectNode attributes = copies[i].putObject("messageAttributes");
+            queued.attributes().forEach((k, v) -> attributes.putObject(k).put("stringValue", v).put("dataType", "String"));
+        }
+
+        harness.invoke(Events.sqs(copies[0]));
+        JsonNode second = harness.invoke(Events.sqs(copies[1]));
+
+        assertThat(second.get("batchItemFailures")).isEmpty();
+        assertThat(harness.phala.calls()).hasSize(1);
+        assertThat(harness.outcomes.published()).extracting(o -> o.facts().requestId()).containsExactly("m-0");
+    }
+
+    @Test
+    void quotesWhatTheUserTypedSoItCanNeitherMentionNorCloseTheCodeSpan() {
+        assertThat(text(harness.invoke(command("deploy `x` <!channel> & co")))).isEqualTo(
+                "I did not understand `deploy ˋxˋ &lt;!channel&gt; &amp; co`. " + SlackCommandTrigger.USAGE);
+        String boss = command("update a`b<!here> " + Fixtures.HASH, "C0OTHER", "U0BOSS", ChatHarness.SLACK_SECRET,
+                harness.now(), true, "x-slack-signature");
+        assertThat(text(harness.invoke(boss))).isEqualTo(":hourglass_flowing_sand: Updating `aˋb&lt;!here&gt;` to compose `"
+                + Fixtures.HASH + "`. I will post the outcome in this channel.");
+        String notAllowed = command("update <!channel> " + Fixtures.HASH, "C0OTHER", "U0001", ChatHarness.SLACK_SECRET,
+                harness.now(), true, "x-slack-signature");
+        assertThat(text(harness.invoke(notAllowed))).startsWith("Sorry, you may not update `&lt;!channel&gt;` from");
+    }
+
     @Test
     void answers405ToAGet() {
         String event = command("help").replace("\"method\":\"POST\"", "\"method\":\"GET\"");

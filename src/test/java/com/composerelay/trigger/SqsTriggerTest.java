@@ -23,6 +23,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SqsTriggerTest {
     private final Harness harness = new Harness();
@@ -150,6 +152,73 @@ class SqsTriggerTest {
         assertThat(failures(response)).containsExactly("a-2", "a-3");
         assertThat(harness.phala.calls()).hasSize(5);
         assertThat(harness.outcomes.published()).extracting(o -> o.facts().requestId()).containsExactly("a-1");
+    }
+
+    @Test
+    void aRecordWithoutMessageIdIsRejectedAndItsGroupGoesOn() {
+        ObjectNode withoutId = Events.fifoRecord("gone", "group-a", Events.updateBody("cvm_lost"), 1);
+        withoutId.remove("messageId");
+        JsonNode response = harness.invoke(Events.sqs(
+                Events.fifoRecord("a-1", "group-a", Events.updateBody("cvm_a"), 1),
+                withoutId,
+                Events.fifoRecord("a-3", "group-a", Events.updateBody("cvm_a"), 1)));
+
+        assertThat(failures(response)).isEmpty();
+        assertThat(harness.phala.calls()).extracting(c -> c.update().cvmId()).containsExactly("cvm_a", "cvm_a");
+        assertThat(harness.outcomes.published()).extracting(o -> o.facts().requestId() + " " + o.status())
+                .containsExactly("a-1 accepted", "lambda-req-1#1 rejected", "a-3 accepted");
+        Outcome rejected = harness.outcomes.published().get(1);
+        assertThat(rejected).isInstanceOfSatisfying(Outcome.Rejected.class,
+                r -> assertThat(r.reason()).isEqualTo(Outcome.Rejection.INVALID_REQUEST));
+        assertThat(rejected.error()).isEqualTo("messageId: is required: a record without one could not be returned to "
+                + "the queue, so it is not relayed");
+        assertThat(rejected.facts().cvmId()).isEqualTo("cvm_lost");
+        assertThat(rejected.facts().composeHash()).isEqualTo(Fixtures.HASH);
+        assertThat(rejected.facts().trigger().wire()).isEqualTo("sqs");
+    }
+
+    @Test
+    void aRecordWithoutMessageIdAfterAFailureInItsGroupIsRejectedToo() {
+        harness.phala.then(503).then(503).then(503).then(503);
+        ObjectNode withoutId = Events.fifoRecord("gone", "group-a", Events.updateBody("cvm_lost"), 1);
+        withoutId.remove("messageId");
+        JsonNode response = harness.invoke(Events.sqs(
+                Events.fifoRecord("a-1", "group-a", Events.updateBody("cvm_a"), 1),
+                withoutId,
+                Events.fifoRecord("a-3", "group-a", Events.updateBody("cvm_a"), 1)));
+
+        assertThat(failures(response)).containsExactly("a-1", "a-3");
+        assertThat(harness.outcomes.published()).extracting(o -> o.facts().requestId() + " " + o.status())
+                .containsExactly("lambda-req-1#1 rejected");
+    }
+
+    @Test
+    void aReceiveCountBeyondIntCountsAsTheLastDelivery() {
+        harness.phala.then(503).then(503).then(503).then(503);
+        ObjectNode record = Events.sqsRecord("m-1", Events.updateBody("cvm_1"), 1);
+        ((ObjectNode) record.get("attributes")).put("ApproximateReceiveCount", "2147483648");
+
+        JsonNode response = harness.invoke(Events.sqs(record));
+
+        assertThat(failures(response)).as("it goes back, to the DLQ").containsExactly("m-1");
+        assertThat(harness.outcomes.published()).singleElement().satisfies(o -> {
+            assertThat(o.status()).isEqualTo("failed");
+            assertThat(o.facts().requestId()).isEqualTo("m-1");
+            assertThat(o.facts().attempts()).isEqualTo(4);
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"99999999999", "9223372036854775808", "0", "-1", "junk", "2.5", ""})
+    void aReceiveCountThatIsNotAPositiveIntCountsAsTheLastDelivery(String receiveCount) {
+        harness.phala.then(503).then(503).then(503).then(503);
+        ObjectNode record = Events.sqsRecord("m-1", Events.updateBody("cvm_1"), 1);
+        ((ObjectNode) record.get("attributes")).put("ApproximateReceiveCount", receiveCount);
+
+        JsonNode response = harness.invoke(Events.sqs(record));
+
+        assertThat(failures(response)).containsExactly("m-1");
+        assertThat(harness.outcomes.published()).singleElement().satisfies(o -> assertThat(o.status()).isEqualTo("failed"));
     }
 
     @Test
