@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Prints a signed sample event from events/ with a fresh timestamp and signature.
 
-Slack and Phala refuse signatures older than five minutes, so their samples in events/ go stale;
-this re-signs one with the sample secrets of events/env.json (the relay ignores those variables;
-they say what to store in the secrets the function reads):
+Slack, Phala and the CI hook refuse requests more than five minutes from the relay's clock, so
+their samples in events/ go stale; this re-signs one with the sample secrets of events/env.json
+(the relay ignores those variables; they say what to store in the secrets the function reads).
+Slack and Phala carry the timestamp in a header; the CI hook carries it in its signed body, as
+"timestamp" (unix seconds), which is set here before the body is signed:
 
     sam local invoke ComposeRelayFunction -e <(scripts/sign-event.py events/slack-command.json) ...
     scripts/sign-event.py events/phala-event.json > /tmp/event.json
@@ -38,6 +40,11 @@ def sign(event, now):
     headers = {k.lower(): k for k in event["headers"]}
     path = event["rawPath"]
     ts = str(now)
+    if path.endswith("/hooks/compose-update"):
+        body = json.loads(raw)
+        body["timestamp"] = now
+        raw = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+        event["body"] = base64.b64encode(raw).decode() if event.get("isBase64Encoded") else raw.decode()
     if path.endswith("/slack/command"):
         event["headers"][headers["x-slack-request-timestamp"]] = ts
         event["headers"][headers["x-slack-signature"]] = "v0=" + hex_hmac(slack, b"v0:" + ts.encode() + b":" + raw)

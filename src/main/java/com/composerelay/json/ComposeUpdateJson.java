@@ -3,11 +3,12 @@ package com.composerelay.json;
 import com.composerelay.core.ComposeUpdate;
 import com.composerelay.core.InvalidRequest;
 import com.composerelay.core.Setting;
+import java.math.BigInteger;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * Reads a compose update from the JSON body callers send: exactly Phala's body, plus {@code cvm_id}
@@ -19,8 +20,13 @@ public final class ComposeUpdateJson {
     public static final String ENCRYPTED_ENV = "encrypted_env";
     public static final String ENV_KEYS = "env_keys";
     public static final String UPDATE_ENV_VARS = "update_env_vars";
+    /** The CI hook's signed time of sending: read by {@link #timestamp}, never part of the update. */
+    public static final String TIMESTAMP = "timestamp";
     private static final List<String> KNOWN = List.of(COMPOSE_HASH, ENCRYPTED_ENV, ENV_KEYS, UPDATE_ENV_VARS, CVM_ID);
-    private static final Set<String> KNOWN_SET = Set.copyOf(KNOWN);
+    private static final List<String> KNOWN_WITH_TIMESTAMP = List.of(COMPOSE_HASH, ENCRYPTED_ENV, ENV_KEYS,
+            UPDATE_ENV_VARS, CVM_ID, TIMESTAMP);
+    /** 9999-12-31T23:59:59Z: anything later is no clock's reading. */
+    private static final long LATEST_UNIX_SECONDS = 253_402_300_799L;
 
     private ComposeUpdateJson() {}
 
@@ -29,14 +35,51 @@ public final class ComposeUpdateJson {
      * @param pathCvmId the {@code cvm_id} of the URL path, or {@code null} when the body must carry it
      */
     public static ComposeUpdate read(JsonNode body, String pathCvmId) throws InvalidRequest {
+        return read(body, pathCvmId, KNOWN);
+    }
+
+    /**
+     * The CI hook's body: as {@link #read(JsonNode, String)} with {@code cvm_id} in the body, but
+     * {@code timestamp} is also allowed. It is left out of the update, so Phala never receives it.
+     */
+    public static ComposeUpdate readWithTimestamp(JsonNode body) throws InvalidRequest {
+        return read(body, null, KNOWN_WITH_TIMESTAMP);
+    }
+
+    /**
+     * The body's {@code timestamp}: unix seconds, a JSON integer from 0 to the year 9999. Whether it
+     * is recent is the caller's rule; {@code window} only words the error.
+     */
+    public static long timestamp(JsonNode body, Duration window) throws InvalidRequest {
+        if (!body.isObject()) {
+            throw new InvalidRequest("body", "must be a JSON object, not " + kind(body));
+        }
+        JsonNode node = body.get(TIMESTAMP);
+        if (node == null || node.isNull()) {
+            throw new InvalidRequest(TIMESTAMP, "is required: unix seconds (a JSON integer) of when the request was sent,"
+                    + " within " + window.toSeconds() + " s of now");
+        }
+        if (!(node instanceof JsonNode.Number number)) {
+            throw new InvalidRequest(TIMESTAMP, "must be unix seconds as a JSON integer, not " + kind(node));
+        }
+        if (!(number.value() instanceof Integer || number.value() instanceof Long || number.value() instanceof BigInteger)) {
+            throw new InvalidRequest(TIMESTAMP, "must be unix seconds as a JSON integer, without a fraction or exponent");
+        }
+        if (number.value() instanceof BigInteger || number.longValue() < 0 || number.longValue() > LATEST_UNIX_SECONDS) {
+            throw new InvalidRequest(TIMESTAMP, "must be unix seconds from 0 to " + LATEST_UNIX_SECONDS);
+        }
+        return number.longValue();
+    }
+
+    private static ComposeUpdate read(JsonNode body, String pathCvmId, List<String> known) throws InvalidRequest {
         if (!body.isObject()) {
             throw new InvalidRequest("body", "must be a JSON object, not " + kind(body));
         }
         for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
             String name = names.next();
-            if (!KNOWN_SET.contains(name)) {
-                throw new InvalidRequest(printable(name), "is not a known field" + suggestion(name)
-                        + " (known: " + String.join(", ", KNOWN) + ")");
+            if (!known.contains(name)) {
+                throw new InvalidRequest(printable(name), "is not a known field" + suggestion(name, known)
+                        + " (known: " + String.join(", ", known) + ")");
             }
         }
         String cvmId = cvmId(body, pathCvmId);
@@ -156,9 +199,9 @@ public final class ComposeUpdateJson {
         };
     }
 
-    private static String suggestion(String name) {
+    private static String suggestion(String name, List<String> knownFields) {
         String folded = fold(name);
-        for (String known : KNOWN) {
+        for (String known : knownFields) {
             if (fold(known).equals(folded)) {
                 return ", did you mean " + known + "?";
             }

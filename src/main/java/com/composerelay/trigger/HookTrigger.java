@@ -7,20 +7,27 @@ import com.composerelay.core.RelayRequest;
 import com.composerelay.core.Trigger;
 import com.composerelay.json.ComposeUpdateJson;
 import com.composerelay.json.Json;
-import com.composerelay.webhook.HubSignature;
-import com.composerelay.webhook.SigningSecrets;
 import com.composerelay.json.JsonNode;
 import com.composerelay.json.ObjectNode;
+import com.composerelay.log.Log;
+import com.composerelay.webhook.HubSignature;
+import com.composerelay.webhook.SigningSecrets;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 
 /**
- * {@code POST /hooks/compose-update}: the PATCH route's body plus {@code cvm_id}, for CI systems that
- * can only sign with a shared secret ({@code X-Hub-Signature-256}, GitHub's scheme). Unsigned or
- * wrongly signed requests get 401 with no detail and are never forwarded.
+ * {@code POST /hooks/compose-update}: the PATCH route's body plus {@code cvm_id} and the signed
+ * {@code timestamp} of sending, for CI systems that can only sign with a shared secret
+ * ({@code X-Hub-Signature-256}, GitHub's scheme). Unsigned or wrongly signed requests get 401 with no
+ * detail and are never forwarded. A signed body is usable once: its idempotency key is its own
+ * SHA-256 (unsigned headers would let a captured body be resent under new keys), and once its
+ * timestamp leaves the window, which the idempotency record outlasts, it is refused.
  */
 public final class HookTrigger {
+    static final String STALE = "timestamp: outside the " + HubSignature.WINDOW.toSeconds()
+            + " s window of the relay's clock; sign a fresh request";
+
     private final ApiGatewayTrigger api;
     private final SigningSecrets secrets;
     private final String secretId;
@@ -51,12 +58,15 @@ public final class HookTrigger {
             } catch (Json.Malformed e) {
                 throw new InvalidRequest("body", e.getMessage());
             }
-            ComposeUpdate update = ComposeUpdateJson.read(body, null);
-            String key = request.header(ApiGatewayTrigger.IDEMPOTENCY_HEADER);
-            if (key == null) {
-                key = request.header("X-GitHub-Delivery");
+            // Checked before the rest of the body, so that an old signed body publishes nothing, valid or not.
+            long sentAt = ComposeUpdateJson.timestamp(body, HubSignature.WINDOW);
+            if (!HubSignature.fresh(sentAt, startedAt)) {
+                Log.warn("hook refused: timestamp outside the window, a replay or a clock problem", "request_id", requestId,
+                        "timestamp", sentAt, "relay_clock", startedAt.getEpochSecond());
+                return HttpRequestEvent.error(401, STALE);
             }
-            String idempotencyKey = key != null ? "hook:" + key : "update:" + Fingerprint.of(update);
+            ComposeUpdate update = ComposeUpdateJson.readWithTimestamp(body);
+            String idempotencyKey = "hook:" + Fingerprint.sha256Hex(raw);
             return api.relayAndAnswer(new RelayRequest(requestId, Trigger.HOOK, update, startedAt, deadline), idempotencyKey);
         } catch (InvalidRequest problem) {
             return api.invalidAnswer(requestId, Trigger.HOOK, ComposeUpdateJson.validCvmId(body), body, problem, startedAt);

@@ -11,7 +11,10 @@ final class Timestamps {
         if (unixSeconds.isEmpty() || unixSeconds.length() > 12 || !unixSeconds.chars().allMatch(Character::isDigit)) {
             return false;
         }
-        long seconds = Long.parseLong(unixSeconds);
-        return Math.abs(now.getEpochSecond() - seconds) <= window.getSeconds();
+        return within(Long.parseLong(unixSeconds), now, window);
+    }
+
+    static boolean within(long unixSeconds, Instant now, Duration window) {
+        return unixSeconds >= 0 && Math.abs(now.getEpochSecond() - unixSeconds) <= window.getSeconds();
     }
 }

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The chat-ops routes of the deployable under the runtime emulator: a Slack slash command answered
  * at once, relayed through the queue and reported to its {@code response_url} (a local server),
- * then Phala's webhook closing the loop in the same thread; the CI webhook; unsigned requests.
+ * then Phala's webhook closing the loop in the same thread; the CI webhook and its replays; unsigned
+ * and stale requests.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChatOpsE2E {
@@ -144,14 +145,20 @@ class ChatOpsE2E {
     @Test
     @Order(4)
     void relaysTheSignedCiWebhookSample() throws Exception {
-        JsonNode response = invoke(java.nio.file.Files.readString(Path.of("events", "hook-compose-update.json")));
+        // The hook signs its time of sending in the body: the sample is re-signed with timestamp = now.
+        String event = SampleEvents.fresh("hook-compose-update.json", now(), b -> b);
+        JsonNode response = invoke(event);
         assertThat(response.get("statusCode").intValue()).isEqualTo(202);
         assertThat(body(response).get("cvm_id").textValue()).isEqualTo("cvm_ykL5lbAn");
         assertThat(body(response).get("trigger").textValue()).isEqualTo("hook");
         assertThat(stack.outcomes(1, 10)).extracting(p -> p.attributes().get("trigger")).containsExactly("hook");
-        // A redelivery (same X-GitHub-Delivery) is answered from the record.
-        JsonNode again = invoke(java.nio.file.Files.readString(Path.of("events", "hook-compose-update.json")));
+        // A redelivery of the same signed body is answered from the record, whatever X-GitHub-Delivery says.
+        JsonNode again = invoke(event);
         assertThat(again.get("headers").get("Idempotent-Replayed").textValue()).isEqualTo("true");
+        JsonNode newDelivery = invoke(event.replace("72d3162e-cc78-11e3-81ab-4c9367dc0958", "a-new-delivery-id"));
+        assertThat(newDelivery.get("statusCode").intValue()).isEqualTo(202);
+        assertThat(newDelivery.get("headers").get("Idempotent-Replayed").textValue()).isEqualTo("true");
+        assertThat(stack.outcomes(1, 2)).isEmpty();
     }
 
     @Test
@@ -163,6 +170,11 @@ class ChatOpsE2E {
         String tampered = SampleEvents.fresh("hook-compose-update.json", now(), b -> b)
                 .replace("\"x-hub-signature-256\"", "\"x-hub-signature-unused\"");
         assertThat(invoke(tampered).get("statusCode").intValue()).isEqualTo(401);
+        // The hook sample as stored is signed with a timestamp of 2026-11-25: refused as stale, without detail.
+        JsonNode staleHook = invoke(java.nio.file.Files.readString(Path.of("events", "hook-compose-update.json")));
+        assertThat(staleHook.get("statusCode").intValue()).isEqualTo(401);
+        assertThat(staleHook.get("body").textValue())
+                .isEqualTo("{\"error\":\"timestamp: outside the 300 s window of the relay's clock; sign a fresh request\"}");
         assertThat(stack.outcomes(1, 2)).isEmpty();
     }
 }

@@ -219,4 +219,34 @@ class ComposeUpdateJsonTest {
         assertThat(update.composeHash()).hasSize(130);
         assertThat(update.envKeys().orNull()).hasSize(256);
     }
+
+    @Test
+    void refusesTimestampOnTheRoutesOtherThanTheHook() {
+        assertInvalid("{\"compose_hash\":\"" + HASH + "\",\"timestamp\":1795632000}", "cvm_1",
+                "timestamp: is not a known field (known: compose_hash, encrypted_env, env_keys, update_env_vars, cvm_id)");
+    }
+
+    @Test
+    void theHookReadLeavesTheTimestampOutOfTheUpdate() throws Exception {
+        JsonNode body = Json.parse("{\"cvm_id\":\"cvm_1\",\"compose_hash\":\"" + HASH + "\",\"timestamp\":1795632000}");
+        assertThat(ComposeUpdateJson.readWithTimestamp(body))
+                .isEqualTo(ComposeUpdate.of("cvm_1", HASH, Setting.absent(), Setting.absent(), Setting.absent()));
+        assertThat(ComposeUpdateJson.timestamp(body, java.time.Duration.ofSeconds(300))).isEqualTo(1795632000L);
+    }
+
+    @Test
+    void theHookReadStillNamesAnUnknownFieldWithItsSuggestion() {
+        assertThatThrownBy(() -> ComposeUpdateJson.readWithTimestamp(Json.parse(
+                "{\"cvm_id\":\"cvm_1\",\"compose_hash\":\"" + HASH + "\",\"Time-Stamp\":1}")))
+                .isInstanceOf(InvalidRequest.class)
+                .hasMessage("Time-Stamp: is not a known field, did you mean timestamp? (known: compose_hash, encrypted_env,"
+                        + " env_keys, update_env_vars, cvm_id, timestamp)");
+    }
+
+    @Test
+    void aTimestampOfABodyThatIsNoObjectNamesTheBody() {
+        assertThatThrownBy(() -> ComposeUpdateJson.timestamp(Json.parse("[1]"), java.time.Duration.ofSeconds(300)))
+                .isInstanceOf(InvalidRequest.class)
+                .hasMessage("body: must be a JSON object, not a list");
+    }
 }

@@ -26,12 +26,18 @@ public final class SampleEvents {
         return read("env.json").path("ComposeRelayFunction").path(name).asText();
     }
 
-    /** The sample, its raw body changed by {@code edit}, signed for now. */
+    /**
+     * The sample, signed for now, its raw body changed by {@code edit}. The CI hook's body gets
+     * {@code timestamp} = now before the edit (the hook signs its time of sending in the body).
+     */
     public static String fresh(String name, long nowSeconds, UnaryOperator<String> edit) {
         ObjectNode event = (ObjectNode) read(name);
         boolean base64 = event.path("isBase64Encoded").asBoolean(false);
         String raw = base64 ? new String(Base64.getDecoder().decode(event.get("body").textValue()), StandardCharsets.UTF_8)
                 : event.get("body").textValue();
+        if (event.get("rawPath").textValue().endsWith("/hooks/compose-update")) {
+            raw = withTimestamp(raw, nowSeconds);
+        }
         raw = edit.apply(raw);
         byte[] bytes = raw.getBytes(StandardCharsets.UTF_8);
         event.put("body", base64 ? Base64.getEncoder().encodeToString(bytes) : raw);
@@ -48,6 +54,16 @@ public final class SampleEvents {
             headers.put("x-hub-signature-256", HubSignature.sign(sampleSecret("SAMPLE_HOOK_SECRET"), bytes));
         }
         return Json.write(event);
+    }
+
+    private static String withTimestamp(String raw, long nowSeconds) {
+        try {
+            ObjectNode body = (ObjectNode) Json.parse(raw);
+            body.put("timestamp", nowSeconds);
+            return Json.write(body);
+        } catch (Json.Malformed e) {
+            throw new IllegalStateException("the hook sample's body " + e.getMessage());
+        }
     }
 
     private static JsonNode read(String name) {

@@ -120,13 +120,14 @@ class BadInputProperties {
         Statistics.label("route").collect(route);
         if (route.equals("hook")) {
             com.composerelay.support.ChatHarness chat = new com.composerelay.support.ChatHarness();
-            String body = "{\"cvm_id\":\"" + escapedCvmId + "\"," + hash + "}";
+            String body = "{\"cvm_id\":\"" + escapedCvmId + "\"," + hash + ",\"timestamp\":" + chat.now() + "}";
             String event = com.composerelay.support.ChatHarness.post("/hooks/compose-update", java.util.Map.of(
                     "X-Hub-Signature-256", com.composerelay.webhook.HubSignature.sign(
                             com.composerelay.support.ChatHarness.HOOK_SECRET, body.getBytes(StandardCharsets.UTF_8))), body, false);
             JsonNode response = chat.invoke(event);
             assertThat(chat.phala.calls()).as("no PATCH for cvm_id %s", escapedCvmId).isEmpty();
             assertThat(response.get("statusCode").intValue()).isEqualTo(400);
+            assertThat(Harness.body(response).get("error").textValue()).startsWith("cvm_id: ");
             return;
         }
         Harness harness = new Harness();

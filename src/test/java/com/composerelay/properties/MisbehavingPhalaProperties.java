@@ -102,7 +102,7 @@ class MisbehavingPhalaProperties {
                                                                       @ForAll("remainingMillis") int remaining) {
         HttpPhalaHarness harness = new HttpPhalaHarness();
         harness.http.script("cvm_p2", script);
-        String body = "{\"cvm_id\":\"cvm_p2\",\"compose_hash\":\"" + Fixtures.HASH + "\"}";
+        String body = ChatHarness.hookBody("cvm_p2", harness.clock.instant().getEpochSecond());
         String event = ChatHarness.post("/hooks/compose-update", Map.of("X-Hub-Signature-256",
                 HubSignature.sign(ChatHarness.HOOK_SECRET, body.getBytes(StandardCharsets.UTF_8))), body, false);
         HttpPhalaHarness.Invoked invoked = harness.invoke(event, remaining);

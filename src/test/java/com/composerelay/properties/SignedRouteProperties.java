@@ -44,6 +44,8 @@ import net.jqwik.api.statistics.Statistics;
 class SignedRouteProperties {
     private static final long NOW = MutableClock.START.getEpochSecond();
     private static final String UNAUTHORIZED = "{\"error\":\"unauthorized\"}";
+    private static final String STALE =
+            "{\"error\":\"timestamp: outside the 300 s window of the relay's clock; sign a fresh request\"}";
 
     private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
 
@@ -109,8 +111,19 @@ class SignedRouteProperties {
         int status = first.get("statusCode").intValue();
         Statistics.label("hook status").collect(status);
         Statistics.label("hook timestamp field").collect(c.timestamp());
-        assertThat(status).as("accepted, refused as invalid, or (once the hook checks it) refused as stale")
-                .isIn(202, 400, 401);
+        assertThat(status).as("accepted, refused as invalid, or refused as stale").isIn(202, 400, 401);
+        switch (c.timestamp()) {
+            case "now", "within 300 s" -> assertThat(status).as("a fresh timestamp is never refused as stale").isIn(202, 400);
+            case "stale" -> {
+                assertThat(status).as("a timestamp outside the window is refused before the rest is read").isEqualTo(401);
+                assertThat(first.get("body").textValue()).isEqualTo(STALE);
+            }
+            case "not an object" -> assertThat(status).isEqualTo(400);
+            default -> {
+                assertThat(status).as("a missing or malformed timestamp is bad input").isEqualTo(400);
+                assertThat(Harness.body(first).get("error").textValue()).startsWith("timestamp: ");
+            }
+        }
         List<Outcome> outcomes = harness.outcomes.published();
         switch (status) {
             case 202 -> {
@@ -134,14 +147,28 @@ class SignedRouteProperties {
                 assertThat(outcomes).isEmpty();
             }
         }
-        // The same signed delivery again (a CI retry, or a replay): never a second PATCH or acceptance.
+        // The same signed delivery again (a CI retry, or a replay): never a second PATCH or acceptance,
+        // whatever unsigned headers it comes with, and refused once its timestamp is out of the window.
         JsonNode again = harness.invoke(event);
+        Map<String, String> newKeys = new LinkedHashMap<>(headers);
+        newKeys.put("Idempotency-Key", "replay-" + c.delivery());
+        newKeys.put("X-GitHub-Delivery", "replay-" + c.delivery());
+        JsonNode withNewKeys = harness.invoke(ChatHarness.post("/hooks/compose-update", newKeys, c.body(), c.base64()));
+        harness.clock.advance(java.time.Duration.ofSeconds(601));
+        JsonNode late = harness.invoke(ChatHarness.post("/hooks/compose-update", newKeys, c.body(), c.base64()));
+        if (status == 202) {
+            assertThat(again.get("headers").get("Idempotent-Replayed").textValue()).isEqualTo("true");
+            assertThat(withNewKeys.get("headers").get("Idempotent-Replayed").textValue()).isEqualTo("true");
+            assertThat(late.get("statusCode").intValue()).as("past the window, whatever the record").isEqualTo(401);
+        }
         assertThat(harness.phala.calls()).as("a replay sends no second PATCH").hasSizeLessThanOrEqualTo(1);
         assertThat(harness.outcomes.published().stream().filter(o -> o.status().equals("accepted")))
                 .as("a replay is never accepted twice").hasSizeLessThanOrEqualTo(1);
         assertThat(harness.queued).isEmpty();
         Invariants.noSecretIn("the answer", first.toString());
         Invariants.noSecretIn("the answer to the replay", again.toString());
+        Invariants.noSecretIn("the answer to the replay with new keys", withNewKeys.toString());
+        Invariants.noSecretIn("the answer to the late replay", late.toString());
         Invariants.noSecretIn(harness.outcomes.published());
     }
 

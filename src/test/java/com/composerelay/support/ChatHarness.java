@@ -8,6 +8,7 @@ import com.composerelay.config.Config;
 import com.composerelay.core.ComposeUpdate;
 import com.composerelay.core.Threads;
 import com.composerelay.json.Json;
+import com.composerelay.webhook.HubSignature;
 import com.composerelay.webhook.SigningSecrets;
 import com.composerelay.json.JsonNode;
 import com.composerelay.json.ObjectNode;
@@ -113,5 +114,22 @@ public final class ChatHarness {
 
     public long now() {
         return clock.instant().getEpochSecond();
+    }
+
+    /** A valid CI-hook body for {@code cvmId}, sent at {@code unixSeconds} (its signed {@code timestamp}). */
+    public static String hookBody(String cvmId, long unixSeconds) {
+        return "{\"cvm_id\":\"" + cvmId + "\",\"compose_hash\":\"" + Fixtures.HASH + "\",\"timestamp\":" + unixSeconds + "}";
+    }
+
+    /** A valid CI-hook body for {@code cvmId}, sent now by this harness's clock. */
+    public String hookBody(String cvmId) {
+        return hookBody(cvmId, now());
+    }
+
+    /** {@code POST /hooks/compose-update} with this raw body, signed with the hook secret, plus these headers. */
+    public static String signedHook(String body, Map<String, String> headers) {
+        Map<String, String> all = new java.util.LinkedHashMap<>(headers);
+        all.put("X-Hub-Signature-256", HubSignature.sign(HOOK_SECRET, body.getBytes(StandardCharsets.UTF_8)));
+        return post("/hooks/compose-update", all, body, false);
     }
 }

@@ -1,5 +1,6 @@
 package com.composerelay.support;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.Authenticator;
 import java.net.ConnectException;
@@ -11,6 +12,8 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -21,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
@@ -160,4 +164,22 @@ public final class ScriptedHttpPhala extends HttpClient {
     @Override public Optional<Authenticator> authenticator() { return Optional.empty(); }
     @Override public HttpClient.Version version() { return HttpClient.Version.HTTP_1_1; }
     @Override public Optional<Executor> executor() { return Optional.empty(); }
+
+    /** The body a PATCH carries, as Phala would read it. */
+    public static String bodyOf(HttpRequest request) {
+        var publisher = request.bodyPublisher().orElseThrow(() -> new AssertionError("a PATCH has a body"));
+        var bytes = new ByteArrayOutputStream();
+        var done = new CompletableFuture<String>();
+        publisher.subscribe(new Flow.Subscriber<ByteBuffer>() {
+            @Override public void onSubscribe(Flow.Subscription s) { s.request(Long.MAX_VALUE); }
+            @Override public void onNext(ByteBuffer b) {
+                byte[] chunk = new byte[b.remaining()];
+                b.get(chunk);
+                bytes.writeBytes(chunk);
+            }
+            @Override public void onError(Throwable t) { done.completeExceptionally(t); }
+            @Override public void onComplete() { done.complete(bytes.toString(StandardCharsets.UTF_8)); }
+        });
+        return done.join();
+    }
 }
