@@ -102,9 +102,10 @@ public record Config(
                 r.text("AWS_REGION", r.text("AWS_DEFAULT_REGION", "us-east-1")),
                 Optional.ofNullable(r.optional("AWS_ENDPOINT_URL")).map(v -> r.toUri("AWS_ENDPOINT_URL", v)),
                 Optional.ofNullable(r.optional("IDEMPOTENCY_TABLE_NAME")),
-                // A signed request may be replayed while its signature is fresh: the window must cover it.
-                Duration.ofSeconds(r.atLeast("IDEMPOTENCY_TTL_SECONDS", 3600, SIGNED_REQUEST_WINDOW_SECONDS,
-                        "the signed routes' window of " + SIGNED_REQUEST_WINDOW_SECONDS + " s")),
+                // A signed request may be replayed while its timestamp is fresh, from 300 s before its first
+                // use (dated 300 s ahead) to 300 s after its time: the record must outlive those 600 s.
+                Duration.ofSeconds(r.atLeast("IDEMPOTENCY_TTL_SECONDS", 3600, 2 * SIGNED_REQUEST_WINDOW_SECONDS,
+                        "a signed request stays fresh for 600 s: its timestamp may be 300 s ahead or behind")),
                 new ChatOps(
                         Optional.ofNullable(r.optional("SLACK_SIGNING_SECRET_ID")),
                         r.text("SLACK_ALLOWLIST", ""),

@@ -38,12 +38,13 @@ class ConfigTest {
 
     @Test
     void refusesAnIdempotencyWindowShorterThanTheSignedRequestsWindow() {
-        // A Phala event signed 4 minutes ago could be replayed once a 60 s record had expired.
-        assertThatThrownBy(() -> Fixtures.config("IDEMPOTENCY_TTL_SECONDS", "60"))
+        // A Phala event signed 4 minutes ago could be replayed once a 60 s record had expired; one dated
+        // 300 s ahead stays fresh for 600 s after its first use.
+        assertThatThrownBy(() -> Fixtures.config("IDEMPOTENCY_TTL_SECONDS", "599"))
                 .isInstanceOf(Config.Invalid.class)
-                .hasMessage("configuration: IDEMPOTENCY_TTL_SECONDS must be at least 300 (the signed routes' window of "
-                        + "300 s), not '60'");
-        assertThat(Fixtures.config("IDEMPOTENCY_TTL_SECONDS", "300").idempotencyTtl()).isEqualTo(java.time.Duration.ofSeconds(300));
+                .hasMessage("configuration: IDEMPOTENCY_TTL_SECONDS must be at least 600 (a signed request stays fresh "
+                        + "for 600 s: its timestamp may be 300 s ahead or behind), not '599'");
+        assertThat(Fixtures.config("IDEMPOTENCY_TTL_SECONDS", "600").idempotencyTtl()).isEqualTo(java.time.Duration.ofSeconds(600));
     }
 
     @Test
