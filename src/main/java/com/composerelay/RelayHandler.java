@@ -1,12 +1,15 @@
 package com.composerelay;
 
+import com.composerelay.trigger.Dispatcher;
+import com.composerelay.trigger.UnrecognisedEvent;
+import com.composerelay.wiring.Assembly;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.composerelay.config.Config;
 import com.composerelay.core.Invocation;
 import com.composerelay.json.Json;
 import com.composerelay.json.JsonNode;
-import com.composerelay.snapstart.SnapStartHooks;
+import com.composerelay.startup.SnapStartHooks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -35,11 +38,11 @@ public final class RelayHandler implements RequestStreamHandler {
 
     /** The constructor Lambda calls: configuration comes from the environment, read here once. */
     public RelayHandler() {
-        this(Wiring.production(Config.from(System.getenv()),
+        this(Assembly.production(Config.from(System.getenv()),
                 "snap-start".equals(System.getenv("AWS_LAMBDA_INITIALIZATION_TYPE"))));
     }
 
-    RelayHandler(Wiring.Deployed deployed) {
+    RelayHandler(Assembly.Deployed deployed) {
         this(deployed.dispatcher(), Clock.systemUTC());
         REGISTERED_HOOKS.add(deployed.snapStart());
         deployed.snapStart().register();

@@ -1,5 +1,6 @@
 package com.composerelay;
 
+import com.composerelay.wiring.Assembly;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -46,7 +47,7 @@ class SnapStartRuntimeTest {
                 "AWS_REGION", "us-east-1", "IDEMPOTENCY_TABLE_NAME", "compose-relay-idempotency");
         // The runtime loads its native library at start; its CRaC context clears the DNS cache through it.
         com.amazonaws.services.lambda.runtime.api.client.runtimeapi.JniHelper.load();
-        RelayHandler handler = new RelayHandler(Wiring.withAws(config, LocalAws.CREDENTIALS, Clock.systemUTC()));
+        RelayHandler handler = new RelayHandler(Assembly.withAws(config, LocalAws.CREDENTIALS, Clock.systemUTC()));
 
         collectGarbage();
         long classesBefore = ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount();

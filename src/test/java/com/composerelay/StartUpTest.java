@@ -1,5 +1,6 @@
 package com.composerelay;
 
+import com.composerelay.wiring.Assembly;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -82,7 +83,7 @@ class StartUpTest {
     }
 
     /** Relays the HTTP API sample: 202, the key read {@code keyReads} times in all, one PATCH with that key. */
-    private static void relaysTheSampleWithTheKey(Wiring.Deployed deployed, int keyReads) throws Exception {
+    private static void relaysTheSampleWithTheKey(Assembly.Deployed deployed, int keyReads) throws Exception {
         JsonNode response = deployed.dispatcher().dispatch(Fixtures.event("http-api.json"),
                 Instant.now().plusSeconds(20), "lambda-1");
 
@@ -95,7 +96,7 @@ class StartUpTest {
 
     @Test
     void readsTheKeyAheadAndSendsAwsNothingElseBeforeARequest() throws Exception {
-        Wiring.Deployed deployed = Wiring.assemble(config(), LocalAws.CREDENTIALS, Clock.systemUTC(), true);
+        Assembly.Deployed deployed = Assembly.assemble(config(), LocalAws.CREDENTIALS, Clock.systemUTC(), true);
 
         await(() -> !aws.getAllServeEvents().isEmpty());
         Thread.sleep(300);
@@ -113,7 +114,7 @@ class StartUpTest {
         Config config = config("SLACK_SIGNING_SECRET_ID", "compose-relay/slack", "HOOK_SECRET_ID", "compose-relay/hook",
                 "REQUEST_QUEUE_URL", aws.baseUrl() + "/000000000000/requests");
 
-        Wiring.assemble(config, LocalAws.CREDENTIALS, Clock.systemUTC(), true);
+        Assembly.assemble(config, LocalAws.CREDENTIALS, Clock.systemUTC(), true);
 
         await(() -> aws.getAllServeEvents().size() >= 3);
         Thread.sleep(300);
@@ -130,7 +131,7 @@ class StartUpTest {
                 .withHeader("X-Amz-Target", equalTo("secretsmanager.GetSecretValue"))
                 .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/x-amz-json-1.1")
                         .withBody("{\"__type\":\"ResourceNotFoundException\",\"message\":\"not yet\"}")));
-        Wiring.Deployed deployed = Wiring.assemble(config(), LocalAws.CREDENTIALS, Clock.systemUTC(), true);
+        Assembly.Deployed deployed = Assembly.assemble(config(), LocalAws.CREDENTIALS, Clock.systemUTC(), true);
         await(() -> !aws.getAllServeEvents().isEmpty());
         Thread.sleep(300);
         // The secret appears before the first request.

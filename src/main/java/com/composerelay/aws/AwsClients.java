@@ -1,5 +1,6 @@
 package com.composerelay.aws;
 
+import com.composerelay.net.HttpClients;
 import com.composerelay.config.Config;
 import com.composerelay.core.Lazy;
 import com.composerelay.log.Log;
@@ -35,7 +36,7 @@ public final class AwsClients {
 
     /** The clients with a {@code java.net.http} client of their own, made as the relay makes its one. */
     public AwsClients(Config config, AwsCredentialsProvider credentials) {
-        this(config, credentials, new JdkSdkHttpClient(new Lazy<>(() -> HttpPhalaApi.newClient(config.connectTimeout()))));
+        this(config, credentials, new JdkSdkHttpClient(new Lazy<>(() -> HttpClients.newClient(config.connectTimeout()))));
     }
 
     /** The clients over any SDK HTTP client (a lazily made one at start-up, the canned answers of {@link Priming}). */

@@ -5,7 +5,7 @@ import com.composerelay.core.ApiKeys.KeyUnavailable;
 import com.composerelay.core.IdempotencyStore;
 import com.composerelay.core.Outcome;
 import com.composerelay.core.Trigger;
-import com.composerelay.json.OutcomeJson;
+import com.composerelay.codec.OutcomeJson;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

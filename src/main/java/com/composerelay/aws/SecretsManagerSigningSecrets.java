@@ -2,7 +2,7 @@ package com.composerelay.aws;
 
 import java.util.function.Supplier;
 import com.composerelay.json.Json;
-import com.composerelay.webhook.SigningSecrets;
+import com.composerelay.core.SigningSecrets;
 import com.composerelay.json.JsonNode;
 import java.time.Clock;
 import java.time.Duration;

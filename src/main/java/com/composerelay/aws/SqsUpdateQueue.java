@@ -1,8 +1,8 @@
 package com.composerelay.aws;
 
-import com.composerelay.chat.UpdateQueue;
+import com.composerelay.core.UpdateQueue;
 import com.composerelay.core.ComposeUpdate;
-import com.composerelay.json.ComposeUpdateJson;
+import com.composerelay.codec.ComposeUpdateJson;
 import com.composerelay.phala.HttpPhalaApi;
 import com.composerelay.json.Json;
 import java.util.LinkedHashMap;
@@ -28,7 +28,7 @@ public final class SqsUpdateQueue implements UpdateQueue {
     public void enqueue(ComposeUpdate update, Map<String, String> attributes) throws Unavailable {
         var body = Json.object();
         body.put(ComposeUpdateJson.CVM_ID, update.cvmId());
-        body.setAll(HttpPhalaApi.bodyTree(update));
+        body.setAll(ComposeUpdateJson.tree(update));
         Map<String, MessageAttributeValue> values = new LinkedHashMap<>();
         attributes.forEach((k, v) -> values.put(k, MessageAttributeValue.builder().dataType("String").stringValue(v).build()));
         try {

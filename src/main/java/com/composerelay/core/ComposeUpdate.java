@@ -11,9 +11,9 @@ import java.util.regex.Pattern;
 public record ComposeUpdate(
         String cvmId,
         String composeHash,
-        Setting<String> encryptedEnv,
-        Setting<List<String>> envKeys,
-        Setting<Boolean> updateEnvVars) {
+        CallerValue<String> encryptedEnv,
+        CallerValue<List<String>> envKeys,
+        CallerValue<Boolean> updateEnvVars) {
 
     public static final int MAX_CVM_ID_LENGTH = 128;
     /** {@code 0x} and 128 hex digits: longer than any hash Phala makes (64 hex digits). */
@@ -29,16 +29,16 @@ public record ComposeUpdate(
         Objects.requireNonNull(encryptedEnv);
         Objects.requireNonNull(envKeys);
         Objects.requireNonNull(updateEnvVars);
-        envKeys = envKeys.orNull() == null ? envKeys : Setting.given(List.copyOf(envKeys.orNull()));
+        envKeys = envKeys.orNull() == null ? envKeys : CallerValue.given(List.copyOf(envKeys.orNull()));
     }
 
     /** Checks every rule and builds the update, or names the first field that breaks one. */
     public static ComposeUpdate of(
             String cvmId,
             String composeHash,
-            Setting<String> encryptedEnv,
-            Setting<List<String>> envKeys,
-            Setting<Boolean> updateEnvVars) throws InvalidRequest {
+            CallerValue<String> encryptedEnv,
+            CallerValue<List<String>> envKeys,
+            CallerValue<Boolean> updateEnvVars) throws InvalidRequest {
         checkCvmId(cvmId);
         if (composeHash == null) {
             throw new InvalidRequest("compose_hash", "is required");

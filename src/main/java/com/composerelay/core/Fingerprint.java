@@ -18,7 +18,7 @@ public final class Fingerprint {
         field(text, update.cvmId());
         field(text, update.composeHash());
         setting(text, update.encryptedEnv());
-        if (update.envKeys() instanceof Setting.Given<List<String>>(List<String> keys)) {
+        if (update.envKeys() instanceof CallerValue.Given<List<String>>(List<String> keys)) {
             text.append("G");
             if (keys == null) {
                 text.append("N");
@@ -47,11 +47,11 @@ public final class Fingerprint {
         text.append(value.length()).append(':').append(value);
     }
 
-    private static void setting(StringBuilder text, Setting<?> setting) {
+    private static void setting(StringBuilder text, CallerValue<?> setting) {
         switch (setting) {
-            case Setting.Absent<?> a -> text.append("A");
-            case Setting.Given<?>(Object value) when value == null -> text.append("GN");
-            case Setting.Given<?>(Object value) -> {
+            case CallerValue.Absent<?> a -> text.append("A");
+            case CallerValue.Given<?>(Object value) when value == null -> text.append("GN");
+            case CallerValue.Given<?>(Object value) -> {
                 text.append("G");
                 field(text, String.valueOf(value));
             }

@@ -81,6 +81,9 @@ public abstract sealed class JsonNode implements Iterable<JsonNode>
 
     public long longValue() { return 0L; }
 
+    /** A number's value as it was read (Integer, Long, BigInteger, Double, BigDecimal), else null. */
+    public java.lang.Number numberValue() { return null; }
+
     public double doubleValue() { return 0.0; }
 
     /** A number, or a string holding one; else 0. */
@@ -196,6 +199,7 @@ public abstract sealed class JsonNode implements Iterable<JsonNode>
         java.lang.Number value() { return value; }
 
         @Override public JsonNodeType getNodeType() { return JsonNodeType.NUMBER; }
+        @Override public java.lang.Number numberValue() { return value; }
         @Override public int intValue() { return value.intValue(); }
         @Override public long longValue() { return value.longValue(); }
         @Override public double doubleValue() { return value.doubleValue(); }

@@ -3,8 +3,8 @@ package com.composerelay.phala;
 import com.composerelay.core.ComposeUpdate;
 import com.composerelay.core.PhalaAnswer;
 import com.composerelay.core.PhalaApi;
-import com.composerelay.core.Setting;
-import com.composerelay.json.ComposeUpdateJson;
+import com.composerelay.core.CallerValue;
+import com.composerelay.codec.ComposeUpdateJson;
 import com.composerelay.json.Json;
 import com.composerelay.json.ArrayNode;
 import com.composerelay.json.ObjectNode;
@@ -52,45 +52,9 @@ public final class HttpPhalaApi implements PhalaApi {
         this.clock = clock;
     }
 
-    /** The client the relay uses: HTTP/1.1, no redirects, a bounded connect time. */
-    public static HttpClient newClient(Duration connectTimeout) {
-        return HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(connectTimeout)
-                .build();
-    }
-
     /** {@code {base}/api/v1/cvms/{cvm_id}/compose_file}, the id percent-encoded as one path segment. */
     public URI composeFileUri(String cvmId) {
         return URI.create(baseUrl + "/api/v1/cvms/" + PathSegment.encode(cvmId) + "/compose_file");
-    }
-
-    /** The body Phala receives: {@code compose_hash} and every optional field the caller set. */
-    public static String body(ComposeUpdate update) {
-        return Json.write(bodyTree(update));
-    }
-
-    /** {@link #body} as a tree. */
-    public static ObjectNode bodyTree(ComposeUpdate update) {
-        ObjectNode body = Json.object();
-        body.put(ComposeUpdateJson.COMPOSE_HASH, update.composeHash());
-        if (update.encryptedEnv().isGiven()) {
-            body.put(ComposeUpdateJson.ENCRYPTED_ENV, update.encryptedEnv().orNull());
-        }
-        if (update.envKeys().isGiven()) {
-            List<String> keys = update.envKeys().orNull();
-            if (keys == null) {
-                body.putNull(ComposeUpdateJson.ENV_KEYS);
-            } else {
-                ArrayNode array = body.putArray(ComposeUpdateJson.ENV_KEYS);
-                keys.forEach(array::add);
-            }
-        }
-        if (update.updateEnvVars() instanceof Setting.Given<Boolean>(Boolean value)) {
-            body.put(ComposeUpdateJson.UPDATE_ENV_VARS, value);
-        }
-        return body;
     }
 
     @Override
@@ -108,7 +72,7 @@ public final class HttpPhalaApi implements PhalaApi {
     /** The PATCH as it is sent. */
     public HttpRequest request(ComposeUpdate update, String apiKey, Duration timeout) {
         return HttpRequest.newBuilder(composeFileUri(update.cvmId()))
-                .method("PATCH", HttpRequest.BodyPublishers.ofString(body(update), StandardCharsets.UTF_8))
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(ComposeUpdateJson.write(update), StandardCharsets.UTF_8))
                 .header("X-API-Key", apiKey)
                 .header("X-Phala-Version", apiVersion)
                 .header("Content-Type", "application/json")

@@ -9,9 +9,9 @@ import com.composerelay.core.Outcome.Failed;
 import com.composerelay.core.Outcome.Rejected;
 import com.composerelay.core.RelayRequest;
 import com.composerelay.core.Trigger;
-import com.composerelay.json.ComposeUpdateJson;
+import com.composerelay.codec.ComposeUpdateJson;
 import com.composerelay.json.Json;
-import com.composerelay.json.OutcomeJson;
+import com.composerelay.codec.OutcomeJson;
 import com.composerelay.json.JsonNode;
 import com.composerelay.json.ObjectNode;
 import java.nio.charset.StandardCharsets;
@@ -29,19 +29,19 @@ public final class ApiGatewayTrigger {
     static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
     private static final int MAX_IDEMPOTENCY_KEY = 255;
 
-    private final Triggers triggers;
+    private final Delivery delivery;
     private final OnceOnly onceOnly;
 
-    public ApiGatewayTrigger(Triggers triggers) {
-        this.triggers = triggers;
-        this.onceOnly = triggers.onceOnly();
+    public ApiGatewayTrigger(Delivery delivery) {
+        this.delivery = delivery;
+        this.onceOnly = delivery.onceOnly();
     }
 
     /** Which payload format the event uses. */
     public enum Format { HTTP_API_V2, REST_API_V1 }
 
     public ObjectNode handle(JsonNode event, Format format, Instant deadline, String lambdaRequestId) {
-        Instant startedAt = triggers.clock().instant();
+        Instant startedAt = delivery.clock().instant();
         String method = format == Format.HTTP_API_V2
                 ? Json.text(event.path("requestContext").path("http").path("method"))
                 : Json.text(event.path("httpMethod"));
@@ -80,7 +80,7 @@ public final class ApiGatewayTrigger {
     ObjectNode relayAndAnswer(RelayRequest request, String key) throws InvalidRequest {
         return switch (onceOnly.relay(request, key, ApiGatewayTrigger::statusOf)) {
             case OnceOnly.Result.Decided decided -> {
-                triggers.publish(decided.outcome());
+                delivery.publish(decided.outcome());
                 yield HttpRequestEvent.response(statusOf(decided.outcome()), OutcomeJson.tree(decided.outcome()));
             }
             case OnceOnly.Result.Replayed replayed -> {
@@ -101,8 +101,8 @@ public final class ApiGatewayTrigger {
     ObjectNode invalidAnswer(String requestId, Trigger trigger, String cvmId, JsonNode body, InvalidRequest problem,
                              Instant startedAt) {
         Outcome outcome = Outcome.invalid(requestId, trigger, cvmId, ComposeUpdateJson.validComposeHash(body), problem,
-                startedAt, triggers.clock().instant());
-        triggers.publish(outcome);
+                startedAt, delivery.clock().instant());
+        delivery.publish(outcome);
         return HttpRequestEvent.response(statusOf(outcome), OutcomeJson.tree(outcome));
     }
 

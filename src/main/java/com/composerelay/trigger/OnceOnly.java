@@ -6,7 +6,7 @@ import com.composerelay.core.IdempotencyStore.Claim;
 import com.composerelay.core.Outcome;
 import com.composerelay.core.Relay;
 import com.composerelay.core.RelayRequest;
-import com.composerelay.json.OutcomeJson;
+import com.composerelay.codec.OutcomeJson;
 import com.composerelay.log.Log;
 import java.time.Clock;
 import java.util.function.ToIntFunction;

@@ -1,17 +1,18 @@
 package com.composerelay.trigger;
 
-import com.composerelay.chat.Quoted;
+import com.composerelay.core.UpdateThread;
+import com.composerelay.codec.Quoted;
 import com.composerelay.core.ComposeUpdate;
 import com.composerelay.core.Fingerprint;
 import com.composerelay.core.InvalidRequest;
 import com.composerelay.core.IdempotencyStore;
 import com.composerelay.core.Outcome;
-import com.composerelay.core.Threads;
+import com.composerelay.core.UpdateThreads;
 import com.composerelay.core.Trigger;
 import com.composerelay.json.Json;
 import com.composerelay.log.Log;
 import com.composerelay.webhook.PhalaWebhookSignature;
-import com.composerelay.webhook.SigningSecrets;
+import com.composerelay.core.SigningSecrets;
 import com.composerelay.json.JsonNode;
 import com.composerelay.json.ObjectNode;
 import java.nio.charset.StandardCharsets;
@@ -32,15 +33,15 @@ public final class PhalaEventsTrigger {
     private final SigningSecrets secrets;
     private final String secretId;
     private final IdempotencyStore seen;
-    private final Triggers triggers;
+    private final Delivery delivery;
     private final Clock clock;
 
-    public PhalaEventsTrigger(SigningSecrets secrets, String secretId, IdempotencyStore seen, Triggers triggers) {
+    public PhalaEventsTrigger(SigningSecrets secrets, String secretId, IdempotencyStore seen, Delivery delivery) {
         this.secrets = secrets;
         this.secretId = secretId;
         this.seen = seen;
-        this.triggers = triggers;
-        this.clock = triggers.clock();
+        this.delivery = delivery;
+        this.clock = delivery.clock();
     }
 
     ObjectNode handle(HttpRequestEvent request, Instant deadline) {
@@ -85,8 +86,8 @@ public final class PhalaEventsTrigger {
             return HttpRequestEvent.error(503, "try again later");
         }
         Optional<Outcome> outcome = outcomeOf(envelope, id, event, cvmId, startedAt);
-        Optional<Threads.Thread> thread = triggers.threads().find(cvmId);
-        outcome.map(o -> inThread(o, thread)).ifPresent(o -> triggers.decided(o, thread.map(Threads.Thread::replyUrl).orElse(null)));
+        Optional<UpdateThread> thread = delivery.threads().find(cvmId);
+        outcome.map(o -> inThread(o, thread)).ifPresent(o -> delivery.decided(o, thread.map(UpdateThread::replyUrl).orElse(null)));
         try {
             seen.complete(key, "{}", 200);
         } catch (IdempotencyStore.Unavailable e) {
@@ -121,7 +122,7 @@ public final class PhalaEventsTrigger {
     }
 
     /** The outcome in the thread of the update that caused it: same correlation id, its compose hash. */
-    private static Outcome inThread(Outcome outcome, Optional<Threads.Thread> thread) {
+    private static Outcome inThread(Outcome outcome, Optional<UpdateThread> thread) {
         if (thread.isEmpty()) {
             return outcome;
         }

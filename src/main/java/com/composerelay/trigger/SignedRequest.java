@@ -2,8 +2,8 @@ package com.composerelay.trigger;
 
 import com.composerelay.core.InvalidRequest;
 import com.composerelay.log.Log;
-import com.composerelay.webhook.SigningSecrets;
-import com.composerelay.webhook.Verdict;
+import com.composerelay.core.SigningSecrets;
+import com.composerelay.core.Verdict;
 import com.composerelay.json.ObjectNode;
 import java.util.List;
 import java.util.function.BiFunction;

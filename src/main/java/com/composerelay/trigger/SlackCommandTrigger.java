@@ -1,16 +1,15 @@
 package com.composerelay.trigger;
 
-import com.composerelay.chat.Quoted;
-import com.composerelay.chat.SlackAllowlist;
-import com.composerelay.chat.UpdateQueue;
+import com.composerelay.codec.Quoted;
+import com.composerelay.core.UpdateQueue;
 import com.composerelay.core.ComposeUpdate;
 import com.composerelay.core.Fingerprint;
 import com.composerelay.core.IdempotencyStore;
 import com.composerelay.core.InvalidRequest;
-import com.composerelay.core.Setting;
+import com.composerelay.core.CallerValue;
 import com.composerelay.json.Json;
 import com.composerelay.log.Log;
-import com.composerelay.webhook.SigningSecrets;
+import com.composerelay.core.SigningSecrets;
 import com.composerelay.webhook.SlackSignature;
 import com.composerelay.json.ObjectNode;
 import java.net.URLDecoder;
@@ -73,8 +72,8 @@ public final class SlackCommandTrigger {
         }
         ComposeUpdate update;
         try {
-            update = ComposeUpdate.of(words[1], words[2], Setting.absent(), Setting.absent(),
-                    updateEnv ? Setting.given(true) : Setting.absent());
+            update = ComposeUpdate.of(words[1], words[2], CallerValue.absent(), CallerValue.absent(),
+                    updateEnv ? CallerValue.given(true) : CallerValue.absent());
         } catch (InvalidRequest e) {
             return ephemeral(":x: " + Quoted.mrkdwn(e.getMessage()) + ". " + USAGE);
         }

@@ -5,7 +5,7 @@ import com.composerelay.core.InvalidRequest;
 import com.composerelay.core.Outcome;
 import com.composerelay.core.RelayRequest;
 import com.composerelay.core.Trigger;
-import com.composerelay.json.ComposeUpdateJson;
+import com.composerelay.codec.ComposeUpdateJson;
 import com.composerelay.json.Json;
 import com.composerelay.log.Log;
 import com.composerelay.json.JsonNode;
@@ -36,25 +36,25 @@ public final class SqsTrigger {
     /** Set by the Slack route: the key of the signed command, the idempotency key of its message. */
     public static final String IDEMPOTENCY_KEY = "idempotency_key";
 
-    private final Triggers triggers;
+    private final Delivery delivery;
     private final OnceOnly onceOnly;
     private final int maxReceiveCount;
 
-    public SqsTrigger(Triggers triggers, int maxReceiveCount) {
-        this.triggers = triggers;
-        this.onceOnly = triggers.onceOnly();
+    public SqsTrigger(Delivery delivery, int maxReceiveCount) {
+        this.delivery = delivery;
+        this.onceOnly = delivery.onceOnly();
         this.maxReceiveCount = maxReceiveCount;
     }
 
     /** One record of the batch, and the request id its outcome carries when it has no message id. */
-    private record Delivery(JsonNode record, String messageId, String requestId) {}
+    private record Received(JsonNode record, String messageId, String requestId) {}
 
     public ObjectNode handle(JsonNode event, Instant deadline, String lambdaRequestId) {
         List<JsonNode> records = new ArrayList<>();
         event.path("Records").forEach(records::add);
         ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (List<Delivery> group : inOrderGroups(deliveries(records, lambdaRequestId))) {
+            for (List<Received> group : inOrderGroups(messages(records, lambdaRequestId))) {
                 workers.submit(() -> relayGroup(group, deadline, failures));
             }
         }
@@ -75,13 +75,13 @@ public final class SqsTrigger {
      * FIFO messages keep their group's order; every standard message is a group of its own. Groups
      * keep the order in which they first appear.
      */
-    private static List<List<Delivery>> inOrderGroups(List<Delivery> deliveries) {
-        Map<String, List<Delivery>> groups = new LinkedHashMap<>();
+    private static List<List<Received>> inOrderGroups(List<Received> messages) {
+        Map<String, List<Received>> groups = new LinkedHashMap<>();
         int solo = 0;
-        for (Delivery delivery : deliveries) {
-            String group = Json.text(delivery.record().path("attributes").path("MessageGroupId"));
+        for (Received message : messages) {
+            String group = Json.text(message.record().path("attributes").path("MessageGroupId"));
             String key = group == null ? "\u0000solo-" + solo++ : "group:" + group;
-            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(delivery);
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(message);
         }
         return new ArrayList<>(groups.values());
     }
@@ -90,27 +90,27 @@ public final class SqsTrigger {
      * The records with their message ids; one without (AWS always sets it, a hand-made event may
      * not) is named {@code <lambda request id>#<index in the batch>} in its outcome.
      */
-    private static List<Delivery> deliveries(List<JsonNode> records, String lambdaRequestId) {
-        List<Delivery> deliveries = new ArrayList<>(records.size());
+    private static List<Received> messages(List<JsonNode> records, String lambdaRequestId) {
+        List<Received> messages = new ArrayList<>(records.size());
         String invocation = lambdaRequestId == null ? "sqs" : lambdaRequestId;
         for (int i = 0; i < records.size(); i++) {
             String messageId = Json.text(records.get(i).path("messageId"));
             if (messageId != null && messageId.isBlank()) {
                 messageId = null;
             }
-            deliveries.add(new Delivery(records.get(i), messageId, messageId != null ? messageId : invocation + "#" + i));
+            messages.add(new Received(records.get(i), messageId, messageId != null ? messageId : invocation + "#" + i));
         }
-        return deliveries;
+        return messages;
     }
 
-    private void relayGroup(List<Delivery> group, Instant deadline, ConcurrentLinkedQueue<String> failures) {
+    private void relayGroup(List<Received> group, Instant deadline, ConcurrentLinkedQueue<String> failures) {
         boolean stopped = false;
-        for (Delivery delivery : group) {
-            JsonNode record = delivery.record();
-            String messageId = delivery.messageId();
+        for (Received message : group) {
+            JsonNode record = message.record();
+            String messageId = message.messageId();
             if (messageId == null) {
                 // It cannot be reported for redelivery, so it is decided now, and its group goes on.
-                rejectWithoutMessageId(record, delivery.requestId());
+                rejectWithoutMessageId(record, message.requestId());
                 continue;
             }
             if (stopped) {
@@ -133,7 +133,7 @@ public final class SqsTrigger {
     }
 
     private void rejectWithoutMessageId(JsonNode record, String requestId) {
-        Instant startedAt = triggers.clock().instant();
+        Instant startedAt = delivery.clock().instant();
         JsonNode body;
         try {
             body = body(record);
@@ -142,15 +142,15 @@ public final class SqsTrigger {
         }
         Trigger trigger = "slack".equals(attribute(record.path("messageAttributes"), ORIGIN)) ? Trigger.SLACK : Trigger.SQS;
         Log.warn("SQS record without messageId: rejected, not relayed", "request_id", requestId);
-        triggers.decided(Outcome.invalid(requestId, trigger, ComposeUpdateJson.validCvmId(body),
+        delivery.decided(Outcome.invalid(requestId, trigger, ComposeUpdateJson.validCvmId(body),
                 ComposeUpdateJson.validComposeHash(body), new InvalidRequest("messageId",
                         "is required: a record without one could not be returned to the queue, so it is not relayed"),
-                startedAt, triggers.clock().instant()), attribute(record.path("messageAttributes"), REPLY_URL));
+                startedAt, delivery.clock().instant()), attribute(record.path("messageAttributes"), REPLY_URL));
     }
 
     /** Relays one message; true when it is decided for good (no redelivery wanted). */
     private boolean relayMessage(JsonNode record, String messageId, Instant deadline) {
-        Instant startedAt = triggers.clock().instant();
+        Instant startedAt = delivery.clock().instant();
         JsonNode attributes = record.path("messageAttributes");
         Trigger trigger = "slack".equals(attribute(attributes, ORIGIN)) ? Trigger.SLACK : Trigger.SQS;
         String correlationId = attribute(attributes, CORRELATION_ID);
@@ -168,7 +168,7 @@ public final class SqsTrigger {
                     return true;
                 }
                 case OnceOnly.Result.Busy busy -> {
-                    Log.info("duplicate delivery while the first is in progress; SQS will deliver it again",
+                    Log.info("duplicate message while the first is in progress; SQS will deliver it again",
                             "request_id", messageId);
                     return false;
                 }
@@ -176,7 +176,7 @@ public final class SqsTrigger {
             }
         } catch (InvalidRequest problem) {
             outcome = Outcome.invalid(messageId, trigger, ComposeUpdateJson.validCvmId(body),
-                    ComposeUpdateJson.validComposeHash(body), problem, startedAt, triggers.clock().instant());
+                    ComposeUpdateJson.validComposeHash(body), problem, startedAt, delivery.clock().instant());
         }
         if (outcome instanceof Outcome.Failed) {
             int receiveCount = receiveCount(record, messageId);
@@ -185,16 +185,16 @@ public final class SqsTrigger {
                         "receive_count", receiveCount, "max_receive_count", maxReceiveCount, "error", outcome.error());
                 return false;
             }
-            triggers.decided(outcome, replyUrl);
+            delivery.decided(outcome, replyUrl);
             return false;
         }
-        triggers.decided(outcome, replyUrl);
+        delivery.decided(outcome, replyUrl);
         return true;
     }
 
     /**
      * The record's {@code ApproximateReceiveCount}; one that is missing or not a positive int (too big,
-     * junk) counts as the last delivery, so a failure is published rather than lost.
+     * junk) counts as the last message, so a failure is published rather than lost.
      */
     private static int receiveCount(JsonNode record, String messageId) {
         JsonNode count = record.path("attributes").path("ApproximateReceiveCount");
@@ -207,7 +207,7 @@ public final class SqsTrigger {
         } catch (NumberFormatException e) {
             // logged below
         }
-        Log.warn("ApproximateReceiveCount is not a positive int: taken as the last delivery", "request_id", messageId,
+        Log.warn("ApproximateReceiveCount is not a positive int: taken as the last message", "request_id", messageId,
                 "receive_count", text == null ? count.getNodeType().name().toLowerCase(Locale.ROOT)
                         : text.length() > 32 ? text.substring(0, 32) + "…" : text);
         return Integer.MAX_VALUE;

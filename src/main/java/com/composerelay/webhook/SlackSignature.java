@@ -1,5 +1,6 @@
 package com.composerelay.webhook;
 
+import com.composerelay.core.Verdict;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -13,7 +13,7 @@ import com.composerelay.core.ApiKeys;
 import com.composerelay.core.Outcome;
 import com.composerelay.core.Trigger;
 import com.composerelay.json.Json;
-import com.composerelay.json.OutcomeJson;
+import com.composerelay.codec.OutcomeJson;
 import com.composerelay.support.Fixtures;
 import com.composerelay.support.LogCapture;
 import com.composerelay.support.LocalAws;

@@ -10,7 +10,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.composerelay.RelayHandler;
-import com.composerelay.Wiring;
+import com.composerelay.wiring.Assembly;
 import com.composerelay.config.Config;
 import com.composerelay.json.Json;
 import com.composerelay.support.Events;
@@ -77,7 +77,7 @@ class LocalStackRelayTest {
                 "PHALA_RETRY_BASE_DELAY_MS", "50",
                 "AWS_ENDPOINT_URL", aws.endpoint.toString(),
                 "AWS_REGION", LocalAws.REGION);
-        return new RelayHandler(Wiring.withAws(config, LocalAws.CREDENTIALS, Clock.systemUTC()).dispatcher(), Clock.systemUTC());
+        return new RelayHandler(Assembly.withAws(config, LocalAws.CREDENTIALS, Clock.systemUTC()).dispatcher(), Clock.systemUTC());
     }
 
     private static JsonNode invoke(RelayHandler handler, String event) {

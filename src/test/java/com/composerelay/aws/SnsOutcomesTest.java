@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.composerelay.core.Outcome;
 import com.composerelay.core.Trigger;
 import com.composerelay.json.Json;
-import com.composerelay.json.OutcomeJson;
+import com.composerelay.codec.OutcomeJson;
 import com.composerelay.support.Fixtures;
 import com.composerelay.json.JsonNode;
 import java.time.Instant;
@@ -86,7 +86,7 @@ class SnsOutcomesTest {
         Outcome failed = new Outcome.Failed(new Outcome.Facts(worst, worst, Trigger.PHALA, worst, worst, 4, 503, worst, T, T),
                 Outcome.Failure.PHALA_UNAVAILABLE, worst);
 
-        String message = SnsOutcomes.message(failed, com.composerelay.json.OutcomeJson.tree(failed));
+        String message = SnsOutcomes.message(failed, com.composerelay.codec.OutcomeJson.tree(failed));
         int attributes = SnsOutcomes.attributes(failed).entrySet().stream()
                 .mapToInt(e -> e.getKey().length() + e.getValue().dataType().length() + e.getValue().stringValue().length())
                 .sum();

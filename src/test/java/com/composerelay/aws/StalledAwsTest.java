@@ -1,20 +1,21 @@
 package com.composerelay.aws;
 
+import com.composerelay.core.UpdateThread;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.composerelay.RelayHandler;
-import com.composerelay.Wiring;
+import com.composerelay.wiring.Assembly;
 import com.composerelay.config.Config;
 import com.composerelay.core.ApiKeys;
 import com.composerelay.core.IdempotencyStore;
 import com.composerelay.core.Invocation;
 import com.composerelay.core.Outcome;
-import com.composerelay.core.Threads;
+import com.composerelay.core.UpdateThreads;
 import com.composerelay.core.Trigger;
-import com.composerelay.chat.UpdateQueue;
+import com.composerelay.core.UpdateQueue;
 import com.composerelay.core.ComposeUpdate;
-import com.composerelay.core.Setting;
+import com.composerelay.core.CallerValue;
 import com.composerelay.json.JsonNode;
 import com.composerelay.support.FakeContext;
 import com.composerelay.support.Fixtures;
@@ -22,7 +23,7 @@ import com.composerelay.support.Harness;
 import com.composerelay.support.Invoke;
 import com.composerelay.support.LocalAws;
 import com.composerelay.support.LogCapture;
-import com.composerelay.webhook.SigningSecrets;
+import com.composerelay.core.SigningSecrets;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -145,23 +146,23 @@ class StalledAwsTest {
     void theQueueHandOffEndsBeforeTheDeadline() {
         var queue = new SqsUpdateQueue(clients::sqs, "http://127.0.0.1:" + silent.getLocalPort() + "/000000000000/requests",
                 AFTER_PATCH);
-        leftAfter(() -> assertThatThrownBy(() -> queue.enqueue(ComposeUpdate.of("cvm_1", Fixtures.HASH, Setting.absent(),
-                Setting.absent(), Setting.absent()), Map.of())).isInstanceOf(UpdateQueue.Unavailable.class)
+        leftAfter(() -> assertThatThrownBy(() -> queue.enqueue(ComposeUpdate.of("cvm_1", Fixtures.HASH, CallerValue.absent(),
+                CallerValue.absent(), CallerValue.absent()), Map.of())).isInstanceOf(UpdateQueue.Unavailable.class)
                 .hasMessage("the request queue did not take the update (ApiCallTimeoutException)"));
     }
 
     @Test
     void threadsAreNeitherRememberedNorFoundButTheCallsEndBeforeTheDeadline() {
-        var threads = new DynamoDbThreads(clients::dynamoDb, "compose-relay-idempotency", Duration.ofHours(1), CLOCK,
+        var threads = new DynamoDbUpdateThreads(clients::dynamoDb, "compose-relay-idempotency", Duration.ofHours(1), CLOCK,
                 AFTER_PATCH);
-        leftAfter(() -> threads.remember(new Threads.Thread("cvm_1", "c-1", Fixtures.HASH, null)));
+        leftAfter(() -> threads.remember(new UpdateThread("cvm_1", "c-1", Fixtures.HASH, null)));
         leftAfter(() -> assertThat(threads.find("cvm_1")).isEmpty());
         assertThat(log.text()).contains("thread not remembered: ApiCallTimeoutException", "thread not read: ApiCallTimeoutException");
     }
 
     @Test
     void theFunctionAnswersBeforeItsDeadlineWhenEveryAwsServiceStalls() {
-        RelayHandler handler = new RelayHandler(Wiring.withAws(config, LocalAws.CREDENTIALS, CLOCK).dispatcher(), CLOCK);
+        RelayHandler handler = new RelayHandler(Assembly.withAws(config, LocalAws.CREDENTIALS, CLOCK).dispatcher(), CLOCK);
         Instant deadline = CLOCK.instant().plus(TIME_LEFT);
 
         JsonNode response = Invoke.json(handler, Fixtures.eventText("http-api.json"),

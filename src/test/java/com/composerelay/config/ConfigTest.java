@@ -62,4 +62,43 @@ class ConfigTest {
                 .isInstanceOf(Config.Invalid.class)
                 .hasMessageEndingWith("not 'relay{prod}'");
     }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}={1}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "MAX_RECEIVE_COUNT|0|MAX_RECEIVE_COUNT must be a positive whole number, not '0'",
+            "PHALA_MAX_ATTEMPTS|four|PHALA_MAX_ATTEMPTS must be a positive whole number, not 'four'",
+            "PHALA_RETRY_BASE_DELAY_MS|-1|PHALA_RETRY_BASE_DELAY_MS must be a positive whole number, not '-1'",
+            "PHALA_RETRY_MAX_DELAY_MS|1.5|PHALA_RETRY_MAX_DELAY_MS must be a positive whole number, not '1.5'",
+            "PHALA_TIMEOUT_MS|99999999999|PHALA_TIMEOUT_MS must be a positive whole number, not '99999999999'",
+            "PHALA_CONNECT_TIMEOUT_MS|3s|PHALA_CONNECT_TIMEOUT_MS must be a positive whole number, not '3s'",
+            "DEADLINE_RESERVE_MS|0|DEADLINE_RESERVE_MS must be a positive whole number, not '0'",
+            "API_KEY_CACHE_TTL_SECONDS|x|API_KEY_CACHE_TTL_SECONDS must be a positive whole number, not 'x'",
+            "IDEMPOTENCY_TTL_SECONDS|-5|IDEMPOTENCY_TTL_SECONDS must be a positive whole number, not '-5'",
+            "PHALA_API_BASE_URL|ftp://cloud-api.phala.com|PHALA_API_BASE_URL must be an http(s) URL, not 'ftp://cloud-api.phala.com'",
+            "PHALA_API_BASE_URL|cloud-api.phala.com|PHALA_API_BASE_URL must be an http(s) URL, not 'cloud-api.phala.com'",
+            "AWS_ENDPOINT_URL|http://|AWS_ENDPOINT_URL must be an http(s) URL, not 'http://'",
+            "AWS_ENDPOINT_URL|localhost:4566|AWS_ENDPOINT_URL must be an http(s) URL, not 'localhost:4566'"})
+    void namesEachMalformedVariableAndItsValue(String name, String value, String message) {
+        assertThatThrownBy(() -> Fixtures.config(name, value))
+                .isInstanceOf(Config.Invalid.class)
+                .hasMessage("configuration: " + message);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"PHALA_API_KEY_SECRET_ID", "OUTCOME_TOPIC_ARN"})
+    void namesEachMissingRequiredVariable(String name) {
+        java.util.Map<String, String> env = new java.util.HashMap<>(java.util.Map.of(
+                "PHALA_API_KEY_SECRET_ID", "compose-relay/phala-api-key",
+                "OUTCOME_TOPIC_ARN", "arn:aws:sns:us-east-1:000000000000:outcomes"));
+        env.put(name, "  ");
+        assertThatThrownBy(() -> Config.from(env)).isInstanceOf(Config.Invalid.class)
+                .hasMessage("configuration: " + name + " is required");
+    }
+
+    @Test
+    void namesAMalformedSlackAllowlistWhenTheRelayIsAssembled() {
+        assertThatThrownBy(() -> com.composerelay.support.Harness.chatOps("T0001/C0001"))
+                .isInstanceOf(Config.Invalid.class)
+                .hasMessageStartingWith("configuration: SLACK_ALLOWLIST: ");
+    }
 }

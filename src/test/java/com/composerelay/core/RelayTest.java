@@ -39,7 +39,7 @@ class RelayTest {
                     clock.advance(d);
                 }, metrics);
         ComposeUpdate update = new ComposeUpdate("cvm_1", Fixtures.HASH,
-                Setting.absent(), Setting.absent(), Setting.absent());
+                CallerValue.absent(), CallerValue.absent(), CallerValue.absent());
         Instant now = clock.instant();
         return relay.relay(new RelayRequest("req-1", Trigger.API, update, now, now.plus(timeLeft)));
     }

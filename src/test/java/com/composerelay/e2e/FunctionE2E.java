@@ -117,7 +117,7 @@ class FunctionE2E {
         // The runtime reports the function error as Lambda does (errorType, errorMessage); the next
         // test shows the function goes on serving.
         JsonNode response = Json.parse(stack.function.invoke("{\"source\":\"aws.events\",\"detail\":{}}"));
-        assertThat(response.get("errorType").textValue()).isEqualTo("com.composerelay.UnrecognisedEvent");
+        assertThat(response.get("errorType").textValue()).isEqualTo("com.composerelay.trigger.UnrecognisedEvent");
         assertThat(response.get("errorMessage").textValue()).startsWith("unrecognised event: event with source 'aws.events';");
         assertThat(stack.outcomes(0, 1)).isEmpty();
     }

@@ -1,5 +1,6 @@
 package com.composerelay.local;
 
+import com.composerelay.trigger.SlackAllowlist;
 import com.composerelay.json.Json;
 import com.composerelay.json.JsonNode;
 import java.io.IOException;

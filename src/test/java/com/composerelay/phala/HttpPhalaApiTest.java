@@ -1,5 +1,8 @@
 package com.composerelay.phala;
 
+import com.composerelay.support.Harness;
+import com.composerelay.core.IdempotencyStore;
+import com.composerelay.net.HttpClients;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
@@ -11,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.atlassian.oai.validator.report.ValidationReport;
 import com.composerelay.RelayHandler;
-import com.composerelay.Wiring;
+import com.composerelay.wiring.Assembly;
 import com.composerelay.config.Config;
 import com.composerelay.json.Json;
 import com.composerelay.support.Events;
@@ -76,10 +79,10 @@ class HttpPhalaApiTest {
 
     private JsonNode invoke(Config config, String event, int remainingMillis) {
         Clock clock = Clock.systemUTC();
-        var api = new HttpPhalaApi(HttpPhalaApi.newClient(config.connectTimeout()), config.phalaBaseUrl(),
+        var api = new HttpPhalaApi(HttpClients.newClient(config.connectTimeout()), config.phalaBaseUrl(),
                 config.phalaApiVersion(), clock);
-        RelayHandler handler = new RelayHandler(
-                Wiring.dispatcher(config, keys, api, outcomes, clock, d -> Thread.sleep(d.toMillis())), clock);
+        RelayHandler handler = Harness.builder().config(config).keys(keys).phala(api).outcomes(outcomes)
+                .idempotency(IdempotencyStore.none()).realTime().build().handler;
         String text = Invoke.raw(handler, event, new FakeContext("lambda-1", remainingMillis));
         assertThat(text).doesNotContain(Fixtures.API_KEY);
         try {

@@ -1,16 +1,16 @@
 package com.composerelay.properties;
 
+import com.composerelay.support.Harness;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import com.composerelay.UnrecognisedEvent;
+import com.composerelay.trigger.UnrecognisedEvent;
 import com.composerelay.json.Json;
 import com.composerelay.log.Log;
 import com.composerelay.phala.HttpPhalaApi;
 import com.composerelay.support.FakeContext;
 import com.composerelay.support.Fixtures;
 import com.composerelay.support.Events;
-import com.composerelay.support.Harness;
 import com.composerelay.support.ScriptedPhala;
 import com.composerelay.json.JsonNode;
 import com.composerelay.json.ArrayNode;
@@ -119,11 +119,11 @@ class BadInputProperties {
         String hash = "\"compose_hash\":\"" + Fixtures.HASH + "\"";
         Statistics.label("route").collect(route);
         if (route.equals("hook")) {
-            com.composerelay.support.ChatHarness chat = new com.composerelay.support.ChatHarness();
+            Harness chat = Harness.chatOps();
             String body = "{\"cvm_id\":\"" + escapedCvmId + "\"," + hash + ",\"timestamp\":" + chat.now() + "}";
-            String event = com.composerelay.support.ChatHarness.post("/hooks/compose-update", java.util.Map.of(
+            String event = Harness.post("/hooks/compose-update", java.util.Map.of(
                     "X-Hub-Signature-256", com.composerelay.webhook.HubSignature.sign(
-                            com.composerelay.support.ChatHarness.HOOK_SECRET, body.getBytes(StandardCharsets.UTF_8))), body, false);
+                            Harness.HOOK_SECRET, body.getBytes(StandardCharsets.UTF_8))), body, false);
             JsonNode response = chat.invoke(event);
             assertThat(chat.phala.calls()).as("no PATCH for cvm_id %s", escapedCvmId).isEmpty();
             assertThat(response.get("statusCode").intValue()).isEqualTo(400);

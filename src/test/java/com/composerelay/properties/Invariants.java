@@ -1,11 +1,11 @@
 package com.composerelay.properties;
 
+import com.composerelay.support.Harness;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.composerelay.chat.OutcomeText;
+import com.composerelay.codec.OutcomeText;
 import com.composerelay.core.Outcome;
-import com.composerelay.json.OutcomeJson;
-import com.composerelay.support.ChatHarness;
+import com.composerelay.codec.OutcomeJson;
 import com.composerelay.support.Fixtures;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
 /** What every generated case must keep, whatever the route: no secret in any output, valid ids only. */
 final class Invariants {
     /** The Phala API key and every signing secret (current and previous) the harnesses hold. */
-    static final List<String> SECRETS = List.of(Fixtures.API_KEY, ChatHarness.SLACK_SECRET, "slack-previous-secret",
-            ChatHarness.HOOK_SECRET, ChatHarness.PHALA_SECRET);
+    static final List<String> SECRETS = List.of(Fixtures.API_KEY, Harness.SLACK_SECRET, "slack-previous-secret",
+            Harness.HOOK_SECRET, Harness.PHALA_SECRET);
 
     private static final Pattern EMAIL_FIELD = Pattern.compile(
             "(Status|CVM|Compose hash|Error|Trigger|Attempts|Phala status|Request id|Correlation id|Phala request id"

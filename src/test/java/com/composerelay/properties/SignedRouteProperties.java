@@ -1,5 +1,7 @@
 package com.composerelay.properties;
 
+import com.composerelay.support.Harness;
+import com.composerelay.trigger.Delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.composerelay.core.Outcome;
@@ -7,9 +9,7 @@ import com.composerelay.json.Json;
 import com.composerelay.json.JsonNode;
 import com.composerelay.json.ObjectNode;
 import com.composerelay.log.Log;
-import com.composerelay.support.ChatHarness;
 import com.composerelay.support.Fixtures;
-import com.composerelay.support.Harness;
 import com.composerelay.support.MutableClock;
 import com.composerelay.webhook.HubSignature;
 import com.composerelay.webhook.PhalaWebhookSignature;
@@ -66,14 +66,14 @@ class SignedRouteProperties {
 
     @Property(tries = 1500)
     void signedSlackCommandsAnswerEphemerallyAndQueueAtMostOneAllowedValidUpdate(@ForAll("slackCommands") SlackCase c) {
-        ChatHarness harness = new ChatHarness();
+        Harness harness = Harness.chatOps();
         String ts = String.valueOf(NOW + c.skew());
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put(c.headerCase().apply("Content-Type"), "application/x-www-form-urlencoded");
         headers.put(c.headerCase().apply("X-Slack-Request-Timestamp"), ts);
         headers.put(c.headerCase().apply("X-Slack-Signature"),
                 SlackSignature.sign(c.secret(), ts, c.body().getBytes(StandardCharsets.UTF_8)));
-        JsonNode response = harness.invoke(ChatHarness.post("/slack/command", headers, c.body(), c.base64()));
+        JsonNode response = harness.invoke(Harness.post("/slack/command", headers, c.body(), c.base64()));
 
         assertThat(response.get("statusCode").intValue()).as("a signed command is always answered 200").isEqualTo(200);
         JsonNode body = Harness.body(response);
@@ -82,7 +82,7 @@ class SignedRouteProperties {
         assertThat(harness.phala.calls()).as("the PATCH runs from the queue, never at the route").isEmpty();
         assertThat(harness.outcomes.published()).as("the route publishes nothing; the queue does").isEmpty();
         assertThat(harness.queued).as("at most one message enqueued").hasSizeLessThanOrEqualTo(1);
-        for (ChatHarness.Queued q : harness.queued) {
+        for (Harness.Queued q : harness.queued) {
             assertThat(Invariants.validCvmId(q.update().cvmId())).as("queued cvm_id %s is valid", q.update().cvmId()).isTrue();
             assertThat(Invariants.validComposeHash(q.update().composeHash())).isTrue();
             assertThat(c.team()).as("only the allowlisted team").isEqualTo("T0001");
@@ -97,15 +97,15 @@ class SignedRouteProperties {
 
     @Property(tries = 1500)
     void signedHookRequestsPatchOnlyValidUpdatesAndPublishOneOutcomeEach(@ForAll("hookRequests") HookCase c) {
-        ChatHarness harness = new ChatHarness();
+        Harness harness = Harness.chatOps();
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put(c.headerCase().apply("Content-Type"), "application/json");
         headers.put(c.headerCase().apply("X-Hub-Signature-256"),
-                HubSignature.sign(ChatHarness.HOOK_SECRET, c.body().getBytes(StandardCharsets.UTF_8)));
+                HubSignature.sign(Harness.HOOK_SECRET, c.body().getBytes(StandardCharsets.UTF_8)));
         if (c.delivery() != null) {
             headers.put(c.headerCase().apply("X-GitHub-Delivery"), c.delivery());
         }
-        String event = ChatHarness.post("/hooks/compose-update", headers, c.body(), c.base64());
+        String event = Harness.post("/hooks/compose-update", headers, c.body(), c.base64());
         JsonNode first = harness.invoke(event);
 
         int status = first.get("statusCode").intValue();
@@ -153,9 +153,9 @@ class SignedRouteProperties {
         Map<String, String> newKeys = new LinkedHashMap<>(headers);
         newKeys.put("Idempotency-Key", "replay-" + c.delivery());
         newKeys.put("X-GitHub-Delivery", "replay-" + c.delivery());
-        JsonNode withNewKeys = harness.invoke(ChatHarness.post("/hooks/compose-update", newKeys, c.body(), c.base64()));
+        JsonNode withNewKeys = harness.invoke(Harness.post("/hooks/compose-update", newKeys, c.body(), c.base64()));
         harness.clock.advance(java.time.Duration.ofSeconds(601));
-        JsonNode late = harness.invoke(ChatHarness.post("/hooks/compose-update", newKeys, c.body(), c.base64()));
+        JsonNode late = harness.invoke(Harness.post("/hooks/compose-update", newKeys, c.body(), c.base64()));
         if (status == 202) {
             assertThat(again.get("headers").get("Idempotent-Replayed").textValue()).isEqualTo("true");
             assertThat(withNewKeys.get("headers").get("Idempotent-Replayed").textValue()).isEqualTo("true");
@@ -177,8 +177,8 @@ class SignedRouteProperties {
                                                                @ForAll("skews") int skew,
                                                                @ForAll("headerCases") HeaderCase headerCase,
                                                                @ForAll boolean base64) {
-        ChatHarness harness = new ChatHarness();
-        JsonNode response = harness.invoke(phalaEvent(body, skew, headerCase, base64, ChatHarness.PHALA_SECRET));
+        Harness harness = Harness.chatOps();
+        JsonNode response = harness.invoke(phalaEvent(body, skew, headerCase, base64, Harness.PHALA_SECRET));
 
         int status = response.get("statusCode").intValue();
         assertThat(status).as("a signed event is acknowledged, or refused as malformed").isIn(200, 400);
@@ -210,8 +210,8 @@ class SignedRouteProperties {
 
     @Property(tries = 500)
     void phalaEventFieldsNeverAddLinesToTheOutcomeEmail(@ForAll("phalaEventsWithLineBreaks") String body) {
-        ChatHarness harness = new ChatHarness();
-        JsonNode response = harness.invoke(phalaEvent(body, 0, HeaderCase.AS_IS, false, ChatHarness.PHALA_SECRET));
+        Harness harness = Harness.chatOps();
+        JsonNode response = harness.invoke(phalaEvent(body, 0, HeaderCase.AS_IS, false, Harness.PHALA_SECRET));
         assertThat(response.get("statusCode").intValue()).isIn(200, 400);
         List<Outcome> outcomes = harness.outcomes.published();
         Statistics.label("outcomes").collect(outcomes.size());
@@ -225,7 +225,7 @@ class SignedRouteProperties {
 
     @Property(tries = 1500)
     void badlySignedRequestsGet401AndNothingIsSentQueuedOrPublished(@ForAll("badlySigned") BadCase c) {
-        ChatHarness harness = new ChatHarness();
+        Harness harness = Harness.chatOps();
         JsonNode response = harness.invoke(c.event());
         Statistics.label("route").collect(c.route());
         Statistics.label("fault").collect(c.fault());
@@ -321,7 +321,7 @@ class SignedRouteProperties {
         Arbitrary<SlackCase> raw = Arbitraries.oneOf(nasty(), Arbitraries.strings().all().ofMaxLength(200))
                 .map(body -> new SlackCase(body, "", "", "", null, 0, null, false));
         return Combinators.combine(Arbitraries.frequencyOf(Tuple.of(8, forms), Tuple.of(2, raw)),
-                        Arbitraries.of(ChatHarness.SLACK_SECRET, "slack-previous-secret"), skews(), headerCases(),
+                        Arbitraries.of(Harness.SLACK_SECRET, "slack-previous-secret"), skews(), headerCases(),
                         Arbitraries.of(true, false))
                 .as((f, secret, skew, headerCase, base64) ->
                         new SlackCase(f.body(), f.team(), f.channel(), f.user(), secret, skew, headerCase, base64));
@@ -475,7 +475,7 @@ class SignedRouteProperties {
         headers.put(hc.apply("X-Webhook-Timestamp"), ts);
         headers.put(hc.apply("X-Webhook-Signature"),
                 PhalaWebhookSignature.sign(secret, ts, body.getBytes(StandardCharsets.UTF_8)));
-        return ChatHarness.post("/phala/events", headers, body, base64);
+        return Harness.post("/phala/events", headers, body, base64);
     }
 
     /** A request that would be relayed if it were signed right, signed wrong in the way {@code fault} says. */
@@ -489,9 +489,9 @@ class SignedRouteProperties {
             default -> "{\"id\":\"evt_1\",\"event\":\"cvm.updated\",\"version\":\"1\",\"data\":{\"cvm_id\":\"cvm_web01\"}}";
         };
         String secret = switch (route) {
-            case "slack" -> ChatHarness.SLACK_SECRET;
-            case "hook" -> ChatHarness.HOOK_SECRET;
-            default -> ChatHarness.PHALA_SECRET;
+            case "slack" -> Harness.SLACK_SECRET;
+            case "hook" -> Harness.HOOK_SECRET;
+            default -> Harness.PHALA_SECRET;
         };
         String ts = String.valueOf(NOW);
         String signedTs = ts;
@@ -501,7 +501,7 @@ class SignedRouteProperties {
         boolean sentBase64 = base64;
         switch (fault) {
             case "wrong secret" -> signingSecret = secret + "x";
-            case "another route's secret" -> signingSecret = route.equals("hook") ? ChatHarness.SLACK_SECRET : ChatHarness.HOOK_SECRET;
+            case "another route's secret" -> signingSecret = route.equals("hook") ? Harness.SLACK_SECRET : Harness.HOOK_SECRET;
             case "stale timestamp" -> {
                 ts = String.valueOf(NOW + stale);
                 signedTs = ts;
@@ -554,9 +554,9 @@ class SignedRouteProperties {
             headers.put(hc.apply(tsHeader), ts);
         }
         if (fault.equals("base64 text signed as sent")) {
-            return ChatHarness.post(path, headers, body, true);
+            return Harness.post(path, headers, body, true);
         }
-        return ChatHarness.post(path, headers, sentBody, sentBase64);
+        return Harness.post(path, headers, sentBody, sentBase64);
     }
 
     /** Strings that break naive code: markup, line breaks, controls, bidi, surrogates, escapes, huge. */

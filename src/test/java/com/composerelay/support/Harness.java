@@ -1,34 +1,166 @@
 package com.composerelay.support;
 
-import com.composerelay.Dispatcher;
 import com.composerelay.RelayHandler;
-import com.composerelay.Wiring;
 import com.composerelay.config.Config;
+import com.composerelay.core.ComposeUpdate;
+import com.composerelay.core.IdempotencyStore;
+import com.composerelay.core.PhalaApi;
+import com.composerelay.core.Relay;
+import com.composerelay.core.SigningSecrets;
+import com.composerelay.core.UpdateQueue;
+import com.composerelay.core.UpdateThread;
+import com.composerelay.core.UpdateThreads;
 import com.composerelay.json.Json;
 import com.composerelay.json.JsonNode;
+import com.composerelay.json.ObjectNode;
+import com.composerelay.startup.ReseedableRandom;
+import com.composerelay.webhook.HubSignature;
+import com.composerelay.wiring.Adapters;
+import com.composerelay.wiring.Assembly;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * The whole handler over in-memory fakes: scripted Phala, fake keys, recorded outcomes, and a
- * clock that backoff "sleeps" advance, so retry tests take no real time; metrics are recorded.
+ * The whole handler over in-memory fakes, the one way tests assemble it: scripted Phala (or any
+ * {@link PhalaApi}), fake keys, recorded outcomes and metrics, an idempotency record, signing
+ * secrets, a request queue, threads and chat replies; and a clock that backoff "sleeps" advance, so
+ * retry tests take no real time. Which routes are on follows the configuration, as in the deployed
+ * relay: {@link #chatOps()} turns the signed routes on.
  */
 public final class Harness {
-    public final MutableClock clock = new MutableClock();
-    public final ScriptedPhala phala = new ScriptedPhala(clock);
-    public final RecordingOutcomes outcomes = new RecordingOutcomes();
-    public final RecordingMetrics metrics = new RecordingMetrics();
-    public final InMemoryIdempotency idempotency = new InMemoryIdempotency(clock, java.time.Duration.ofHours(1));
-    public final FakeKeys keys;
-    public final RelayHandler handler;
+    public static final String SLACK_SECRET = "slack-signing-secret-sample-0001";
+    public static final String HOOK_SECRET = "hook-secret-sample-0001";
+    public static final String PHALA_SECRET = "whsec_sample_0001";
+    public static final String DEFAULT_ALLOWLIST = "T0001/C0001/*=cvm_*;T0001/*/U0BOSS=*";
 
+    /** A queued update with its message attributes. */
+    public record Queued(ComposeUpdate update, Map<String, String> attributes) {}
+
+    /** A reply posted to a chat. */
+    public record Reply(String url, String text) {}
+
+    public final MutableClock clock;
+    public final ScriptedPhala phala;
+    public final RecordingOutcomes outcomes;
+    public final RecordingMetrics metrics = new RecordingMetrics();
+    public final InMemoryIdempotency idempotency;
+    public final FakeKeys keys;
+    public final List<Queued> queued = new ArrayList<>();
+    public final List<Reply> replies = new ArrayList<>();
+    public final Map<String, UpdateThread> threads = new HashMap<>();
+    public final Map<String, List<String>> secrets = new HashMap<>(Map.of(
+            "slack-secret", List.of(SLACK_SECRET, "slack-previous-secret"),
+            "hook-secret", List.of(HOOK_SECRET),
+            "phala-secret", List.of(PHALA_SECRET)));
+    public final RelayHandler handler;
+    /** When set, the request queue refuses every update. */
+    public boolean queueDown;
+
+    /** The relay's PATCH route and queue, no signed routes. */
     public Harness() {
-        this(Fixtures.config(), new FakeKeys(Fixtures.API_KEY));
+        this(builder());
     }
 
-    public Harness(Config config, FakeKeys keys) {
-        this.keys = keys;
-        Dispatcher dispatcher = Wiring.dispatcher(config,
-                Wiring.parts(keys, phala, idempotency, outcomes, clock, clock::advance).withMetrics(metrics));
-        this.handler = new RelayHandler(dispatcher, clock);
+    private Harness(Builder b) {
+        this.clock = b.clock;
+        this.phala = new ScriptedPhala(clock);
+        this.outcomes = b.outcomes;
+        this.idempotency = new InMemoryIdempotency(clock, Duration.ofHours(1));
+        this.keys = b.keys;
+        Clock time = b.realTime ? Clock.systemUTC() : clock;
+        Relay.Sleeper sleeper = b.realTime ? d -> Thread.sleep(d.toMillis()) : clock::advance;
+        Adapters adapters = new Adapters(keys, b.phala == null ? phala : b.phala,
+                b.idempotency == null ? idempotency : b.idempotency, outcomes,
+                threadStore(), (url, text) -> replies.add(new Reply(url, text)), signingSecrets(), queue(),
+                time, sleeper, new ReseedableRandom(), metrics);
+        this.handler = new RelayHandler(Assembly.dispatcher(b.config, adapters), time);
+    }
+
+    /** The handler with the signed routes on (Slack, CI hook, Phala events) and the sample allowlist. */
+    public static Harness chatOps() {
+        return chatOps(DEFAULT_ALLOWLIST);
+    }
+
+    /** The same, with this Slack allowlist. */
+    public static Harness chatOps(String allowlist) {
+        return builder().config(chatOpsConfig(allowlist)).build();
+    }
+
+    /** The configuration of {@link #chatOps(String)}; {@code more} are further environment entries. */
+    public static Config chatOpsConfig(String allowlist, String... more) {
+        List<String> env = new ArrayList<>(List.of("SLACK_SIGNING_SECRET_ID", "slack-secret", "SLACK_ALLOWLIST", allowlist,
+                "REQUEST_QUEUE_URL", "http://queue.local/requests", "HOOK_SECRET_ID", "hook-secret",
+                "PHALA_WEBHOOK_SECRET_ID", "phala-secret"));
+        env.addAll(List.of(more));
+        return Fixtures.config(env.toArray(String[]::new));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** What a test may choose; everything else is the harness's fakes. */
+    public static final class Builder {
+        private Config config = Fixtures.config();
+        private FakeKeys keys = new FakeKeys(Fixtures.API_KEY);
+        private MutableClock clock = new MutableClock();
+        private PhalaApi phala;
+        private RecordingOutcomes outcomes = new RecordingOutcomes();
+        private IdempotencyStore idempotency;
+        private boolean realTime;
+
+        private Builder() {}
+
+        /** Outcomes recorded where the test already looks. */
+        public Builder outcomes(RecordingOutcomes outcomes) {
+            this.outcomes = outcomes;
+            return this;
+        }
+
+        /** Another idempotency record than {@link Harness#idempotency} (e.g. {@link IdempotencyStore#none()}). */
+        public Builder idempotency(IdempotencyStore idempotency) {
+            this.idempotency = idempotency;
+            return this;
+        }
+
+        /** The system clock and real sleeps, for tests of real concurrency and real servers. */
+        public Builder realTime() {
+            this.realTime = true;
+            return this;
+        }
+
+        public Builder config(Config config) {
+            this.config = config;
+            return this;
+        }
+
+        public Builder keys(FakeKeys keys) {
+            this.keys = keys;
+            return this;
+        }
+
+        /** The clock the harness and {@code phala} share. */
+        public Builder clock(MutableClock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /** Another Phala than the scripted one (then {@link Harness#phala} is not called). */
+        public Builder phala(PhalaApi phala) {
+            this.phala = phala;
+            return this;
+        }
+
+        public Harness build() {
+            return new Harness(this);
+        }
     }
 
     public JsonNode invoke(String eventJson) {
@@ -46,5 +178,82 @@ public final class Harness {
         } catch (Json.Malformed e) {
             throw new AssertionError("response body is not JSON: " + e.getMessage());
         }
+    }
+
+    private SigningSecrets signingSecrets() {
+        return new SigningSecrets() {
+            @Override
+            public List<String> current(String id) throws Unavailable {
+                List<String> values = secrets.get(id);
+                if (values == null) {
+                    throw new Unavailable("signing secret " + id + " was not found");
+                }
+                return values;
+            }
+
+            @Override
+            public List<String> refreshed(String id) throws Unavailable {
+                return current(id);
+            }
+        };
+    }
+
+    private UpdateQueue queue() {
+        return (update, attributes) -> {
+            if (queueDown) {
+                throw new UpdateQueue.Unavailable("the request queue did not take the update (SqsException)");
+            }
+            queued.add(new Queued(update, Map.copyOf(attributes)));
+        };
+    }
+
+    private UpdateThreads threadStore() {
+        return new UpdateThreads() {
+            @Override
+            public void remember(UpdateThread thread) {
+                threads.put(thread.cvmId(), thread);
+            }
+
+            @Override
+            public Optional<UpdateThread> find(String cvmId) {
+                return Optional.ofNullable(threads.get(cvmId));
+            }
+        };
+    }
+
+    /** An HTTP API event for {@code POST path} with these headers and raw body. */
+    public static String post(String path, Map<String, String> headers, String body, boolean base64) {
+        ObjectNode event = (ObjectNode) Fixtures.event("http-api.json");
+        event.put("routeKey", "POST " + path);
+        event.put("rawPath", path);
+        ((ObjectNode) event.get("requestContext").get("http")).put("method", "POST");
+        ((ObjectNode) event.get("requestContext").get("http")).put("path", path);
+        event.remove("pathParameters");
+        ObjectNode h = event.putObject("headers");
+        headers.forEach(h::put);
+        event.put("body", base64 ? Base64.getEncoder().encodeToString(body.getBytes(StandardCharsets.UTF_8)) : body);
+        event.put("isBase64Encoded", base64);
+        return Json.write(event);
+    }
+
+    public long now() {
+        return clock.instant().getEpochSecond();
+    }
+
+    /** A valid CI-hook body for {@code cvmId}, sent at {@code unixSeconds} (its signed {@code timestamp}). */
+    public static String hookBody(String cvmId, long unixSeconds) {
+        return "{\"cvm_id\":\"" + cvmId + "\",\"compose_hash\":\"" + Fixtures.HASH + "\",\"timestamp\":" + unixSeconds + "}";
+    }
+
+    /** A valid CI-hook body for {@code cvmId}, sent now by this harness's clock. */
+    public String hookBody(String cvmId) {
+        return hookBody(cvmId, now());
+    }
+
+    /** {@code POST /hooks/compose-update} with this raw body, signed with the hook secret, plus these headers. */
+    public static String signedHook(String body, Map<String, String> headers) {
+        Map<String, String> all = new java.util.LinkedHashMap<>(headers);
+        all.put("X-Hub-Signature-256", HubSignature.sign(HOOK_SECRET, body.getBytes(StandardCharsets.UTF_8)));
+        return post("/hooks/compose-update", all, body, false);
     }
 }

@@ -1,14 +1,14 @@
 package com.composerelay.support;
 
 import com.composerelay.RelayHandler;
-import com.composerelay.Wiring;
-import com.composerelay.chat.ChatReplies;
-import com.composerelay.chat.UpdateQueue;
+import com.composerelay.wiring.Assembly;
+import com.composerelay.core.ChatReplies;
+import com.composerelay.core.UpdateQueue;
 import com.composerelay.config.Config;
-import com.composerelay.core.Threads;
+import com.composerelay.core.UpdateThreads;
 import com.composerelay.json.JsonNode;
 import com.composerelay.phala.HttpPhalaApi;
-import com.composerelay.webhook.SigningSecrets;
+import com.composerelay.core.SigningSecrets;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,34 +25,12 @@ public final class HttpPhalaHarness {
 
     public final MutableClock clock = new MutableClock();
     public final ScriptedHttpPhala http = new ScriptedHttpPhala(clock);
-    public final RecordingOutcomes outcomes = new RecordingOutcomes();
-    public final InMemoryIdempotency idempotency = new InMemoryIdempotency(clock, Duration.ofHours(1));
-    public final List<String> replies = new ArrayList<>();
-    public final RelayHandler handler;
-
-    public HttpPhalaHarness() {
-        SigningSecrets signing = new SigningSecrets() {
-            @Override
-            public List<String> current(String id) throws Unavailable {
-                if (!id.equals("hook-secret")) {
-                    throw new Unavailable("signing secret " + id + " was not found");
-                }
-                return List.of(ChatHarness.HOOK_SECRET);
-            }
-
-            @Override
-            public List<String> refreshed(String id) throws Unavailable {
-                return current(id);
-            }
-        };
-        UpdateQueue noQueue = (update, attributes) -> {
-            throw new AssertionError("nothing here enqueues");
-        };
-        ChatReplies chat = (url, text) -> replies.add(text);
-        HttpPhalaApi phala = new HttpPhalaApi(http, URI.create("https://cloud-api.phala.com"), "2026-05-22", clock);
-        handler = new RelayHandler(Wiring.dispatcher(CONFIG, new Wiring.Parts(new FakeKeys(Fixtures.API_KEY), phala,
-                idempotency, outcomes, Threads.none(), chat, signing, noQueue, clock, clock::advance)), clock);
-    }
+    private final Harness harness = Harness.builder().config(CONFIG).clock(clock)
+            .phala(new HttpPhalaApi(http, URI.create("https://cloud-api.phala.com"), "2026-05-22", clock)).build();
+    public final RecordingOutcomes outcomes = harness.outcomes;
+    public final InMemoryIdempotency idempotency = harness.idempotency;
+    public final List<Harness.Reply> replies = harness.replies;
+    public final RelayHandler handler = harness.handler;
 
     /** Invokes with {@code remainingMillis} of Lambda time left; returns the answer and the deadline. */
     public Invoked invoke(String event, int remainingMillis) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.composerelay.core.Outcome;
 import com.composerelay.core.PhalaAnswer;
-import com.composerelay.core.Setting;
+import com.composerelay.core.CallerValue;
 import com.composerelay.json.Json;
 import com.composerelay.support.Events;
 import com.composerelay.support.FakeContext;
@@ -40,9 +40,9 @@ class ApiGatewayTriggerTest {
                 """.formatted(Fixtures.HASH)));
         var call = harness.phala.calls().getFirst();
         assertThat(call.update().cvmId()).isEqualTo("cvm_ykL5lbAn");
-        assertThat(call.update().encryptedEnv()).isEqualTo(Setting.given("a1b2c3d4"));
-        assertThat(call.update().envKeys()).isEqualTo(Setting.given(List.of("DATABASE_URL", "LOG_LEVEL")));
-        assertThat(call.update().updateEnvVars()).isEqualTo(Setting.given(true));
+        assertThat(call.update().encryptedEnv()).isEqualTo(CallerValue.given("a1b2c3d4"));
+        assertThat(call.update().envKeys()).isEqualTo(CallerValue.given(List.of("DATABASE_URL", "LOG_LEVEL")));
+        assertThat(call.update().updateEnvVars()).isEqualTo(CallerValue.given(true));
         assertThat(harness.outcomes.published()).singleElement()
                 .satisfies(o -> assertThat(o.status()).isEqualTo("accepted"));
     }

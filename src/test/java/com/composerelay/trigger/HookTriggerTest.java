@@ -1,11 +1,11 @@
 package com.composerelay.trigger;
 
+import com.composerelay.support.Harness;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.composerelay.core.Outcome;
 import com.composerelay.json.Json;
 import com.composerelay.json.JsonNode;
-import com.composerelay.support.ChatHarness;
 import com.composerelay.support.Events;
 import com.composerelay.support.Fixtures;
 import com.composerelay.support.HttpPhalaHarness;
@@ -27,7 +27,7 @@ class HookTriggerTest {
     private static final String TIMESTAMP_REQUIRED = "timestamp: is required: unix seconds (a JSON integer) of when the"
             + " request was sent, within 300 s of now";
 
-    private final ChatHarness harness = new ChatHarness();
+    private final Harness harness = Harness.chatOps();
     @RegisterExtension
     final LogCapture log = new LogCapture();
 
@@ -39,11 +39,11 @@ class HookTriggerTest {
         if (delivery != null) {
             headers.put("x-github-delivery", delivery);
         }
-        return ChatHarness.post("/hooks/compose-update", headers, body, false);
+        return Harness.post("/hooks/compose-update", headers, body, false);
     }
 
     private static String signed(String body) {
-        return HubSignature.sign(ChatHarness.HOOK_SECRET, body.getBytes(StandardCharsets.UTF_8));
+        return HubSignature.sign(Harness.HOOK_SECRET, body.getBytes(StandardCharsets.UTF_8));
     }
 
     private static JsonNode outcomeOf(JsonNode response) throws Exception {
@@ -82,7 +82,7 @@ class HookTriggerTest {
         assertThat(harness.invoke(hook(harness.hookBody("cvm_ci02"), signed(body), null)).get("statusCode").intValue())
                 .isEqualTo(401);
         // The timestamp is signed: moving it forward breaks the signature.
-        String moved = ChatHarness.hookBody("cvm_ci01", harness.now() + 1);
+        String moved = Harness.hookBody("cvm_ci01", harness.now() + 1);
         assertThat(harness.invoke(hook(moved, signed(body), null)).get("statusCode").intValue()).isEqualTo(401);
         assertThat(harness.phala.calls()).isEmpty();
         assertThat(harness.outcomes.published()).isEmpty();
@@ -131,7 +131,7 @@ class HookTriggerTest {
             Map<String, String> headers = Map.of("content-type", "application/json",
                     "Idempotency-Key", "attacker-key-" + i, "X-GitHub-Delivery", "delivery-" + i);
             harness.clock.advance(Duration.ofSeconds(30));
-            JsonNode replay = harness.invoke(ChatHarness.signedHook(body, headers));
+            JsonNode replay = harness.invoke(Harness.signedHook(body, headers));
             assertThat(harness.phala.calls()).as("PATCHes after resend %d", i).hasSize(1);
             assertThat(replay.get("statusCode").intValue()).as("resend %d", i).isEqualTo(202);
             assertThat(replay.get("headers").path("Idempotent-Replayed").asText()).as("resend %d", i).isEqualTo("true");
@@ -143,9 +143,9 @@ class HookTriggerTest {
 
     @Test
     void aFreshlySignedBodyIsANewRequest() {
-        harness.invoke(ChatHarness.signedHook(harness.hookBody("cvm_ci01"), Map.of()));
+        harness.invoke(Harness.signedHook(harness.hookBody("cvm_ci01"), Map.of()));
         harness.clock.advance(Duration.ofSeconds(1));
-        JsonNode second = harness.invoke(ChatHarness.signedHook(harness.hookBody("cvm_ci01"), Map.of()));
+        JsonNode second = harness.invoke(Harness.signedHook(harness.hookBody("cvm_ci01"), Map.of()));
         assertThat(second.get("statusCode").intValue()).isEqualTo(202);
         assertThat(second.get("headers").has("Idempotent-Replayed")).isFalse();
         assertThat(harness.phala.calls()).hasSize(2);
@@ -155,7 +155,7 @@ class HookTriggerTest {
     @Test
     void aSignedRequestOlderThanTheWindowIs401AndSendsNothing() {
         String body = harness.hookBody("cvm_ci01");
-        String event = ChatHarness.signedHook(body, Map.of("Idempotency-Key", "k-1"));
+        String event = Harness.signedHook(body, Map.of("Idempotency-Key", "k-1"));
         assertThat(harness.invoke(event).get("statusCode").intValue()).isEqualTo(202);
 
         harness.clock.advance(Duration.ofSeconds(301));
@@ -166,7 +166,7 @@ class HookTriggerTest {
 
         // After the idempotency record (1 hour here) has expired too, the timestamp alone refuses it.
         harness.clock.advance(Duration.ofHours(2));
-        JsonNode afterTheRecord = harness.invoke(ChatHarness.signedHook(body, Map.of("Idempotency-Key", "k-2")));
+        JsonNode afterTheRecord = harness.invoke(Harness.signedHook(body, Map.of("Idempotency-Key", "k-2")));
         assertThat(afterTheRecord.get("statusCode").intValue()).isEqualTo(401);
         assertThat(afterTheRecord.get("body").textValue()).isEqualTo(STALE);
 
@@ -179,12 +179,12 @@ class HookTriggerTest {
     void aTimestampMoreThanTheWindowAheadOrBehindIs401AndPublishesNothing() {
         long now = harness.now();
         for (long sentAt : List.of(now - 301, now + 301, 0L)) {
-            JsonNode response = harness.invoke(ChatHarness.signedHook(ChatHarness.hookBody("cvm_ci01", sentAt), Map.of()));
+            JsonNode response = harness.invoke(Harness.signedHook(Harness.hookBody("cvm_ci01", sentAt), Map.of()));
             assertThat(response.get("statusCode").intValue()).as("sent at %d, now %d", sentAt, now).isEqualTo(401);
             assertThat(response.get("body").textValue()).isEqualTo(STALE);
         }
         for (long sentAt : List.of(now - 300, now + 300)) {
-            JsonNode response = harness.invoke(ChatHarness.signedHook(ChatHarness.hookBody("cvm_ci01", sentAt), Map.of()));
+            JsonNode response = harness.invoke(Harness.signedHook(Harness.hookBody("cvm_ci01", sentAt), Map.of()));
             assertThat(response.get("statusCode").intValue()).as("sent at %d, now %d", sentAt, now).isEqualTo(202);
         }
         assertThat(harness.phala.calls()).hasSize(2);
@@ -194,7 +194,7 @@ class HookTriggerTest {
     @Test
     void aStaleInvalidBodyIs401NotARejectedOutcome() {
         String body = "{\"cvm_id\":\"../admin\",\"compose_hash\":\"zz\",\"timestamp\":" + (harness.now() - 3600) + "}";
-        JsonNode response = harness.invoke(ChatHarness.signedHook(body, Map.of()));
+        JsonNode response = harness.invoke(Harness.signedHook(body, Map.of()));
         assertThat(response.get("statusCode").intValue()).isEqualTo(401);
         assertThat(response.get("body").textValue()).isEqualTo(STALE);
         assertThat(harness.outcomes.published()).isEmpty();
@@ -203,7 +203,7 @@ class HookTriggerTest {
     @Test
     void aBodyWithoutTimestampIs400NamingIt() throws Exception {
         String body = Events.updateBody("cvm_ci01");
-        JsonNode response = harness.invoke(ChatHarness.signedHook(body, Map.of("X-GitHub-Delivery", "d-1")));
+        JsonNode response = harness.invoke(Harness.signedHook(body, Map.of("X-GitHub-Delivery", "d-1")));
         assertThat(response.get("statusCode").intValue()).isEqualTo(400);
         JsonNode outcome = outcomeOf(response);
         assertThat(outcome.get("status").textValue()).isEqualTo("rejected");
@@ -216,7 +216,7 @@ class HookTriggerTest {
             assertThat(o.error()).isEqualTo(TIMESTAMP_REQUIRED);
         });
         String withNull = "{\"cvm_id\":\"cvm_ci01\",\"compose_hash\":\"" + Fixtures.HASH + "\",\"timestamp\":null}";
-        assertThat(outcomeOf(harness.invoke(ChatHarness.signedHook(withNull, Map.of()))).get("error").textValue())
+        assertThat(outcomeOf(harness.invoke(Harness.signedHook(withNull, Map.of()))).get("error").textValue())
                 .isEqualTo(TIMESTAMP_REQUIRED);
     }
 
@@ -235,7 +235,7 @@ class HookTriggerTest {
         cases.put("99999999999999999999999", "timestamp: must be unix seconds from 0 to 253402300799");
         for (var c : cases.entrySet()) {
             String body = "{\"cvm_id\":\"cvm_ci01\",\"compose_hash\":\"" + Fixtures.HASH + "\",\"timestamp\":" + c.getKey() + "}";
-            JsonNode response = harness.invoke(ChatHarness.signedHook(body, Map.of()));
+            JsonNode response = harness.invoke(Harness.signedHook(body, Map.of()));
             assertThat(response.get("statusCode").intValue()).as(c.getKey()).isEqualTo(400);
             assertThat(outcomeOf(response).get("error").textValue()).as(c.getKey()).isEqualTo(c.getValue());
         }
@@ -248,7 +248,7 @@ class HookTriggerTest {
         HttpPhalaHarness phala = new HttpPhalaHarness();
         String body = "{\"cvm_id\":\"cvm_ci01\",\"compose_hash\":\"" + Fixtures.HASH + "\",\"update_env_vars\":false,"
                 + "\"timestamp\":" + phala.clock.instant().getEpochSecond() + "}";
-        JsonNode response = phala.invoke(ChatHarness.signedHook(body, Map.of("Idempotency-Key", "k-1")), 30_000).response();
+        JsonNode response = phala.invoke(Harness.signedHook(body, Map.of("Idempotency-Key", "k-1")), 30_000).response();
 
         assertThat(response.get("statusCode").intValue()).isEqualTo(202);
         assertThat(phala.http.sent()).hasSize(1);

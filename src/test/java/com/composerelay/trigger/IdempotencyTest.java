@@ -1,10 +1,11 @@
 package com.composerelay.trigger;
 
+import com.composerelay.core.IdempotencyStore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.composerelay.core.ComposeUpdate;
 import com.composerelay.core.Fingerprint;
-import com.composerelay.core.Setting;
+import com.composerelay.core.CallerValue;
 import com.composerelay.json.Json;
 import com.composerelay.support.Events;
 import com.composerelay.support.FakeContext;
@@ -176,9 +177,7 @@ class IdempotencyTest {
         var clock = java.time.Clock.systemUTC();
         var outcomes = new com.composerelay.support.RecordingOutcomes();
         var store = new com.composerelay.support.InMemoryIdempotency(clock, Duration.ofHours(1));
-        var handler = new com.composerelay.RelayHandler(com.composerelay.Wiring.dispatcher(Fixtures.config(),
-                new com.composerelay.support.FakeKeys(Fixtures.API_KEY), slow, store, outcomes, clock,
-                d -> Thread.sleep(d.toMillis())), clock);
+        var handler = Harness.builder().phala(slow).outcomes(outcomes).idempotency(store).realTime().build().handler;
         String body = Events.updateBody("cvm_1");
         JsonNode response = com.composerelay.support.Invoke.json(handler,
                 Events.sqs(Events.sqsRecord("m-1", body, 1), Events.sqsRecord("m-1", body, 1)));
@@ -211,6 +210,6 @@ class IdempotencyTest {
     }
 
     private static String fingerprint(String cvmId) {
-        return Fingerprint.of(new ComposeUpdate(cvmId, Fixtures.HASH, Setting.absent(), Setting.absent(), Setting.absent()));
+        return Fingerprint.of(new ComposeUpdate(cvmId, Fixtures.HASH, CallerValue.absent(), CallerValue.absent(), CallerValue.absent()));
     }
 }

@@ -1,10 +1,10 @@
 package com.composerelay.trigger;
 
+import com.composerelay.support.Harness;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.composerelay.core.Outcome;
 import com.composerelay.json.Json;
-import com.composerelay.support.ChatHarness;
 import com.composerelay.support.Events;
 import com.composerelay.support.Fixtures;
 import com.composerelay.webhook.PhalaWebhookSignature;
@@ -15,7 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PhalaEventsTriggerTest {
-    private final ChatHarness harness = new ChatHarness();
+    private final Harness harness = Harness.chatOps();
 
     private String event(String id, String type, String cvmId, String error, long timestamp, String secret) {
         ObjectNode envelope = Json.object();
@@ -31,14 +31,14 @@ class PhalaEventsTriggerTest {
         }
         String body = Json.write(envelope);
         String ts = String.valueOf(timestamp);
-        return ChatHarness.post("/phala/events", Map.of("X-Webhook-Id", id, "X-Webhook-Event", type,
+        return Harness.post("/phala/events", Map.of("X-Webhook-Id", id, "X-Webhook-Event", type,
                 "X-Webhook-Timestamp", ts,
                 "X-Webhook-Signature", PhalaWebhookSignature.sign(secret, ts, body.getBytes(StandardCharsets.UTF_8))),
                 body, false);
     }
 
     private String event(String id, String type, String cvmId) {
-        return event(id, type, cvmId, null, harness.now(), ChatHarness.PHALA_SECRET);
+        return event(id, type, cvmId, null, harness.now(), Harness.PHALA_SECRET);
     }
 
     private static JsonNode body(JsonNode response) {
@@ -72,7 +72,7 @@ class PhalaEventsTriggerTest {
 
     @Test
     void postsTheCompletionInTheSlackChannelOfTheUpdate() {
-        harness.threads.put("cvm_web01", new com.composerelay.core.Threads.Thread("cvm_web01", "slack-c1", Fixtures.HASH,
+        harness.threads.put("cvm_web01", new com.composerelay.core.UpdateThread("cvm_web01", "slack-c1", Fixtures.HASH,
                 "https://hooks.slack.com/commands/T0001/1/abc"));
         harness.invoke(event("evt_2", "cvm.restarted", "cvm_web01"));
         assertThat(harness.replies).singleElement().satisfies(r -> {
@@ -85,7 +85,7 @@ class PhalaEventsTriggerTest {
     @Test
     void turnsAStoppedCvmIntoAFailedOutcome() {
         harness.invoke(event("evt_3", "cvm.stopped", "cvm_web01", "container exited with code 1", harness.now(),
-                ChatHarness.PHALA_SECRET));
+                Harness.PHALA_SECRET));
         assertThat(harness.outcomes.published()).singleElement().satisfies(o -> {
             assertThat(o.status()).isEqualTo("failed");
             assertThat(o.error()).isEqualTo("Phala reported cvm.stopped: container exited with code 1");
@@ -110,11 +110,11 @@ class PhalaEventsTriggerTest {
     @Test
     void aNewlineInPhalasErrorStaysOnItsEmailLine() {
         harness.invoke(event("evt_10", "cvm.stopped", "cvm_web01", "exited\nStatus: completed\r\nError: none",
-                harness.now(), ChatHarness.PHALA_SECRET));
+                harness.now(), Harness.PHALA_SECRET));
 
         assertThat(harness.outcomes.published()).singleElement().satisfies(o -> {
             assertThat(o.error()).isEqualTo("Phala reported cvm.stopped: exited\\nStatus: completed\\r\\nError: none");
-            assertThat(com.composerelay.chat.OutcomeText.email(o)).contains(
+            assertThat(com.composerelay.codec.OutcomeText.email(o)).contains(
                     "\nError: Phala reported cvm.stopped: exited\\nStatus: completed\\r\\nError: none\nTrigger: phala\n");
         });
     }
@@ -122,7 +122,7 @@ class PhalaEventsTriggerTest {
     @Test
     void boundsPhalasErrorTo500Characters() {
         harness.invoke(event("evt_11", "cvm.create_failed", "cvm_web01", "e".repeat(499) + "\ud83d\ude00" + "x".repeat(10_000),
-                harness.now(), ChatHarness.PHALA_SECRET));
+                harness.now(), Harness.PHALA_SECRET));
 
         assertThat(harness.outcomes.published()).singleElement().satisfies(o -> assertThat(o.error())
                 .isEqualTo("Phala reported cvm.create_failed: " + "e".repeat(499) + "…"));
@@ -146,7 +146,7 @@ class PhalaEventsTriggerTest {
     @Test
     void refusesAReplayOutsideTheWindowAndAWrongSecret() {
         assertThat(harness.invoke(event("evt_6", "cvm.updated", "cvm_web01", null, harness.now() - 301,
-                ChatHarness.PHALA_SECRET)).get("statusCode").intValue()).isEqualTo(401);
+                Harness.PHALA_SECRET)).get("statusCode").intValue()).isEqualTo(401);
         assertThat(harness.invoke(event("evt_7", "cvm.updated", "cvm_web01", null, harness.now(), "whsec_wrong"))
                 .get("statusCode").intValue()).isEqualTo(401);
         assertThat(harness.outcomes.published()).isEmpty();

@@ -1,10 +1,10 @@
 package com.composerelay.trigger;
 
+import com.composerelay.support.Harness;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.composerelay.core.Setting;
+import com.composerelay.core.CallerValue;
 import com.composerelay.json.Json;
-import com.composerelay.support.ChatHarness;
 import com.composerelay.support.Events;
 import com.composerelay.support.Fixtures;
 import com.composerelay.webhook.SlackSignature;
@@ -16,7 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SlackCommandTriggerTest {
-    private final ChatHarness harness = new ChatHarness();
+    private final Harness harness = Harness.chatOps();
 
     private String command(String text, String channel, String user, String secret, long timestamp, boolean base64,
                            String signatureHeader) {
@@ -25,14 +25,14 @@ class SlackCommandTriggerTest {
                 + "&api_app_id=A1&response_url=" + URLEncoder.encode("https://hooks.slack.com/commands/T0001/1/abc",
                 StandardCharsets.UTF_8) + "&trigger_id=1.2.3";
         String ts = String.valueOf(timestamp);
-        return ChatHarness.post("/slack/command", Map.of(
+        return Harness.post("/slack/command", Map.of(
                 "content-type", "application/x-www-form-urlencoded",
                 "x-slack-request-timestamp", ts,
                 signatureHeader, SlackSignature.sign(secret, ts, body.getBytes(StandardCharsets.UTF_8))), body, base64);
     }
 
     private String command(String text) {
-        return command(text, "C0001", "U0001", ChatHarness.SLACK_SECRET, harness.now(), true, "x-slack-signature");
+        return command(text, "C0001", "U0001", Harness.SLACK_SECRET, harness.now(), true, "x-slack-signature");
     }
 
     private static String text(JsonNode response) {
@@ -54,7 +54,7 @@ class SlackCommandTriggerTest {
         assertThat(harness.queued).singleElement().satisfies(q -> {
             assertThat(q.update().cvmId()).isEqualTo("cvm_web01");
             assertThat(q.update().composeHash()).isEqualTo(Fixtures.HASH);
-            assertThat(q.update().updateEnvVars()).isEqualTo(Setting.given(true));
+            assertThat(q.update().updateEnvVars()).isEqualTo(CallerValue.given(true));
             assertThat(q.attributes()).containsEntry("origin", "slack")
                     .containsEntry("reply_url", "https://hooks.slack.com/commands/T0001/1/abc")
                     .containsEntry("slack_user", "U0001");
@@ -87,13 +87,13 @@ class SlackCommandTriggerTest {
 
     @Test
     void refusesPolitelyWhoIsNotOnTheAllowlist() {
-        String other = command("update cvm_web01 " + Fixtures.HASH, "C0OTHER", "U0001", ChatHarness.SLACK_SECRET,
+        String other = command("update cvm_web01 " + Fixtures.HASH, "C0OTHER", "U0001", Harness.SLACK_SECRET,
                 harness.now(), true, "x-slack-signature");
         assertThat(text(harness.invoke(other))).isEqualTo("Sorry, you may not update `cvm_web01` from this channel. "
                 + "Ask the relay's admins to add you to its allowlist.");
         String notACvmOfThisChannel = command("update db_main " + Fixtures.HASH);
         assertThat(text(harness.invoke(notACvmOfThisChannel))).startsWith("Sorry, you may not update `db_main`");
-        String boss = command("update db_main " + Fixtures.HASH, "C0OTHER", "U0BOSS", ChatHarness.SLACK_SECRET,
+        String boss = command("update db_main " + Fixtures.HASH, "C0OTHER", "U0BOSS", Harness.SLACK_SECRET,
                 harness.now(), true, "x-slack-signature");
         assertThat(text(harness.invoke(boss))).startsWith(":hourglass_flowing_sand:");
         assertThat(harness.queued).hasSize(1);
@@ -101,8 +101,8 @@ class SlackCommandTriggerTest {
 
     @Test
     void refusesEveryoneWhenTheAllowlistIsEmpty() {
-        ChatHarness closed = new ChatHarness("");
-        String event = command("update cvm_web01 " + Fixtures.HASH, "C0001", "U0001", ChatHarness.SLACK_SECRET,
+        Harness closed = Harness.chatOps("");
+        String event = command("update cvm_web01 " + Fixtures.HASH, "C0001", "U0001", Harness.SLACK_SECRET,
                 closed.now(), true, "x-slack-signature");
         assertThat(text(closed.invoke(event))).startsWith("Sorry, you may not update");
         assertThat(closed.queued).isEmpty();
@@ -120,7 +120,7 @@ class SlackCommandTriggerTest {
     @Test
     void refusesAReplayOlderThanFiveMinutes() {
         JsonNode response = harness.invoke(command("update cvm_web01 " + Fixtures.HASH, "C0001", "U0001",
-                ChatHarness.SLACK_SECRET, harness.now() - 301, true, "x-slack-signature"));
+                Harness.SLACK_SECRET, harness.now() - 301, true, "x-slack-signature"));
         assertThat(response.get("statusCode").intValue()).isEqualTo(401);
         assertThat(harness.queued).isEmpty();
     }
@@ -135,14 +135,14 @@ class SlackCommandTriggerTest {
     @Test
     void readsHeadersInAnyCaseAndBodiesNotBase64Encoded() {
         JsonNode response = harness.invoke(command("update cvm_web01 " + Fixtures.HASH, "C0001", "U0001",
-                ChatHarness.SLACK_SECRET, harness.now(), false, "X-Slack-Signature"));
+                Harness.SLACK_SECRET, harness.now(), false, "X-Slack-Signature"));
         assertThat(text(response)).startsWith(":hourglass_flowing_sand:");
     }
 
     @Test
     void refusesATamperedBody() throws Exception {
         ObjectNode event = (ObjectNode) Json.parse(command("update cvm_web01 " + Fixtures.HASH, "C0001", "U0001",
-                ChatHarness.SLACK_SECRET, harness.now(), false, "x-slack-signature"));
+                Harness.SLACK_SECRET, harness.now(), false, "x-slack-signature"));
         event.put("body", event.get("body").textValue().replace("cvm_web01", "cvm_web02"));
         assertThat(harness.invoke(Json.write(event)).get("statusCode").intValue()).isEqualTo(401);
         assertThat(harness.queued).isEmpty();
@@ -245,11 +245,11 @@ class SlackCommandTriggerTest {
     void quotesWhatTheUserTypedSoItCanNeitherMentionNorCloseTheCodeSpan() {
         assertThat(text(harness.invoke(command("deploy `x` <!channel> & co")))).isEqualTo(
                 "I did not understand `deploy ˋxˋ &lt;!channel&gt; &amp; co`. " + SlackCommandTrigger.USAGE);
-        String boss = command("update a`b<!here> " + Fixtures.HASH, "C0OTHER", "U0BOSS", ChatHarness.SLACK_SECRET,
+        String boss = command("update a`b<!here> " + Fixtures.HASH, "C0OTHER", "U0BOSS", Harness.SLACK_SECRET,
                 harness.now(), true, "x-slack-signature");
         assertThat(text(harness.invoke(boss))).isEqualTo(":hourglass_flowing_sand: Updating `aˋb&lt;!here&gt;` to compose `"
                 + Fixtures.HASH + "`. I will post the outcome in this channel.");
-        String notAllowed = command("update <!channel> " + Fixtures.HASH, "C0OTHER", "U0001", ChatHarness.SLACK_SECRET,
+        String notAllowed = command("update <!channel> " + Fixtures.HASH, "C0OTHER", "U0001", Harness.SLACK_SECRET,
                 harness.now(), true, "x-slack-signature");
         assertThat(text(harness.invoke(notAllowed))).startsWith("Sorry, you may not update `&lt;!channel&gt;` from");
     }

@@ -1,5 +1,6 @@
 package com.composerelay.trigger;
 
+import com.composerelay.core.IdempotencyStore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.composerelay.core.Outcome;
@@ -12,7 +13,7 @@ import com.composerelay.support.Fixtures;
 import com.composerelay.support.Harness;
 import com.composerelay.support.Invoke;
 import com.composerelay.support.RecordingOutcomes;
-import com.composerelay.Wiring;
+import com.composerelay.wiring.Assembly;
 import com.composerelay.RelayHandler;
 import com.composerelay.json.JsonNode;
 import com.composerelay.json.ObjectNode;
@@ -278,8 +279,8 @@ class SqsTriggerTest {
     }
 
     private static RelayHandler handler(PhalaApi phala, RecordingOutcomes outcomes, com.composerelay.config.Config config) {
-        return new RelayHandler(Wiring.dispatcher(config, new FakeKeys(Fixtures.API_KEY), phala, outcomes,
-                Clock.systemUTC(), d -> Thread.sleep(d.toMillis())), Clock.systemUTC());
+        return Harness.builder().config(config).phala(phala).outcomes(outcomes).idempotency(IdempotencyStore.none())
+                .realTime().build().handler;
     }
 
     private static JsonNode invoke(RelayHandler handler, String event) {

@@ -1,5 +1,6 @@
 package com.composerelay.webhook;
 
+import com.composerelay.core.Verdict;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;

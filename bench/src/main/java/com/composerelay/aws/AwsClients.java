@@ -11,7 +11,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 /**
  * The plain build's stand-in for the relay's {@code AwsClients}: bench/pom.xml puts this class,
  * instead of the relay's own, into {@code plain.jar}, so the plain build is the relay's own code in
- * every other respect (its Wiring, triggers, adapters) while each SDK client is made the way the
+ * every other respect (its assembly, triggers, adapters) while each SDK client is made the way the
  * SDK's getting-started guide makes it: {@code XxxClient.builder().build()}. The SDK then finds the
  * region, credentials (its default chain, one per client), endpoint ({@code AWS_ENDPOINT_URL}) and
  * HTTP client (apache5, with netty on the classpath too) by itself. No start-up work is done.

@@ -2,14 +2,17 @@ package com.composerelay.bench.warm;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.composerelay.RelayHandler;
-import com.composerelay.Wiring;
+import com.composerelay.core.Metrics;
+import com.composerelay.startup.ReseedableRandom;
+import com.composerelay.wiring.Adapters;
+import com.composerelay.wiring.Assembly;
 import com.composerelay.bench.cold.BenchContext;
 import com.composerelay.config.Config;
 import com.composerelay.core.ApiKeys;
 import com.composerelay.core.Outcomes;
 import com.composerelay.core.PhalaAnswer;
 import com.composerelay.core.PhalaApi;
-import com.composerelay.json.OutcomeJson;
+import com.composerelay.codec.OutcomeJson;
 import com.composerelay.log.Log;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -89,7 +92,8 @@ public class WarmRelayBenchmark {
             PhalaApi phala = (update, apiKey, timeout) -> new PhalaAnswer(202, null, "phala-req", Optional.empty(), null);
             Outcomes outcomes = outcome -> OutcomeJson.tree(outcome).toString();
             Clock clock = Clock.systemUTC();
-            handler = new RelayHandler(Wiring.dispatcher(config, keys, phala, outcomes, clock, d -> { }), clock);
+            handler = new RelayHandler(Assembly.dispatcher(config,
+                    Adapters.of(keys, phala, outcomes, clock, d -> { }, new ReseedableRandom(), Metrics.none())), clock);
             event = resource("events/http-api.json");
             expect(invoke(handler, event), "\"statusCode\":202", "in-process relay");
             Log.to(NOWHERE);

@@ -1,0 +1,38 @@
+package com.composerelay.codec;
+
+import com.composerelay.json.Json;
+import com.composerelay.json.ObjectNode;
+import com.composerelay.core.Outcome;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/** The outcome as subscribers and HTTP callers read it. */
+public final class OutcomeJson {
+    private OutcomeJson() {}
+
+    public static ObjectNode tree(Outcome outcome) {
+        Outcome.Facts f = outcome.facts();
+        ObjectNode node = Json.object();
+        node.put("status", outcome.status());
+        node.put("cvm_id", f.cvmId());
+        node.put("compose_hash", f.composeHash());
+        node.put("trigger", f.trigger().wire());
+        node.put("attempts", f.attempts());
+        node.put("http_status", f.httpStatus());
+        node.put("error", outcome.error());
+        node.put("request_id", f.requestId());
+        node.put("correlation_id", f.correlationId());
+        node.put("phala_request_id", f.phalaRequestId());
+        node.put("started_at", iso(f.startedAt()));
+        node.put("finished_at", iso(f.finishedAt()));
+        return node;
+    }
+
+    public static String write(Outcome outcome) {
+        return Json.write(tree(outcome));
+    }
+
+    private static String iso(Instant instant) {
+        return instant == null ? null : instant.truncatedTo(ChronoUnit.MILLIS).toString();
+    }
+}

@@ -1,0 +1,102 @@
+package com.composerelay.wiring;
+
+import com.composerelay.config.Config;
+import com.composerelay.core.ApiKeys;
+import com.composerelay.core.Metrics;
+import com.composerelay.core.PhalaAnswer;
+import com.composerelay.core.PhalaApi;
+import com.composerelay.core.Relay;
+import com.composerelay.core.RetryPolicy;
+import com.composerelay.aws.SnsOutcomes;
+import com.composerelay.log.Log;
+import com.composerelay.metrics.EmfMetrics;
+import com.composerelay.phala.HttpPhalaApi;
+import com.composerelay.startup.ReseedableRandom;
+import com.composerelay.startup.SnapStartHooks;
+import com.composerelay.trigger.ApiGatewayTrigger;
+import com.composerelay.trigger.Delivery;
+import com.composerelay.trigger.Dispatcher;
+import com.composerelay.trigger.SqsTrigger;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+
+/**
+ * The composition root: puts the relay together from its configuration, top to bottom, with plain
+ * constructors and no container. The adapters ({@link DeployedAdapters}), the routes that are on
+ * ({@link Routes}) and the start-up work ({@link StartUpWork}) each have a class of their own.
+ */
+public final class Assembly {
+    private Assembly() {}
+
+    /** The deployed relay, and the SnapStart hooks that prime and renew it. */
+    public record Deployed(Dispatcher dispatcher, SnapStartHooks snapStart) {}
+
+    /**
+     * The deployed relay: Secrets Manager, Phala over HTTPS, SNS, DynamoDB, SQS; with its start-up
+     * work unless a SnapStart snapshot is coming ({@code AWS_LAMBDA_INITIALIZATION_TYPE} is
+     * {@code snap-start}: the hooks prime before it instead).
+     */
+    public static Deployed production(Config config, boolean snapshotComing) {
+        return assemble(config, DefaultCredentialsProvider.builder().build(), Clock.systemUTC(), !snapshotComing);
+    }
+
+    /** The relay with real AWS clients built from {@code config} (LocalStack in tests); no start-up work. */
+    public static Deployed withAws(Config config, AwsCredentialsProvider credentials, Clock clock) {
+        return assemble(config, credentials, clock, false);
+    }
+
+    /** The deployed relay over {@code credentials}, with or without its start-up work. */
+    public static Deployed assemble(Config config, AwsCredentialsProvider credentials, Clock clock, boolean startUp) {
+        Log.threshold(config.logLevel());
+        Metrics metrics = new EmfMetrics(config.metricsNamespace(), clock, System.out);
+        DeployedAdapters deployed = DeployedAdapters.build(config, credentials, clock, metrics);
+        Optional<StartUpWork> startUpWork = startUp ? Optional.of(StartUpWork.begin(config, deployed)) : Optional.empty();
+        Dispatcher dispatcher = dispatcher(config, deployed.adapters());
+        SnapStartHooks hooks = new SnapStartHooks(primingDispatcher(config, deployed.phala(), clock, metrics),
+                deployed.priming(), deployed.keys(), deployed.jitter());
+        startUpWork.ifPresent(work -> work.finish(hooks));
+        return new Deployed(dispatcher, hooks);
+    }
+
+    /** The relay and its triggers around any adapters: what the deployed relay, priming and the tests share. */
+    public static Dispatcher dispatcher(Config config, Adapters adapters) {
+        RetryPolicy retry = new RetryPolicy(config.maxAttempts(), config.retryBaseDelay(), config.retryMaxDelay(),
+                adapters.jitter());
+        Relay relay = new Relay(adapters.keys(), adapters.phala(), retry,
+                new Relay.Timing(config.attemptTimeout(), config.deadlineReserve(), Duration.ofMillis(100)),
+                adapters.clock(), adapters.sleeper(), adapters.metrics());
+        Delivery delivery = new Delivery(relay, adapters.idempotency(), adapters.outcomes(), adapters.threads(),
+                adapters.replies(), adapters.clock(), adapters.metrics());
+        ApiGatewayTrigger api = new ApiGatewayTrigger(delivery);
+        return new Dispatcher(api, new SqsTrigger(delivery, config.maxReceiveCount()),
+                Routes.signed(config, adapters, api, delivery));
+    }
+
+    /**
+     * The same code path with stand-ins for everything outside: the real PATCH request is built but
+     * not sent, and outcomes are rendered for SNS but not published. Run before a SnapStart
+     * snapshot and by start-up work; its metrics and log lines are muted there.
+     */
+    public static Dispatcher primingDispatcher(Config config, HttpPhalaApi phala, Clock clock, Metrics metrics) {
+        PhalaApi unsent = (update, key, timeout) -> {
+            phala.request(update, key, timeout);
+            return new PhalaAnswer(202, null, null, Optional.empty(), null);
+        };
+        ApiKeys key = new ApiKeys() {
+            @Override
+            public String current() {
+                return "priming";
+            }
+
+            @Override
+            public String refresh(String refused) {
+                return "priming";
+            }
+        };
+        return dispatcher(config, Adapters.of(key, unsent, SnsOutcomes::render, clock, d -> { }, new ReseedableRandom(),
+                metrics));
+    }
+}

@@ -1,0 +1,73 @@
+package com.composerelay.wiring;
+
+import com.composerelay.aws.AwsCallDeadline;
+import com.composerelay.aws.AwsClients;
+import com.composerelay.aws.DynamoDbIdempotencyStore;
+import com.composerelay.aws.DynamoDbUpdateThreads;
+import com.composerelay.aws.JdkSdkHttpClient;
+import com.composerelay.aws.Priming;
+import com.composerelay.aws.SecretsManagerApiKeys;
+import com.composerelay.aws.SecretsManagerSigningSecrets;
+import com.composerelay.aws.SnsOutcomes;
+import com.composerelay.aws.SqsUpdateQueue;
+import com.composerelay.config.Config;
+import com.composerelay.core.CachingApiKeys;
+import com.composerelay.core.IdempotencyStore;
+import com.composerelay.core.Lazy;
+import com.composerelay.core.Metrics;
+import com.composerelay.core.UpdateQueue;
+import com.composerelay.core.UpdateThreads;
+import com.composerelay.log.Log;
+import com.composerelay.net.HttpClients;
+import com.composerelay.phala.HttpPhalaApi;
+import com.composerelay.slack.SlackReplies;
+import com.composerelay.startup.ReseedableRandom;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+
+/**
+ * The deployed relay's adapters: Secrets Manager, DynamoDB, SNS and SQS through the SDK, Phala and
+ * Slack over the one {@code java.net.http} client; and what start-up work and SnapStart need to
+ * reach (the clients, the cached key, the signing secrets, priming, the jitter).
+ */
+record DeployedAdapters(Adapters adapters, Lazy<HttpClient> http, AwsClients aws, CachingApiKeys keys,
+                        SecretsManagerSigningSecrets signingSecrets, HttpPhalaApi phala, Priming priming,
+                        ReseedableRandom jitter) {
+
+    static DeployedAdapters build(Config config, AwsCredentialsProvider credentials, Clock clock, Metrics metrics) {
+        Lazy<HttpClient> http = new Lazy<>(() -> HttpClients.newClient(config.connectTimeout()));
+        AwsClients aws = new AwsClients(config, credentials, new JdkSdkHttpClient(http));
+        // Every AWS call ends before the Lambda deadline: those before the PATCH leave the reserve.
+        AwsCallDeadline beforePatch = new AwsCallDeadline(clock, config.deadlineReserve());
+        AwsCallDeadline afterPatch = new AwsCallDeadline(clock, AwsCallDeadline.ANSWER_MARGIN);
+        CachingApiKeys keys = new CachingApiKeys(new SecretsManagerApiKeys(aws::secretsManager, config.apiKeySecretId(),
+                beforePatch), config.apiKeyCacheTtl(), clock, metrics);
+        var signingSecrets = new SecretsManagerSigningSecrets(aws::secretsManager, config.apiKeyCacheTtl(), clock,
+                beforePatch);
+        IdempotencyStore idempotency = IdempotencyStore.none();
+        UpdateThreads threads = UpdateThreads.none();
+        if (config.idempotencyTable().isPresent()) {
+            String table = config.idempotencyTable().get();
+            idempotency = new DynamoDbIdempotencyStore(aws::dynamoDb, table, config.idempotencyTtl(), clock,
+                    beforePatch, afterPatch);
+            // Threads are read only by Phala's webhook: without it, remembering them is a wasted write per request.
+            if (config.chatOps().phalaWebhookSecretId().isPresent()) {
+                threads = new DynamoDbUpdateThreads(aws::dynamoDb, table, config.idempotencyTtl(), clock, afterPatch);
+            }
+        } else {
+            Log.warn("IDEMPOTENCY_TABLE_NAME is not set: delivery is at-least-once, a duplicate may PATCH again");
+        }
+        UpdateQueue queue = config.chatOps().requestQueueUrl()
+                .<UpdateQueue>map(url -> new SqsUpdateQueue(aws::sqs, url, afterPatch))
+                .orElse(UpdateQueue.none());
+        HttpPhalaApi phala = new HttpPhalaApi(http, config.phalaBaseUrl(), config.phalaApiVersion(), clock);
+        ReseedableRandom jitter = new ReseedableRandom();
+        Adapters adapters = new Adapters(keys, phala, idempotency,
+                new SnsOutcomes(aws::sns, config.outcomeTopicArn(), afterPatch), threads,
+                new SlackReplies(http, config.chatOps().slackResponseUrlPrefix()), signingSecrets, queue,
+                clock, d -> Thread.sleep(d), jitter, metrics);
+        return new DeployedAdapters(adapters, http, aws, keys, signingSecrets, phala,
+                new Priming(config, credentials, clock), jitter);
+    }
+}
