@@ -75,6 +75,11 @@ class StartUpTest {
         assertThat(condition.getAsBoolean()).as("reached within 10 s").isTrue();
     }
 
+    /** Every start-up thread has ended: whatever they were to send AWS has been sent. */
+    private static boolean startUpWorkEnded() {
+        return Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("start-up-"));
+    }
+
     private static List<String> awsTargets() {
         return aws.getAllServeEvents().stream().map(ServeEvent::getRequest)
                 .map(r -> r.getMethod().getName() + " " + r.getUrl() + " "
@@ -99,7 +104,7 @@ class StartUpTest {
         Assembly.Deployed deployed = Assembly.assemble(config(), LocalAws.CREDENTIALS, Clock.systemUTC(), true);
 
         await(() -> !aws.getAllServeEvents().isEmpty());
-        Thread.sleep(300);
+        await(StartUpTest::startUpWorkEnded);
         assertThat(awsTargets()).as("before any request: the key, and nothing else")
                 .containsExactly("POST / secretsmanager.GetSecretValue");
 
@@ -117,7 +122,7 @@ class StartUpTest {
         Assembly.assemble(config, LocalAws.CREDENTIALS, Clock.systemUTC(), true);
 
         await(() -> aws.getAllServeEvents().size() >= 3);
-        Thread.sleep(300);
+        await(StartUpTest::startUpWorkEnded);
         assertThat(aws.getAllServeEvents().stream().map(e -> e.getRequest().getBodyAsString()).sorted().toList())
                 .as("the key and the two signing secrets, nothing else")
                 .containsExactly("{\"SecretId\":\"compose-relay/hook\"}",
@@ -133,7 +138,7 @@ class StartUpTest {
                         .withBody("{\"__type\":\"ResourceNotFoundException\",\"message\":\"not yet\"}")));
         Assembly.Deployed deployed = Assembly.assemble(config(), LocalAws.CREDENTIALS, Clock.systemUTC(), true);
         await(() -> !aws.getAllServeEvents().isEmpty());
-        Thread.sleep(300);
+        await(StartUpTest::startUpWorkEnded);
         // The secret appears before the first request.
         aws.stubFor(post(urlEqualTo("/")).atPriority(0)
                 .withHeader("X-Amz-Target", equalTo("secretsmanager.GetSecretValue"))

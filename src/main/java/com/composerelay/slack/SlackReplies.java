@@ -20,10 +20,6 @@ public final class SlackReplies implements ChatReplies {
     private final Supplier<HttpClient> http;
     private final String allowedPrefix;
 
-    public SlackReplies(HttpClient http, String allowedPrefix) {
-        this(() -> http, allowedPrefix);
-    }
-
     public SlackReplies(Supplier<HttpClient> http, String allowedPrefix) {
         this.http = http;
         this.allowedPrefix = allowedPrefix;
