@@ -12,7 +12,6 @@ import com.composerelay.core.UpdateThread;
 import com.composerelay.core.UpdateThreads;
 import com.composerelay.json.Json;
 import com.composerelay.json.JsonNode;
-import com.composerelay.json.ObjectNode;
 import com.composerelay.startup.ReseedableRandom;
 import com.composerelay.webhook.HubSignature;
 import com.composerelay.wiring.Adapters;
@@ -21,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -221,19 +219,9 @@ public final class Harness {
         };
     }
 
-    /** An HTTP API event for {@code POST path} with these headers and raw body. */
+    /** An HTTP API event for {@code POST path} with these headers and raw body, built with AWS's event model. */
     public static String post(String path, Map<String, String> headers, String body, boolean base64) {
-        ObjectNode event = (ObjectNode) Fixtures.event("http-api.json");
-        event.put("routeKey", "POST " + path);
-        event.put("rawPath", path);
-        ((ObjectNode) event.get("requestContext").get("http")).put("method", "POST");
-        ((ObjectNode) event.get("requestContext").get("http")).put("path", path);
-        event.remove("pathParameters");
-        ObjectNode h = event.putObject("headers");
-        headers.forEach(h::put);
-        event.put("body", base64 ? Base64.getEncoder().encodeToString(body.getBytes(StandardCharsets.UTF_8)) : body);
-        event.put("isBase64Encoded", base64);
-        return Json.write(event);
+        return Events.json(Events.httpApiRequest("POST", "POST " + path, path, null, headers, body, base64));
     }
 
     public long now() {
