@@ -11,7 +11,6 @@ import com.composerelay.support.FakeContext;
 import com.composerelay.support.Fixtures;
 import com.composerelay.support.Harness;
 import com.composerelay.json.JsonNode;
-import com.composerelay.json.ObjectNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -85,9 +84,7 @@ class ApiGatewayTriggerTest {
 
     @Test
     void answers400ForMissingBody() {
-        ObjectNode event = (ObjectNode) Fixtures.event("http-api.json");
-        event.remove("body");
-        JsonNode response = harness.invoke(Json.write(event));
+        JsonNode response = harness.invoke(Events.httpApi(Events.SAMPLE_CVM_ID, null));
         assertThat(response.get("statusCode").intValue()).isEqualTo(400);
         assertThat(Harness.body(response).get("error").textValue())
                 .isEqualTo("body: is required: a JSON object with compose_hash");
@@ -95,9 +92,9 @@ class ApiGatewayTriggerTest {
 
     @Test
     void answers400ForBodyThatLiesAboutBase64() {
-        ObjectNode event = (ObjectNode) Fixtures.event("http-api.json");
-        event.put("isBase64Encoded", true);
-        JsonNode response = harness.invoke(Json.write(event));
+        var event = Events.httpApiEvent(Events.SAMPLE_CVM_ID, "{\"compose_hash\":\"" + Fixtures.HASH + "\"}");
+        event.setIsBase64Encoded(true);
+        JsonNode response = harness.invoke(Events.json(event));
         assertThat(response.get("statusCode").intValue()).isEqualTo(400);
         assertThat(Harness.body(response).get("error").textValue())
                 .isEqualTo("body: is marked base64-encoded but is not valid base64");
@@ -179,10 +176,8 @@ class ApiGatewayTriggerTest {
 
     @Test
     void answers404ForAnotherRoute() {
-        ObjectNode event = (ObjectNode) Fixtures.event("http-api.json");
-        event.remove("pathParameters");
-        event.put("rawPath", "/health");
-        JsonNode response = harness.invoke(Json.write(event));
+        JsonNode response = harness.invoke(Events.json(Events.httpApiRequest("PATCH", "$default", "/health", null,
+                Events.sampleHttpApiHeaders(), hashBody(), false)));
         assertThat(response.get("statusCode").intValue()).isEqualTo(404);
         assertThat(Harness.body(response).get("error").textValue())
                 .isEqualTo("no such route: the relay serves PATCH /cvms/{cvm_id}/compose_file");
@@ -191,9 +186,7 @@ class ApiGatewayTriggerTest {
 
     @Test
     void answers405ForAnotherMethod() {
-        ObjectNode event = (ObjectNode) Fixtures.event("rest-api.json");
-        event.put("httpMethod", "POST");
-        JsonNode response = harness.invoke(Json.write(event));
+        JsonNode response = harness.invoke(Events.json(Events.restApiEvent("cvm_1", hashBody()).withHttpMethod("POST")));
         assertThat(response.get("statusCode").intValue()).isEqualTo(405);
         assertThat(response.get("headers").get("Allow").textValue()).isEqualTo("PATCH");
         assertThat(harness.phala.calls()).isEmpty();
@@ -201,9 +194,9 @@ class ApiGatewayTriggerTest {
 
     @Test
     void takesCvmIdFromThePathWhenPathParametersAreMissing() {
-        ObjectNode event = (ObjectNode) Fixtures.event("http-api.json");
-        event.remove("pathParameters");
-        JsonNode response = harness.invoke(Json.write(event));
+        var event = Events.httpApiEvent(Events.SAMPLE_CVM_ID, hashBody());
+        event.setPathParameters(null);
+        JsonNode response = harness.invoke(Events.json(event));
         assertThat(response.get("statusCode").intValue()).isEqualTo(202);
         assertThat(harness.phala.calls().getFirst().update().cvmId()).isEqualTo("cvm_ykL5lbAn");
     }
