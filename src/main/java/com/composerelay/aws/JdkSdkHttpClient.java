@@ -18,6 +18,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLSocketFactory;
@@ -61,6 +62,7 @@ public final class JdkSdkHttpClient implements SdkHttpClient {
     }
 
     private final Supplier<HttpClient> client;
+    private final AtomicBoolean javaNetHttpWarm = new AtomicBoolean();
     private volatile SSLSocketFactory tls;
 
     /** Over a client made when first asked for (the deployed relay makes it on a start-up thread). */
@@ -81,7 +83,10 @@ public final class JdkSdkHttpClient implements SdkHttpClient {
                 })
                 .orElse(null);
         String method = http.method().name();
-        return URL_CONNECTION_METHODS.contains(method)
+        // The first call (the key's read, at initialisation or after a SnapStart restore) goes over
+        // java.net.http: it prepares that client's exchange path for Phala's PATCH in the first
+        // request, which would otherwise be its first use, on the invocation's fraction of a vCPU.
+        return URL_CONNECTION_METHODS.contains(method) && javaNetHttpWarm.getAndSet(true)
                 ? new UrlConnectionExchange(http, method, body)
                 : new JavaNetHttpExchange(http, method, body);
     }
