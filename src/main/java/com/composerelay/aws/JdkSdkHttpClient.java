@@ -34,7 +34,7 @@ import software.amazon.awssdk.http.SdkHttpRequest;
  * The SDK's synchronous HTTP client on the JDK's own HTTP stack, sharing the TLS context (and the
  * connect timeout) of the {@code java.net.http} client the relay makes for Phala.
  *
- * <p>Each call is a blocking {@link HttpURLConnection} exchange on the caller's thread, with the
+ * <p>Each call but the first is a blocking {@link HttpURLConnection} exchange on the caller's thread, with the
  * request's head and body sent in <b>one write</b> (buffered mode): {@code java.net.http}'s
  * asynchronous machinery (selector thread, executor hand-offs, subscriber chains) cost about 0.27 ms
  * more CPU per AWS call than Apache's client under Lambda's C1-only JIT, and the SDK's URL-connection
