@@ -1,22 +1,21 @@
 package com.composerelay;
 
-import com.composerelay.trigger.Dispatcher;
-import com.composerelay.trigger.UnrecognisedEvent;
-import com.composerelay.wiring.Assembly;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.composerelay.config.Config;
 import com.composerelay.core.Invocation;
 import com.composerelay.json.Json;
-import com.composerelay.json.JsonNode;
 import com.composerelay.startup.SnapStartHooks;
+import com.composerelay.trigger.Dispatcher;
+import com.composerelay.trigger.UnrecognisedEvent;
+import com.composerelay.wiring.Assembly;
+import com.fasterxml.jackson.jr.stree.JrsValue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -57,8 +56,8 @@ public final class RelayHandler implements RequestStreamHandler {
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         Invocation invocation = new Invocation(context.getAwsRequestId(),
                 clock.instant().plusMillis(context.getRemainingTimeInMillis()));
-        JsonNode result = invocation.run(() -> {
-            JsonNode event;
+        JrsValue result = invocation.run(() -> {
+            JrsValue event;
             try {
                 event = Json.parse(input);
             } catch (Json.Malformed e) {

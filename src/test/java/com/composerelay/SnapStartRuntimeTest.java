@@ -1,5 +1,6 @@
 package com.composerelay;
 
+import com.composerelay.support.TestJson;
 import com.composerelay.wiring.Assembly;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -9,11 +10,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.composerelay.json.Json;
-import com.composerelay.json.JsonNode;
 import com.composerelay.support.Fixtures;
 import com.composerelay.support.LocalAws;
 import com.composerelay.support.LogCapture;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.lang.management.ManagementFactory;
 import java.lang.ref.WeakReference;
@@ -81,6 +81,6 @@ class SnapStartRuntimeTest {
     private JsonNode line(String message) throws Exception {
         List<String> lines = Arrays.stream(log.text().split("\n")).filter(l -> l.contains(message)).toList();
         assertThat(lines).as("log lines '" + message + "'").hasSize(1);
-        return Json.parse(lines.get(0));
+        return TestJson.parse(lines.get(0));
     }
 }

@@ -1,5 +1,6 @@
 package com.composerelay;
 
+import com.composerelay.support.TestJson;
 import com.composerelay.wiring.Assembly;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
@@ -14,11 +15,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.composerelay.aws.AwsClients;
 import com.composerelay.config.Config;
-import com.composerelay.json.Json;
 import com.composerelay.support.Fixtures;
 import com.composerelay.support.LogCapture;
 import com.composerelay.support.LocalAws;
-import com.composerelay.json.JsonNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import java.time.Clock;
@@ -89,8 +89,8 @@ class StartUpTest {
 
     /** Relays the HTTP API sample: 202, the key read {@code keyReads} times in all, one PATCH with that key. */
     private static void relaysTheSampleWithTheKey(Assembly.Deployed deployed, int keyReads) throws Exception {
-        JsonNode response = deployed.dispatcher().dispatch(Fixtures.event("http-api.json"),
-                Instant.now().plusSeconds(20), "lambda-1");
+        JsonNode response = TestJson.db(deployed.dispatcher().dispatch(TestJson.jr(Fixtures.event("http-api.json")),
+                Instant.now().plusSeconds(20), "lambda-1"));
 
         assertThat(response.get("statusCode").intValue()).isEqualTo(202);
         aws.verify(keyReads, postRequestedFor(urlEqualTo("/")).withHeader("X-Amz-Target",
@@ -158,8 +158,8 @@ class StartUpTest {
         await(() -> log.text().contains("start-up work failed"));
         String line = log.text().strip();
         assertThat(line.lines()).hasSize(1);
-        assertThat(Json.parse(line).get("message").textValue()).isEqualTo(
+        assertThat(TestJson.parse(line).get("message").textValue()).isEqualTo(
                 "start-up work failed, left to the first request: probe: IllegalStateException: priming: no canned answer");
-        assertThat(Json.parse(line).get("level").textValue()).isEqualTo("WARN");
+        assertThat(TestJson.parse(line).get("level").textValue()).isEqualTo("WARN");
     }
 }

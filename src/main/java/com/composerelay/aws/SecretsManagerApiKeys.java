@@ -1,10 +1,10 @@
 package com.composerelay.aws;
 
-import java.util.function.Supplier;
 import com.composerelay.core.ApiKeys.KeyUnavailable;
 import com.composerelay.core.CachingApiKeys;
 import com.composerelay.json.Json;
-import com.composerelay.json.JsonNode;
+import com.fasterxml.jackson.jr.stree.JrsValue;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
@@ -54,16 +54,16 @@ public final class SecretsManagerApiKeys implements CachingApiKeys.Source {
         if (!text.startsWith("{")) {
             return text;
         }
-        JsonNode json;
+        JrsValue json;
         try {
             json = Json.parse(text);
         } catch (Json.Malformed e) {
             throw new KeyUnavailable("secret " + secretId + " starts like a JSON object but is not valid JSON");
         }
-        JsonNode key = json.get(KEY_FIELD);
-        if (key == null || !key.isTextual() || key.textValue().isBlank()) {
+        JrsValue key = json.get(KEY_FIELD);
+        if (key == null || !Json.isText(key) || Json.text(key).isBlank()) {
             throw new KeyUnavailable("secret " + secretId + " is a JSON object without a non-empty string field " + KEY_FIELD);
         }
-        return key.textValue().strip();
+        return Json.text(key).strip();
     }
 }

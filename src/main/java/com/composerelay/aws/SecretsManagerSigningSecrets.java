@@ -1,9 +1,8 @@
 package com.composerelay.aws;
 
-import java.util.function.Supplier;
-import com.composerelay.json.Json;
 import com.composerelay.core.SigningSecrets;
-import com.composerelay.json.JsonNode;
+import com.composerelay.json.Json;
+import com.fasterxml.jackson.jr.stree.JrsValue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
@@ -89,12 +89,12 @@ public final class SecretsManagerSigningSecrets implements SigningSecrets {
             return List.of(trimmed);
         }
         try {
-            JsonNode json = Json.parse(trimmed);
+            JrsValue json = Json.parse(trimmed);
             List<String> values = new ArrayList<>();
             for (String field : List.of("current", "previous")) {
-                JsonNode value = json.get(field);
-                if (value != null && value.isTextual() && !value.textValue().isBlank()) {
-                    values.add(value.textValue().strip());
+                JrsValue value = json.get(field);
+                if (value != null && Json.isText(value) && !Json.text(value).isBlank()) {
+                    values.add(Json.text(value).strip());
                 }
             }
             if (values.isEmpty()) {

@@ -1,16 +1,16 @@
 package com.composerelay.aws;
 
-import java.util.function.Supplier;
+import com.composerelay.codec.ChatbotNotificationJson;
+import com.composerelay.codec.OutcomeJson;
+import com.composerelay.codec.OutcomeText;
 import com.composerelay.core.Outcome;
 import com.composerelay.core.Outcomes;
-import com.composerelay.codec.OutcomeText;
-import com.composerelay.codec.ChatbotNotificationJson;
 import com.composerelay.json.Json;
-import com.composerelay.codec.OutcomeJson;
 import com.composerelay.log.Log;
-import com.composerelay.json.ObjectNode;
+import com.fasterxml.jackson.jr.stree.JrsObject;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
@@ -38,7 +38,7 @@ public final class SnsOutcomes implements Outcomes {
 
     @Override
     public void publish(Outcome outcome) {
-        ObjectNode json = OutcomeJson.tree(outcome);
+        JrsObject json = OutcomeJson.tree(outcome);
         try {
             String messageId = send(outcome, json);
             Log.info("outcome published", "request_id", outcome.facts().requestId(),
@@ -51,7 +51,7 @@ public final class SnsOutcomes implements Outcomes {
     }
 
     /** Publishes the outcome ({@code json} is its tree) and returns SNS's message id; logs nothing. */
-    String send(Outcome outcome, ObjectNode json) {
+    String send(Outcome outcome, JrsObject json) {
         return client.get().publish(request(topicArn, outcome, json).toBuilder()
                 .overrideConfiguration(deadline.bound()).build()).messageId();
     }
@@ -61,7 +61,7 @@ public final class SnsOutcomes implements Outcomes {
         request("priming", outcome, OutcomeJson.tree(outcome));
     }
 
-    private static PublishRequest request(String topicArn, Outcome outcome, ObjectNode json) {
+    private static PublishRequest request(String topicArn, Outcome outcome, JrsObject json) {
         return PublishRequest.builder()
                 .topicArn(topicArn)
                 .subject(subject(outcome))
@@ -72,9 +72,9 @@ public final class SnsOutcomes implements Outcomes {
     }
 
     /** One message per kind of subscriber; {@code default} is the JSON outcome. */
-    static String message(Outcome outcome, ObjectNode outcomeJson) {
+    static String message(Outcome outcome, JrsObject outcomeJson) {
         String json = Json.write(outcomeJson);
-        ObjectNode message = Json.object();
+        Map<String, Object> message = new LinkedHashMap<>();
         message.put("default", json);
         message.put("sqs", json);
         message.put("lambda", json);
@@ -82,7 +82,7 @@ public final class SnsOutcomes implements Outcomes {
         message.put("email-json", json);
         message.put("email", OutcomeText.email(outcome));
         message.put("https", Json.write(ChatbotNotificationJson.tree(outcome)));
-        return Json.write(message);
+        return Json.write(Json.object(message));
     }
 
     /** A short subject such as {@code Compose update accepted: cvm_ykL5lbAn}, within SNS's rules. */

@@ -1,9 +1,8 @@
 package com.composerelay.aws;
 
-import com.composerelay.core.UpdateQueue;
-import com.composerelay.core.ComposeUpdate;
 import com.composerelay.codec.ComposeUpdateJson;
-import com.composerelay.phala.HttpPhalaApi;
+import com.composerelay.core.ComposeUpdate;
+import com.composerelay.core.UpdateQueue;
 import com.composerelay.json.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,13 +25,13 @@ public final class SqsUpdateQueue implements UpdateQueue {
 
     @Override
     public void enqueue(ComposeUpdate update, Map<String, String> attributes) throws Unavailable {
-        var body = Json.object();
+        Map<String, Object> body = new LinkedHashMap<>();
         body.put(ComposeUpdateJson.CVM_ID, update.cvmId());
-        body.setAll(ComposeUpdateJson.tree(update));
+        Json.fields(ComposeUpdateJson.tree(update)).forEach(field -> body.put(field.getKey(), field.getValue()));
         Map<String, MessageAttributeValue> values = new LinkedHashMap<>();
         attributes.forEach((k, v) -> values.put(k, MessageAttributeValue.builder().dataType("String").stringValue(v).build()));
         try {
-            client.get().sendMessage(b -> b.queueUrl(queueUrl).messageBody(Json.write(body)).messageAttributes(values)
+            client.get().sendMessage(b -> b.queueUrl(queueUrl).messageBody(Json.write(Json.object(body))).messageAttributes(values)
                     .overrideConfiguration(deadline.bound()));
         } catch (SdkException e) {
             throw new Unavailable("the request queue did not take the update (" + e.getClass().getSimpleName() + ")");

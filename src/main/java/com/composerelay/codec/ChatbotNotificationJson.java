@@ -1,8 +1,12 @@
 package com.composerelay.codec;
 
-import com.composerelay.json.Json;
-import com.composerelay.json.ObjectNode;
 import com.composerelay.core.Outcome;
+import com.composerelay.json.Json;
+import com.fasterxml.jackson.jr.stree.JrsObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * An outcome as an Amazon Q Developer in chat applications (formerly AWS Chatbot) custom
@@ -14,38 +18,43 @@ import com.composerelay.core.Outcome;
 public final class ChatbotNotificationJson {
     private ChatbotNotificationJson() {}
 
-    public static ObjectNode tree(Outcome outcome) {
+    public static JrsObject tree(Outcome outcome) {
         Outcome.Facts f = outcome.facts();
-        ObjectNode n = Json.object();
+        Map<String, Object> n = new LinkedHashMap<>();
         n.put("version", "1.0");
         n.put("source", "custom");
         n.put("id", f.requestId());
-        ObjectNode content = n.putObject("content");
+        Map<String, Object> content = new LinkedHashMap<>();
+        n.put("content", content);
         content.put("textType", "client-markdown");
         content.put("title", emoji(outcome) + " " + Quoted.mrkdwn(OutcomeText.title(outcome)));
         content.put("description", OutcomeText.chatLine(outcome));
-        var keywords = content.putArray("keywords");
+        List<Object> keywords = new ArrayList<>();
+        content.put("keywords", keywords);
         keywords.add(outcome.status());
         keywords.add(f.trigger().wire());
         if (f.cvmId() != null) {
             keywords.add(Quoted.mrkdwn(f.cvmId()));
         }
-        ObjectNode metadata = n.putObject("metadata");
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        n.put("metadata", metadata);
         metadata.put("threadId", f.correlationId());
         metadata.put("summary", Quoted.mrkdwn(OutcomeText.title(outcome)));
         metadata.put("eventType", "ComposeUpdate");
-        var related = metadata.putArray("relatedResources");
+        List<Object> related = new ArrayList<>();
+        metadata.put("relatedResources", related);
         if (f.cvmId() != null) {
             related.add(f.cvmId());
         }
-        ObjectNode context = metadata.putObject("additionalContext");
+        Map<String, Object> context = new LinkedHashMap<>();
+        metadata.put("additionalContext", context);
         context.put("status", outcome.status());
         context.put("trigger", f.trigger().wire());
         put(context, "cvm_id", f.cvmId());
         put(context, "compose_hash", f.composeHash());
         put(context, "request_id", f.requestId());
         put(context, "phala_request_id", f.phalaRequestId());
-        return n;
+        return Json.object(n);
     }
 
     private static String emoji(Outcome outcome) {
@@ -57,7 +66,7 @@ public final class ChatbotNotificationJson {
         };
     }
 
-    private static void put(ObjectNode node, String name, String value) {
+    private static void put(Map<String, Object> node, String name, String value) {
         if (value != null) {
             node.put(name, Quoted.mrkdwn(value));
         }

@@ -1,18 +1,19 @@
 package com.composerelay.codec;
 
-import com.composerelay.json.JsonNode;
-import com.composerelay.json.ArrayNode;
-import com.composerelay.json.ObjectNode;
-import com.composerelay.json.Json;
+import com.composerelay.core.CallerValue;
 import com.composerelay.core.ComposeUpdate;
 import com.composerelay.core.InvalidRequest;
-import com.composerelay.core.CallerValue;
+import com.composerelay.json.Json;
+import com.fasterxml.jackson.jr.stree.JrsObject;
+import com.fasterxml.jackson.jr.stree.JrsValue;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Reads a compose update from the JSON body callers send: exactly Phala's body, plus {@code cvm_id}
@@ -38,15 +39,15 @@ public final class ComposeUpdateJson {
      * @param body the parsed body
      * @param pathCvmId the {@code cvm_id} of the URL path, or {@code null} when the body must carry it
      */
-    public static ComposeUpdate read(JsonNode body, String pathCvmId) throws InvalidRequest {
+    public static ComposeUpdate read(JrsValue body, String pathCvmId) throws InvalidRequest {
         return read(body, pathCvmId, KNOWN);
     }
 
     /**
-     * The CI hook's body: as {@link #read(JsonNode, String)} with {@code cvm_id} in the body, but
+     * The CI hook's body: as {@link #read(JrsValue, String)} with {@code cvm_id} in the body, but
      * {@code timestamp} is also allowed. It is left out of the update, so Phala never receives it.
      */
-    public static ComposeUpdate readWithTimestamp(JsonNode body) throws InvalidRequest {
+    public static ComposeUpdate readWithTimestamp(JrsValue body) throws InvalidRequest {
         return read(body, null, KNOWN_WITH_TIMESTAMP);
     }
 
@@ -54,11 +55,11 @@ public final class ComposeUpdateJson {
      * The body's {@code timestamp}: unix seconds, a JSON integer from 0 to the year 9999. Whether it
      * is recent is the caller's rule; {@code window} only words the error.
      */
-    public static long timestamp(JsonNode body, Duration window) throws InvalidRequest {
+    public static long timestamp(JrsValue body, Duration window) throws InvalidRequest {
         if (!body.isObject()) {
             throw new InvalidRequest("body", "must be a JSON object, not " + kind(body));
         }
-        JsonNode node = body.get(TIMESTAMP);
+        JrsValue node = body.get(TIMESTAMP);
         if (node == null || node.isNull()) {
             throw new InvalidRequest(TIMESTAMP, "is required: unix seconds (a JSON integer) of when the request was sent,"
                     + " within " + window.toSeconds() + " s of now");
@@ -66,7 +67,7 @@ public final class ComposeUpdateJson {
         if (!node.isNumber()) {
             throw new InvalidRequest(TIMESTAMP, "must be unix seconds as a JSON integer, not " + kind(node));
         }
-        java.lang.Number number = node.numberValue();
+        java.lang.Number number = Json.number(node);
         if (!(number instanceof Integer || number instanceof Long || number instanceof BigInteger)) {
             throw new InvalidRequest(TIMESTAMP, "must be unix seconds as a JSON integer, without a fraction or exponent");
         }
@@ -76,7 +77,7 @@ public final class ComposeUpdateJson {
         return number.longValue();
     }
 
-    private static ComposeUpdate read(JsonNode body, String pathCvmId, List<String> known) throws InvalidRequest {
+    private static ComposeUpdate read(JrsValue body, String pathCvmId, List<String> known) throws InvalidRequest {
         if (!body.isObject()) {
             throw new InvalidRequest("body", "must be a JSON object, not " + kind(body));
         }
@@ -88,21 +89,21 @@ public final class ComposeUpdateJson {
             }
         }
         String cvmId = cvmId(body, pathCvmId);
-        JsonNode hash = body.get(COMPOSE_HASH);
+        JrsValue hash = body.get(COMPOSE_HASH);
         if (hash == null || hash.isNull()) {
             throw new InvalidRequest(COMPOSE_HASH, "is required");
         }
-        if (!hash.isTextual()) {
+        if (!Json.isText(hash)) {
             throw new InvalidRequest(COMPOSE_HASH, "must be a string, not " + kind(hash));
         }
-        return ComposeUpdate.of(cvmId, hash.textValue(), encryptedEnv(body), envKeys(body), updateEnvVars(body));
+        return ComposeUpdate.of(cvmId, Json.text(hash), encryptedEnv(body), envKeys(body), updateEnvVars(body));
     }
 
-    private static String cvmId(JsonNode body, String pathCvmId) throws InvalidRequest {
-        JsonNode inBody = body.get(CVM_ID);
+    private static String cvmId(JrsValue body, String pathCvmId) throws InvalidRequest {
+        JrsValue inBody = body.get(CVM_ID);
         if (pathCvmId != null) {
             ComposeUpdate.checkCvmId(pathCvmId);
-            if (inBody != null && !(inBody.isTextual() && inBody.textValue().equals(pathCvmId))) {
+            if (inBody != null && !(Json.isText(inBody) && Json.text(inBody).equals(pathCvmId))) {
                 throw new InvalidRequest(CVM_ID, "in the body must equal the cvm_id of the path, or be left out");
             }
             return pathCvmId;
@@ -110,60 +111,60 @@ public final class ComposeUpdateJson {
         if (inBody == null || inBody.isNull()) {
             throw new InvalidRequest(CVM_ID, "is required");
         }
-        if (!inBody.isTextual()) {
+        if (!Json.isText(inBody)) {
             throw new InvalidRequest(CVM_ID, "must be a string, not " + kind(inBody));
         }
-        ComposeUpdate.checkCvmId(inBody.textValue());
-        return inBody.textValue();
+        ComposeUpdate.checkCvmId(Json.text(inBody));
+        return Json.text(inBody);
     }
 
     /** Reads a field's non-null value; throws naming the field when it has the wrong type. */
     @FunctionalInterface
     private interface FieldReader<T> {
-        T read(JsonNode node) throws InvalidRequest;
+        T read(JrsValue node) throws InvalidRequest;
     }
 
     /** An optional field: absent when missing, given as null when JSON null, else read. */
-    private static <T> CallerValue<T> setting(JsonNode body, String field, FieldReader<T> reader) throws InvalidRequest {
-        JsonNode node = body.get(field);
+    private static <T> CallerValue<T> setting(JrsValue body, String field, FieldReader<T> reader) throws InvalidRequest {
+        JrsValue node = body.get(field);
         if (node == null) {
             return CallerValue.absent();
         }
         return CallerValue.given(node.isNull() ? null : reader.read(node));
     }
 
-    private static CallerValue<String> encryptedEnv(JsonNode body) throws InvalidRequest {
+    private static CallerValue<String> encryptedEnv(JrsValue body) throws InvalidRequest {
         return setting(body, ENCRYPTED_ENV, node -> {
-            if (!node.isTextual()) {
+            if (!Json.isText(node)) {
                 throw new InvalidRequest(ENCRYPTED_ENV, "must be a hex string or null, not " + kind(node));
             }
-            return node.textValue();
+            return Json.text(node);
         });
     }
 
-    private static CallerValue<List<String>> envKeys(JsonNode body) throws InvalidRequest {
+    private static CallerValue<List<String>> envKeys(JrsValue body) throws InvalidRequest {
         return setting(body, ENV_KEYS, node -> {
             if (!node.isArray()) {
                 throw new InvalidRequest(ENV_KEYS, "must be a list of environment variable names or null, not " + kind(node));
             }
             List<String> keys = new ArrayList<>(node.size());
             for (int i = 0; i < node.size(); i++) {
-                JsonNode key = node.get(i);
-                if (!key.isTextual()) {
+                JrsValue key = node.get(i);
+                if (!Json.isText(key)) {
                     throw new InvalidRequest(ENV_KEYS + "[" + i + "]", "must be a string, not " + kind(key));
                 }
-                keys.add(key.textValue());
+                keys.add(Json.text(key));
             }
             return keys;
         });
     }
 
-    private static CallerValue<Boolean> updateEnvVars(JsonNode body) throws InvalidRequest {
+    private static CallerValue<Boolean> updateEnvVars(JrsValue body) throws InvalidRequest {
         return setting(body, UPDATE_ENV_VARS, node -> {
-            if (!node.isBoolean()) {
+            if (!Json.isBoolean(node)) {
                 throw new InvalidRequest(UPDATE_ENV_VARS, "must be true, false or null (a JSON boolean), not " + kind(node));
             }
-            return node.booleanValue();
+            return Json.isTrue(node);
         });
     }
 
@@ -173,8 +174,8 @@ public final class ComposeUpdateJson {
     }
 
     /** {@link #write} as a tree: what the PATCH carries, and (with {@code cvm_id}) a request queue message. */
-    public static ObjectNode tree(ComposeUpdate update) {
-        ObjectNode body = Json.object();
+    public static JrsObject tree(ComposeUpdate update) {
+        Map<String, Object> body = new LinkedHashMap<>();
         body.put(COMPOSE_HASH, update.composeHash());
         if (update.encryptedEnv().isGiven()) {
             body.put(ENCRYPTED_ENV, update.encryptedEnv().orNull());
@@ -182,52 +183,51 @@ public final class ComposeUpdateJson {
         if (update.envKeys().isGiven()) {
             List<String> keys = update.envKeys().orNull();
             if (keys == null) {
-                body.putNull(ENV_KEYS);
+                body.put(ENV_KEYS, null);
             } else {
-                ArrayNode array = body.putArray(ENV_KEYS);
-                keys.forEach(array::add);
+                body.put(ENV_KEYS, List.copyOf(keys));
             }
         }
         if (update.updateEnvVars() instanceof CallerValue.Given<Boolean>(Boolean value)) {
             body.put(UPDATE_ENV_VARS, value);
         }
-        return body;
+        return Json.object(body);
     }
 
     /** The body's cvm_id when it obeys the rules, else null: what an invalid request's outcome may carry. */
-    public static String validCvmId(JsonNode body) {
-        JsonNode id = body == null ? null : body.get(CVM_ID);
-        if (id == null || !id.isTextual()) {
+    public static String validCvmId(JrsValue body) {
+        JrsValue id = body == null ? null : body.get(CVM_ID);
+        if (id == null || !Json.isText(id)) {
             return null;
         }
         try {
-            ComposeUpdate.checkCvmId(id.textValue());
-            return id.textValue();
+            ComposeUpdate.checkCvmId(Json.text(id));
+            return Json.text(id);
         } catch (InvalidRequest e) {
             return null;
         }
     }
 
     /** The body's compose_hash when it is short hex, else null: what an invalid request's outcome may carry. */
-    public static String validComposeHash(JsonNode body) {
-        JsonNode hash = body == null ? null : body.get(COMPOSE_HASH);
-        if (hash == null || !hash.isTextual() || hash.textValue().length() > ComposeUpdate.MAX_COMPOSE_HASH_LENGTH
-                || !hash.textValue().matches("(0x)?[0-9a-fA-F]+")) {
+    public static String validComposeHash(JrsValue body) {
+        JrsValue hash = body == null ? null : body.get(COMPOSE_HASH);
+        if (hash == null || !Json.isText(hash) || Json.text(hash).length() > ComposeUpdate.MAX_COMPOSE_HASH_LENGTH
+                || !Json.text(hash).matches("(0x)?[0-9a-fA-F]+")) {
             return null;
         }
-        return hash.textValue();
+        return Json.text(hash);
     }
 
     /** Names a JSON value's kind for an error message, without echoing the value. */
-    static String kind(JsonNode node) {
-        return switch (node.getNodeType()) {
-            case STRING -> "a string";
-            case NUMBER -> "a number";
-            case BOOLEAN -> "a boolean";
-            case ARRAY -> "a list";
-            case OBJECT -> "an object";
-            case NULL -> "null";
-            default -> "a " + node.getNodeType().name().toLowerCase(Locale.ROOT);
+    static String kind(JrsValue node) {
+        return switch (Json.kind(node)) {
+            case "STRING" -> "a string";
+            case "NUMBER" -> "a number";
+            case "BOOLEAN" -> "a boolean";
+            case "ARRAY" -> "a list";
+            case "OBJECT" -> "an object";
+            case "NULL" -> "null";
+            default -> "a " + Json.kind(node).toLowerCase(Locale.ROOT);
         };
     }
 

@@ -1,18 +1,20 @@
 package com.composerelay.codec;
 
-import com.composerelay.json.Json;
-import com.composerelay.json.ObjectNode;
 import com.composerelay.core.Outcome;
+import com.composerelay.json.Json;
+import com.fasterxml.jackson.jr.stree.JrsObject;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The outcome as subscribers and HTTP callers read it. */
 public final class OutcomeJson {
     private OutcomeJson() {}
 
-    public static ObjectNode tree(Outcome outcome) {
+    public static JrsObject tree(Outcome outcome) {
         Outcome.Facts f = outcome.facts();
-        ObjectNode node = Json.object();
+        Map<String, Object> node = new LinkedHashMap<>();
         node.put("status", outcome.status());
         node.put("cvm_id", f.cvmId());
         node.put("compose_hash", f.composeHash());
@@ -25,7 +27,7 @@ public final class OutcomeJson {
         node.put("phala_request_id", f.phalaRequestId());
         node.put("started_at", iso(f.startedAt()));
         node.put("finished_at", iso(f.finishedAt()));
-        return node;
+        return Json.object(node);
     }
 
     public static String write(Outcome outcome) {

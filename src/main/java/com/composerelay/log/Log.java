@@ -2,10 +2,11 @@ package com.composerelay.log;
 
 import com.composerelay.core.Invocation;
 import com.composerelay.json.Json;
-import com.composerelay.json.JsonNode;
-import com.composerelay.json.ObjectNode;
+import com.fasterxml.jackson.jr.stree.JrsValue;
 import java.io.PrintStream;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * One JSON object per line on standard output, which Lambda sends to CloudWatch Logs. Each line has
@@ -37,7 +38,7 @@ public final class Log {
         write(Level.WARN, message, null, fields);
     }
 
-    public static void error(String message, JsonNode payload, Object... fields) {
+    public static void error(String message, JrsValue payload, Object... fields) {
         write(Level.ERROR, message, payload, fields);
     }
 
@@ -81,11 +82,11 @@ public final class Log {
         out = stream;
     }
 
-    static void write(Level level, String message, JsonNode payload, Object... fields) {
+    static void write(Level level, String message, JrsValue payload, Object... fields) {
         if (!enabled(level)) {
             return;
         }
-        ObjectNode line = Json.object();
+        Map<String, Object> line = new LinkedHashMap<>();
         line.put("timestamp", Instant.now().toString());
         line.put("level", level.name());
         Invocation.current().map(Invocation::requestId).ifPresent(id -> line.put("AWSRequestId", id));
@@ -99,9 +100,9 @@ public final class Log {
             }
         }
         if (payload != null) {
-            line.set("outcome", payload);
+            line.put("outcome", payload);
         }
-        String text = Json.write(line);
+        String text = Json.write(Json.object(line));
         if (!MUTED.get()) {
             out.println(text);
         }

@@ -3,14 +3,15 @@ package com.composerelay.metrics;
 import com.composerelay.core.Invocation;
 import com.composerelay.core.Metrics;
 import com.composerelay.core.Outcome;
-import com.composerelay.json.ArrayNode;
 import com.composerelay.json.Json;
-import com.composerelay.json.ObjectNode;
 import com.composerelay.log.Log;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The relay's metrics as CloudWatch Embedded Metric Format: one JSON document per line on standard
@@ -36,7 +37,7 @@ public final class EmfMetrics implements Metrics {
     /** {@code Outcomes}: 1, by status and by status and trigger. */
     @Override
     public void decided(Outcome outcome) {
-        ObjectNode line = document(BY_STATUS, "Outcomes", "Count");
+        Map<String, Object> line = document(BY_STATUS, "Outcomes", "Count");
         line.put("status", outcome.status());
         line.put("trigger", outcome.facts().trigger().wire());
         line.put("Outcomes", 1);
@@ -46,9 +47,10 @@ public final class EmfMetrics implements Metrics {
     /** {@code PhalaLatency}: every attempt's exchange time (milliseconds); {@code PhalaAttempts}: how many. */
     @Override
     public void phalaExchanges(List<Duration> exchangeTimes) {
-        ObjectNode line = document(NO_DIMENSIONS, "PhalaLatency", "Milliseconds", "PhalaAttempts", "Count");
-        ArrayNode latencies = line.putArray("PhalaLatency");
+        Map<String, Object> line = document(NO_DIMENSIONS, "PhalaLatency", "Milliseconds", "PhalaAttempts", "Count");
+        List<Object> latencies = new ArrayList<>();
         exchangeTimes.forEach(t -> latencies.add(t.toMillis()));
+        line.put("PhalaLatency", latencies);
         line.put("PhalaAttempts", exchangeTimes.size());
         write(line);
     }
@@ -56,34 +58,36 @@ public final class EmfMetrics implements Metrics {
     /** {@code ApiKeyCacheHits} and {@code ApiKeyCacheMisses}: one is 1, the other 0, so their sums make a ratio. */
     @Override
     public void apiKeyRead(boolean cached) {
-        ObjectNode line = document(NO_DIMENSIONS, "ApiKeyCacheHits", "Count", "ApiKeyCacheMisses", "Count");
+        Map<String, Object> line = document(NO_DIMENSIONS, "ApiKeyCacheHits", "Count", "ApiKeyCacheMisses", "Count");
         line.put("ApiKeyCacheHits", cached ? 1 : 0);
         line.put("ApiKeyCacheMisses", cached ? 0 : 1);
         write(line);
     }
 
     /** The {@code _aws} metadata for {@code metrics} (name, unit, name, unit …); values go at the root. */
-    private ObjectNode document(List<List<String>> dimensionSets, String... metrics) {
-        ObjectNode line = Json.object();
-        ObjectNode aws = line.putObject("_aws");
+    private Map<String, Object> document(List<List<String>> dimensionSets, String... metrics) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        Map<String, Object> aws = new LinkedHashMap<>();
+        line.put("_aws", aws);
         aws.put("Timestamp", clock.millis());
-        ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
+        Map<String, Object> directive = new LinkedHashMap<>();
+        aws.put("CloudWatchMetrics", List.of(directive));
         directive.put("Namespace", namespace);
-        ArrayNode dimensions = directive.putArray("Dimensions");
-        for (List<String> set : dimensionSets) {
-            ArrayNode keys = dimensions.addArray();
-            set.forEach(keys::add);
-        }
-        ArrayNode definitions = directive.putArray("Metrics");
+        directive.put("Dimensions", dimensionSets);
+        List<Object> definitions = new ArrayList<>();
         for (int i = 0; i + 1 < metrics.length; i += 2) {
-            definitions.addObject().put("Name", metrics[i]).put("Unit", metrics[i + 1]);
+            Map<String, Object> definition = new LinkedHashMap<>();
+            definition.put("Name", metrics[i]);
+            definition.put("Unit", metrics[i + 1]);
+            definitions.add(definition);
         }
+        directive.put("Metrics", definitions);
         Invocation.current().map(Invocation::requestId).ifPresent(id -> line.put("AWSRequestId", id));
         return line;
     }
 
-    private void write(ObjectNode line) {
-        String text = Json.write(line);
+    private void write(Map<String, Object> line) {
+        String text = Json.write(Json.object(line));
         if (!Log.isMuted()) {
             out.println(text);
         }

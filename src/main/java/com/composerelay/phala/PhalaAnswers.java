@@ -3,7 +3,7 @@ package com.composerelay.phala;
 import com.composerelay.core.PhalaAnswer;
 import com.composerelay.core.Redaction;
 import com.composerelay.json.Json;
-import com.composerelay.json.JsonNode;
+import com.fasterxml.jackson.jr.stree.JrsValue;
 import java.net.http.HttpHeaders;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,7 +30,7 @@ final class PhalaAnswers {
         String requestId = headers.firstValue("X-Request-ID").orElse(null);
         String detail = null;
         if (status >= 300) {
-            JsonNode body = tryParse(rawBody);
+            JrsValue body = tryParse(rawBody);
             if (body != null) {
                 detail = detail(body.get("detail"));
                 if (requestId == null) {
@@ -76,21 +76,21 @@ final class PhalaAnswers {
     }
 
     /** Phala's {@code detail}: a string, FastAPI's list of {loc, msg}, or {error_code, message}. */
-    static String detail(JsonNode detail) {
+    static String detail(JrsValue detail) {
         if (detail == null || detail.isNull()) {
             return null;
         }
-        if (detail.isTextual()) {
-            return detail.textValue();
+        if (Json.isText(detail)) {
+            return Json.text(detail);
         }
         if (detail.isArray()) {
             List<String> parts = new ArrayList<>();
-            for (JsonNode item : detail) {
+            for (JrsValue item : Json.elements(detail)) {
                 String msg = Json.text(item.get("msg"));
-                JsonNode loc = item.get("loc");
+                JrsValue loc = item.get("loc");
                 List<String> path = new ArrayList<>();
                 if (loc != null && loc.isArray()) {
-                    loc.forEach(p -> path.add(p.asText()));
+                    Json.elements(loc).forEach(p -> path.add(Json.asText(p)));
                 }
                 parts.add((path.isEmpty() ? "" : String.join(".", path) + ": ") + (msg == null ? Json.write(item) : msg));
             }
@@ -106,12 +106,12 @@ final class PhalaAnswers {
         return Json.write(detail);
     }
 
-    private static JsonNode tryParse(String body) {
+    private static JrsValue tryParse(String body) {
         if (body == null || body.isBlank()) {
             return null;
         }
         try {
-            JsonNode node = Json.parse(body);
+            JrsValue node = Json.parse(body);
             return node.isObject() ? node : null;
         } catch (Json.Malformed e) {
             return null;

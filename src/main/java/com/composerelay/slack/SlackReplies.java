@@ -3,9 +3,10 @@ package com.composerelay.slack;
 import com.composerelay.core.ChatReplies;
 import com.composerelay.json.Json;
 import com.composerelay.log.Log;
-import com.composerelay.json.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Supplier;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -31,7 +32,7 @@ public final class SlackReplies implements ChatReplies {
             Log.warn("reply not posted: the reply URL is not under " + allowedPrefix);
             return;
         }
-        ObjectNode body = Json.object();
+        Map<String, Object> body = new LinkedHashMap<>();
         body.put("response_type", "in_channel");
         body.put("replace_original", false);
         body.put("text", text);
@@ -39,7 +40,7 @@ public final class SlackReplies implements ChatReplies {
             HttpResponse<Void> response = http.get().send(HttpRequest.newBuilder(URI.create(replyUrl))
                     .timeout(Duration.ofSeconds(3))
                     .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build(), HttpResponse.BodyHandlers.discarding());
+                    .POST(HttpRequest.BodyPublishers.ofString(Json.write(Json.object(body)))).build(), HttpResponse.BodyHandlers.discarding());
             if (response.statusCode() >= 300) {
                 Log.warn("reply not accepted by Slack", "http_status", response.statusCode());
             }

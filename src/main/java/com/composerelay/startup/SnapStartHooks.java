@@ -5,7 +5,7 @@ import com.composerelay.aws.Priming;
 import com.composerelay.core.CachingApiKeys;
 import com.composerelay.json.Json;
 import com.composerelay.log.Log;
-import com.composerelay.json.JsonNode;
+import com.fasterxml.jackson.jr.stree.JrsValue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -45,7 +45,7 @@ public final class SnapStartHooks implements Resource {
     /** Primes, forgets the key, and says in one log line what was primed (an operator's proof that the hook ran). */
     @Override
     public void beforeCheckpoint(Context<? extends Resource> context) {
-        List<JsonNode> responses = prime();
+        List<JrsValue> responses = prime();
         keys.forget();
         Log.info("SnapStart: primed before the snapshot", "aws_calls", String.join(",", aws.answered()),
                 "code_paths", responses.size());
@@ -71,7 +71,7 @@ public final class SnapStartHooks implements Resource {
      * Runs each AWS call against canned answers, then the HTTP and SQS paths through the stand-ins;
      * returns the two paths' responses, as {@link #primeCode} does.
      */
-    public List<JsonNode> prime() {
+    public List<JrsValue> prime() {
         try {
             aws.secretsManager();
             aws.dynamoDb();
@@ -89,7 +89,7 @@ public final class SnapStartHooks implements Resource {
      * relay's own code, Jackson and the log are then loaded and initialised. Returns the two
      * responses, or none when priming failed.
      */
-    public List<JsonNode> primeCode() {
+    public List<JrsValue> primeCode() {
         Instant deadline = Instant.now().plusSeconds(10);
         try {
             return Log.muted(() -> List.of(

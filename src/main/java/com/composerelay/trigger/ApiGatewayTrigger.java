@@ -12,10 +12,11 @@ import com.composerelay.core.Trigger;
 import com.composerelay.codec.ComposeUpdateJson;
 import com.composerelay.json.Json;
 import com.composerelay.codec.OutcomeJson;
-import com.composerelay.json.JsonNode;
-import com.composerelay.json.ObjectNode;
+import com.fasterxml.jackson.jr.stree.JrsObject;
+import com.fasterxml.jackson.jr.stree.JrsValue;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,7 +41,7 @@ public final class ApiGatewayTrigger {
     /** Which payload format the event uses. */
     public enum Format { HTTP_API_V2, REST_API_V1 }
 
-    public ObjectNode handle(JsonNode event, Format format, Instant deadline, String lambdaRequestId) {
+    public JrsObject handle(JrsValue event, Format format, Instant deadline, String lambdaRequestId) {
         Instant startedAt = delivery.clock().instant();
         String method = format == Format.HTTP_API_V2
                 ? Json.text(event.path("requestContext").path("http").path("method"))
@@ -55,16 +56,14 @@ public final class ApiGatewayTrigger {
             return HttpRequestEvent.error(404, "no such route: the relay serves PATCH /cvms/{cvm_id}/compose_file");
         }
         if (!"PATCH".equalsIgnoreCase(method)) {
-            ObjectNode response = HttpRequestEvent.error(405, "method " + (method == null ? "(none)" : method)
-                    + " is not allowed: use PATCH /cvms/{cvm_id}/compose_file");
-            ((ObjectNode) response.get("headers")).put("Allow", "PATCH");
-            return response;
+            return HttpRequestEvent.error(405, "method " + (method == null ? "(none)" : method)
+                    + " is not allowed: use PATCH /cvms/{cvm_id}/compose_file", Map.of("Allow", "PATCH"));
         }
         String requestId = Json.text(event.path("requestContext").path("requestId"));
         if (requestId == null) {
             requestId = lambdaRequestId;
         }
-        JsonNode body = null;
+        JrsValue body = null;
         try {
             body = body(event, format);
             ComposeUpdate update = ComposeUpdateJson.read(body, cvmId);
@@ -77,28 +76,25 @@ public final class ApiGatewayTrigger {
     }
 
     /** Relays a valid request at most once per key and answers the way the PATCH route does. */
-    ObjectNode relayAndAnswer(RelayRequest request, String key) throws InvalidRequest {
+    JrsObject relayAndAnswer(RelayRequest request, String key) throws InvalidRequest {
         return switch (onceOnly.relay(request, key, ApiGatewayTrigger::statusOf)) {
             case OnceOnly.Result.Decided decided -> {
                 delivery.publish(decided.outcome());
                 yield HttpRequestEvent.response(statusOf(decided.outcome()), OutcomeJson.tree(decided.outcome()));
             }
             case OnceOnly.Result.Replayed replayed -> {
-                ObjectNode response = HttpRequestEvent.response(replayed.callerStatus(), replayed.outcomeJson());
-                ((ObjectNode) response.get("headers")).put("Idempotent-Replayed", "true");
-                yield response;
+                yield HttpRequestEvent.response(replayed.callerStatus(), replayed.outcomeJson(),
+                        Map.of("Idempotent-Replayed", "true"));
             }
             case OnceOnly.Result.Busy busy -> {
-                ObjectNode response = HttpRequestEvent.error(409, busy.message());
-                ((ObjectNode) response.get("headers")).put("Retry-After", "1");
-                yield response;
+                yield HttpRequestEvent.error(409, busy.message(), Map.of("Retry-After", "1"));
             }
             case OnceOnly.Result.Conflict conflict -> throw new InvalidRequest(IDEMPOTENCY_HEADER, conflict.message());
         };
     }
 
     /** Publishes the rejection of an invalid request and answers 400 with it. */
-    ObjectNode invalidAnswer(String requestId, Trigger trigger, String cvmId, JsonNode body, InvalidRequest problem,
+    JrsObject invalidAnswer(String requestId, Trigger trigger, String cvmId, JrsValue body, InvalidRequest problem,
                              Instant startedAt) {
         Outcome outcome = Outcome.invalid(requestId, trigger, cvmId, ComposeUpdateJson.validComposeHash(body), problem,
                 startedAt, delivery.clock().instant());
@@ -126,7 +122,7 @@ public final class ApiGatewayTrigger {
         };
     }
 
-    private static JsonNode body(JsonNode event, Format format) throws InvalidRequest {
+    private static JrsValue body(JrsValue event, Format format) throws InvalidRequest {
         String text = new String(new HttpRequestEvent(event, format).rawBody(), StandardCharsets.UTF_8);
         if (text.isBlank()) {
             throw new InvalidRequest("body", "is required: a JSON object with compose_hash");
@@ -148,11 +144,11 @@ public final class ApiGatewayTrigger {
     }
 
     /** The caller's {@code Idempotency-Key} header (any case), or null when it sent none. */
-    static String idempotencyKey(JsonNode event) throws InvalidRequest {
-        JsonNode headers = event.path("headers");
-        for (var field : headers.properties()) {
-            if (field.getKey().equalsIgnoreCase(IDEMPOTENCY_HEADER) && field.getValue().isTextual()) {
-                String key = field.getValue().textValue();
+    static String idempotencyKey(JrsValue event) throws InvalidRequest {
+        JrsValue headers = event.path("headers");
+        for (var field : Json.fields(headers)) {
+            if (field.getKey().equalsIgnoreCase(IDEMPOTENCY_HEADER) && Json.isText(field.getValue())) {
+                String key = Json.text(field.getValue());
                 if (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY
                         || !key.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
                     throw new InvalidRequest(IDEMPOTENCY_HEADER,

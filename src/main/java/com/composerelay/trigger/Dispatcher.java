@@ -1,7 +1,8 @@
 package com.composerelay.trigger;
 
+import com.composerelay.json.Json;
 import com.composerelay.log.Log;
-import com.composerelay.json.JsonNode;
+import com.fasterxml.jackson.jr.stree.JrsValue;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,14 +21,14 @@ public final class Dispatcher {
         this.webhooks = webhooks;
     }
 
-    public JsonNode dispatch(JsonNode event, Instant deadline, String lambdaRequestId) {
+    public JrsValue dispatch(JrsValue event, Instant deadline, String lambdaRequestId) {
         if (isSqs(event)) {
             return sqs.handle(event, deadline, lambdaRequestId);
         }
-        if (event.path("version").asText("").equals("2.0") && event.path("requestContext").has("http")) {
+        if (Json.asText(event.path("version"), "").equals("2.0") && Json.has(event.path("requestContext"), "http")) {
             return http(event, ApiGatewayTrigger.Format.HTTP_API_V2, deadline, lambdaRequestId);
         }
-        if (event.path("httpMethod").isTextual() && event.has("requestContext")) {
+        if (Json.isText(event.path("httpMethod")) && Json.has(event, "requestContext")) {
             return http(event, ApiGatewayTrigger.Format.REST_API_V1, deadline, lambdaRequestId);
         }
         String what = describe(event);
@@ -36,28 +37,28 @@ public final class Dispatcher {
                 + "payload 2.0, REST API proxy) and SQS events; nothing was forwarded");
     }
 
-    private JsonNode http(JsonNode event, ApiGatewayTrigger.Format format, Instant deadline, String lambdaRequestId) {
+    private JrsValue http(JrsValue event, ApiGatewayTrigger.Format format, Instant deadline, String lambdaRequestId) {
         return webhooks.handle(event, format, deadline, lambdaRequestId)
-                .map(JsonNode.class::cast)
+                .map(JrsValue.class::cast)
                 .orElseGet(() -> api.handle(event, format, deadline, lambdaRequestId));
     }
 
-    private static boolean isSqs(JsonNode event) {
-        JsonNode records = event.path("Records");
-        return records.isArray() && !records.isEmpty()
-                && "aws:sqs".equals(records.get(0).path("eventSource").asText(null));
+    private static boolean isSqs(JrsValue event) {
+        JrsValue records = event.path("Records");
+        return records.isArray() && records.size() > 0
+                && "aws:sqs".equals(Json.asText(records.get(0).path("eventSource"), null));
     }
 
     /** Names what arrived: its source, its records' source, or its top-level keys. */
-    static String describe(JsonNode event) {
+    static String describe(JrsValue event) {
         if (!event.isObject()) {
-            return "a JSON " + event.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + " instead of an event object";
+            return "a JSON " + Json.kind(event).toLowerCase(java.util.Locale.ROOT) + " instead of an event object";
         }
-        if (event.path("source").isTextual()) {
-            return "event with source '" + clip(event.get("source").textValue()) + "'";
+        if (Json.isText(event.path("source"))) {
+            return "event with source '" + clip(Json.text(event.get("source"))) + "'";
         }
-        JsonNode first = event.path("Records").path(0);
-        String recordSource = first.path("eventSource").asText(first.path("EventSource").asText(null));
+        JrsValue first = event.path("Records").path(0);
+        String recordSource = Json.asText(first.path("eventSource"), Json.asText(first.path("EventSource"), null));
         if (recordSource != null) {
             return "event with records from '" + clip(recordSource) + "'";
         }

@@ -7,11 +7,11 @@ import com.composerelay.core.RelayRequest;
 import com.composerelay.core.Trigger;
 import com.composerelay.codec.ComposeUpdateJson;
 import com.composerelay.json.Json;
-import com.composerelay.json.JsonNode;
-import com.composerelay.json.ObjectNode;
 import com.composerelay.log.Log;
 import com.composerelay.webhook.HubSignature;
 import com.composerelay.core.SigningSecrets;
+import com.fasterxml.jackson.jr.stree.JrsObject;
+import com.fasterxml.jackson.jr.stree.JrsValue;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -40,7 +40,7 @@ public final class HookTrigger {
         this.clock = clock;
     }
 
-    ObjectNode handle(HttpRequestEvent request, Instant deadline, String lambdaRequestId) {
+    JrsObject handle(HttpRequestEvent request, Instant deadline, String lambdaRequestId) {
         Instant startedAt = clock.instant();
         String signature = request.header("X-Hub-Signature-256");
         byte[] raw;
@@ -51,7 +51,7 @@ public final class HookTrigger {
             case SignedRequest.Verified verified -> raw = verified.raw();
         }
         String requestId = request.requestId() != null ? request.requestId() : lambdaRequestId;
-        JsonNode body = null;
+        JrsValue body = null;
         try {
             try {
                 body = Json.parse(new String(raw, StandardCharsets.UTF_8));

@@ -2,37 +2,39 @@ package com.composerelay.trigger;
 
 import com.composerelay.core.InvalidRequest;
 import com.composerelay.json.Json;
-import com.composerelay.json.JsonNode;
-import com.composerelay.json.ObjectNode;
+import com.fasterxml.jackson.jr.stree.JrsObject;
+import com.fasterxml.jackson.jr.stree.JrsValue;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * An API Gateway request (HTTP API 2.0 or REST proxy) reduced to what the webhook routes need: the
  * method, path, headers by any case, and the raw body bytes that signatures are computed over.
  */
-record HttpRequestEvent(JsonNode event, ApiGatewayTrigger.Format format) {
+record HttpRequestEvent(JrsValue event, ApiGatewayTrigger.Format format) {
 
     String method() {
         return format == ApiGatewayTrigger.Format.HTTP_API_V2
-                ? event.path("requestContext").path("http").path("method").asText("")
-                : event.path("httpMethod").asText("");
+                ? Json.asText(event.path("requestContext").path("http").path("method"), "")
+                : Json.asText(event.path("httpMethod"), "");
     }
 
     String path() {
-        return format == ApiGatewayTrigger.Format.HTTP_API_V2 ? event.path("rawPath").asText("") : event.path("path").asText("");
+        return format == ApiGatewayTrigger.Format.HTTP_API_V2 ? Json.asText(event.path("rawPath"), "") : Json.asText(event.path("path"), "");
     }
 
     String requestId() {
-        return event.path("requestContext").path("requestId").asText(null);
+        return Json.asText(event.path("requestContext").path("requestId"), null);
     }
 
     /** A header by name in any case (HTTP API lower-cases them, REST keeps the sender's case). */
     String header(String name) {
-        for (var field : event.path("headers").properties()) {
-            if (field.getKey().toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT)) && field.getValue().isTextual()) {
-                return field.getValue().textValue();
+        for (var field : Json.fields(event.path("headers"))) {
+            if (field.getKey().toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT)) && Json.isText(field.getValue())) {
+                return Json.text(field.getValue());
             }
         }
         return null;
@@ -40,40 +42,48 @@ record HttpRequestEvent(JsonNode event, ApiGatewayTrigger.Format format) {
 
     /** The body exactly as the sender sent it, base64-decoded when the event says so. */
     byte[] rawBody() throws InvalidRequest {
-        JsonNode body = event.get("body");
+        JrsValue body = event.get("body");
         if (body == null || body.isNull()) {
             return new byte[0];
         }
-        if (!body.isTextual()) {
+        if (!Json.isText(body)) {
             throw new InvalidRequest("body", "must be text");
         }
-        if (event.path("isBase64Encoded").asBoolean(false)) {
+        if (Json.asBoolean(event.path("isBase64Encoded"), false)) {
             try {
-                return Base64.getDecoder().decode(body.textValue());
+                return Base64.getDecoder().decode(Json.text(body));
             } catch (IllegalArgumentException e) {
                 throw new InvalidRequest("body", "is marked base64-encoded but is not valid base64");
             }
         }
-        return body.textValue().getBytes(StandardCharsets.UTF_8);
+        return Json.text(body).getBytes(StandardCharsets.UTF_8);
     }
 
     /** An API Gateway proxy response with a JSON body. */
-    static ObjectNode response(int status, ObjectNode body) {
-        return response(status, Json.write(body));
+    static JrsObject response(int status, JrsObject body) {
+        return response(status, Json.write(body), Map.of());
     }
 
-    static ObjectNode response(int status, String jsonBody) {
-        ObjectNode response = Json.object();
+    /** {@code extraHeaders} (at most one, or in a fixed order) follow {@code Content-Type}. */
+    static JrsObject response(int status, String jsonBody, Map<String, String> extraHeaders) {
+        Map<String, Object> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.putAll(extraHeaders);
+        Map<String, Object> response = new LinkedHashMap<>();
         response.put("statusCode", status);
-        response.putObject("headers").put("Content-Type", "application/json");
+        response.put("headers", headers);
         response.put("body", jsonBody);
         response.put("isBase64Encoded", false);
-        return response;
+        return Json.object(response);
     }
 
-    static ObjectNode error(int status, String message) {
-        ObjectNode body = Json.object();
+    static JrsObject error(int status, String message) {
+        return error(status, message, Map.of());
+    }
+
+    static JrsObject error(int status, String message, Map<String, String> extraHeaders) {
+        Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", message);
-        return response(status, body);
+        return response(status, Json.write(Json.object(body)), extraHeaders);
     }
 }

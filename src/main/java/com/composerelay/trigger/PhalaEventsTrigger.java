@@ -7,17 +7,18 @@ import com.composerelay.core.Fingerprint;
 import com.composerelay.core.InvalidRequest;
 import com.composerelay.core.IdempotencyStore;
 import com.composerelay.core.Outcome;
-import com.composerelay.core.UpdateThreads;
 import com.composerelay.core.Trigger;
 import com.composerelay.json.Json;
 import com.composerelay.log.Log;
 import com.composerelay.webhook.PhalaWebhookSignature;
 import com.composerelay.core.SigningSecrets;
-import com.composerelay.json.JsonNode;
-import com.composerelay.json.ObjectNode;
+import com.fasterxml.jackson.jr.stree.JrsObject;
+import com.fasterxml.jackson.jr.stree.JrsValue;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -44,7 +45,7 @@ public final class PhalaEventsTrigger {
         this.clock = delivery.clock();
     }
 
-    ObjectNode handle(HttpRequestEvent request, Instant deadline) {
+    JrsObject handle(HttpRequestEvent request, Instant deadline) {
         Instant startedAt = clock.instant();
         String timestamp = request.header("X-Webhook-Timestamp");
         String signature = request.header("X-Webhook-Signature");
@@ -56,15 +57,15 @@ public final class PhalaEventsTrigger {
             }
             case SignedRequest.Verified verified -> raw = verified.raw();
         }
-        JsonNode envelope;
+        JrsValue envelope;
         try {
             envelope = Json.parse(new String(raw, StandardCharsets.UTF_8));
         } catch (Json.Malformed e) {
             return HttpRequestEvent.error(400, "body: " + e.getMessage());
         }
-        String id = envelope.path("id").asText("");
-        String event = envelope.path("event").asText("");
-        String cvmId = envelope.path("data").path("cvm_id").asText("");
+        String id = Json.asText(envelope.path("id"), "");
+        String event = Json.asText(envelope.path("event"), "");
+        String cvmId = Json.asText(envelope.path("data").path("cvm_id"), "");
         if (id.isBlank() || event.isBlank() || cvmId.isBlank()) {
             return HttpRequestEvent.error(400, "body: needs id, event and data.cvm_id");
         }
@@ -96,7 +97,7 @@ public final class PhalaEventsTrigger {
         return received(event, outcome.map(Outcome::status).orElse("ignored"));
     }
 
-    private Optional<Outcome> outcomeOf(JsonNode envelope, String id, String event, String cvmId, Instant startedAt) {
+    private Optional<Outcome> outcomeOf(JrsValue envelope, String id, String event, String cvmId, Instant startedAt) {
         Outcome.Facts facts = new Outcome.Facts(id, id, Trigger.PHALA, cvmId, null, 0, null, null, startedAt, clock.instant());
         String error = errorOf(envelope);
         return switch (event) {
@@ -108,8 +109,8 @@ public final class PhalaEventsTrigger {
     }
 
     /** Phala's {@code data.error} on one line and at most {@link #MAX_ERROR_LENGTH} characters, or null. */
-    static String errorOf(JsonNode envelope) {
-        String error = envelope.path("data").path("error").asText(null);
+    static String errorOf(JrsValue envelope) {
+        String error = Json.asText(envelope.path("data").path("error"), null);
         if (error == null) {
             return null;
         }
@@ -136,11 +137,11 @@ public final class PhalaEventsTrigger {
         };
     }
 
-    private static ObjectNode received(String event, String result) {
-        ObjectNode body = Json.object();
+    private static JrsObject received(String event, String result) {
+        Map<String, Object> body = new LinkedHashMap<>();
         body.put("received", true);
         body.put("event", event);
         body.put("result", result);
-        return HttpRequestEvent.response(200, body);
+        return HttpRequestEvent.response(200, Json.object(body));
     }
 }

@@ -4,7 +4,7 @@ import com.composerelay.core.InvalidRequest;
 import com.composerelay.log.Log;
 import com.composerelay.core.SigningSecrets;
 import com.composerelay.core.Verdict;
-import com.composerelay.json.ObjectNode;
+import com.fasterxml.jackson.jr.stree.JrsObject;
 import java.util.List;
 import java.util.function.BiFunction;
 
@@ -18,7 +18,7 @@ sealed interface SignedRequest {
     record Verified(byte[] raw) implements SignedRequest {}
 
     /** Answer this and stop. */
-    record Refused(ObjectNode answer) implements SignedRequest {}
+    record Refused(JrsObject answer) implements SignedRequest {}
 
     static SignedRequest check(String route, HttpRequestEvent request, SigningSecrets secrets, String secretId,
                                BiFunction<byte[], List<String>, Verdict> verify) {

@@ -11,7 +11,7 @@ import com.composerelay.json.Json;
 import com.composerelay.log.Log;
 import com.composerelay.core.SigningSecrets;
 import com.composerelay.webhook.SlackSignature;
-import com.composerelay.json.ObjectNode;
+import com.fasterxml.jackson.jr.stree.JrsObject;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -49,7 +49,7 @@ public final class SlackCommandTrigger {
         this.clock = clock;
     }
 
-    ObjectNode handle(HttpRequestEvent request, Instant deadline) {
+    JrsObject handle(HttpRequestEvent request, Instant deadline) {
         String timestamp = request.header("X-Slack-Request-Timestamp");
         String signature = request.header("X-Slack-Signature");
         byte[] raw;
@@ -161,11 +161,11 @@ public final class SlackCommandTrigger {
         return form;
     }
 
-    private static ObjectNode ephemeral(String text) {
-        ObjectNode body = Json.object();
+    private static JrsObject ephemeral(String text) {
+        Map<String, Object> body = new LinkedHashMap<>();
         body.put("response_type", "ephemeral");
         body.put("text", text);
-        return HttpRequestEvent.response(200, body);
+        return HttpRequestEvent.response(200, Json.object(body));
     }
 
     private static String clip(String text) {

@@ -8,9 +8,8 @@ import com.composerelay.core.Trigger;
 import com.composerelay.codec.ComposeUpdateJson;
 import com.composerelay.json.Json;
 import com.composerelay.log.Log;
-import com.composerelay.json.JsonNode;
-import com.composerelay.json.ArrayNode;
-import com.composerelay.json.ObjectNode;
+import com.fasterxml.jackson.jr.stree.JrsObject;
+import com.fasterxml.jackson.jr.stree.JrsValue;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -47,28 +46,27 @@ public final class SqsTrigger {
     }
 
     /** One record of the batch, and the request id its outcome carries when it has no message id. */
-    private record Received(JsonNode record, String messageId, String requestId) {}
+    private record Received(JrsValue record, String messageId, String requestId) {}
 
-    public ObjectNode handle(JsonNode event, Instant deadline, String lambdaRequestId) {
-        List<JsonNode> records = new ArrayList<>();
-        event.path("Records").forEach(records::add);
+    public JrsObject handle(JrsValue event, Instant deadline, String lambdaRequestId) {
+        List<JrsValue> records = new ArrayList<>();
+        Json.elements(event.path("Records")).forEach(records::add);
         ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
             for (List<Received> group : inOrderGroups(messages(records, lambdaRequestId))) {
                 workers.submit(() -> relayGroup(group, deadline, failures));
             }
         }
-        ObjectNode response = Json.object();
-        ArrayNode items = response.putArray("batchItemFailures");
+        List<Object> items = new ArrayList<>();
         // Report in the batch's own order, whatever order the workers finished in, each id once.
         Set<String> reported = new HashSet<>();
-        for (JsonNode record : records) {
+        for (JrsValue record : records) {
             String id = Json.text(record.path("messageId"));
             if (id != null && failures.contains(id) && reported.add(id)) {
-                items.addObject().put("itemIdentifier", id);
+                items.add(Map.of("itemIdentifier", id));
             }
         }
-        return response;
+        return Json.object(Map.of("batchItemFailures", items));
     }
 
     /**
@@ -90,7 +88,7 @@ public final class SqsTrigger {
      * The records with their message ids; one without (AWS always sets it, a hand-made event may
      * not) is named {@code <lambda request id>#<index in the batch>} in its outcome.
      */
-    private static List<Received> messages(List<JsonNode> records, String lambdaRequestId) {
+    private static List<Received> messages(List<JrsValue> records, String lambdaRequestId) {
         List<Received> messages = new ArrayList<>(records.size());
         String invocation = lambdaRequestId == null ? "sqs" : lambdaRequestId;
         for (int i = 0; i < records.size(); i++) {
@@ -106,7 +104,7 @@ public final class SqsTrigger {
     private void relayGroup(List<Received> group, Instant deadline, ConcurrentLinkedQueue<String> failures) {
         boolean stopped = false;
         for (Received message : group) {
-            JsonNode record = message.record();
+            JrsValue record = message.record();
             String messageId = message.messageId();
             if (messageId == null) {
                 // It cannot be reported for redelivery, so it is decided now, and its group goes on.
@@ -132,9 +130,9 @@ public final class SqsTrigger {
         }
     }
 
-    private void rejectWithoutMessageId(JsonNode record, String requestId) {
+    private void rejectWithoutMessageId(JrsValue record, String requestId) {
         Instant startedAt = delivery.clock().instant();
-        JsonNode body;
+        JrsValue body;
         try {
             body = body(record);
         } catch (InvalidRequest e) {
@@ -149,14 +147,14 @@ public final class SqsTrigger {
     }
 
     /** Relays one message; true when it is decided for good (no redelivery wanted). */
-    private boolean relayMessage(JsonNode record, String messageId, Instant deadline) {
+    private boolean relayMessage(JrsValue record, String messageId, Instant deadline) {
         Instant startedAt = delivery.clock().instant();
-        JsonNode attributes = record.path("messageAttributes");
+        JrsValue attributes = record.path("messageAttributes");
         Trigger trigger = "slack".equals(attribute(attributes, ORIGIN)) ? Trigger.SLACK : Trigger.SQS;
         String correlationId = attribute(attributes, CORRELATION_ID);
         String replyUrl = attribute(attributes, REPLY_URL);
         Outcome outcome;
-        JsonNode body = null;
+        JrsValue body = null;
         try {
             body = body(record);
             ComposeUpdate update = ComposeUpdateJson.read(body, null);
@@ -196,9 +194,9 @@ public final class SqsTrigger {
      * The record's {@code ApproximateReceiveCount}; one that is missing or not a positive int (too big,
      * junk) counts as the last message, so a failure is published rather than lost.
      */
-    private static int receiveCount(JsonNode record, String messageId) {
-        JsonNode count = record.path("attributes").path("ApproximateReceiveCount");
-        String text = count.isTextual() || count.isNumber() ? count.asText().strip() : null;
+    private static int receiveCount(JrsValue record, String messageId) {
+        JrsValue count = record.path("attributes").path("ApproximateReceiveCount");
+        String text = Json.isText(count) || count.isNumber() ? Json.asText(count).strip() : null;
         try {
             int value = Integer.parseInt(text);
             if (value > 0) {
@@ -208,15 +206,15 @@ public final class SqsTrigger {
             // logged below
         }
         Log.warn("ApproximateReceiveCount is not a positive int: taken as the last message", "request_id", messageId,
-                "receive_count", text == null ? count.getNodeType().name().toLowerCase(Locale.ROOT)
+                "receive_count", text == null ? Json.kind(count).toLowerCase(Locale.ROOT)
                         : text.length() > 32 ? text.substring(0, 32) + "…" : text);
         return Integer.MAX_VALUE;
     }
 
     /** A string message attribute as Lambda's SQS event carries it. */
-    private static String attribute(JsonNode attributes, String name) {
-        JsonNode value = attributes.path(name).path("stringValue");
-        return value.isTextual() && !value.textValue().isBlank() ? value.textValue() : null;
+    private static String attribute(JrsValue attributes, String name) {
+        JrsValue value = attributes.path(name).path("stringValue");
+        return Json.isText(value) && !Json.text(value).isBlank() ? Json.text(value) : null;
     }
 
     /**
@@ -224,14 +222,14 @@ public final class SqsTrigger {
      * request); else a FIFO message's deduplication id, which covers producer retries too; else the
      * message id.
      */
-    static String idempotencyKey(JsonNode record, String messageId) {
-        JsonNode attributes = record.path("messageAttributes");
+    static String idempotencyKey(JrsValue record, String messageId) {
+        JrsValue attributes = record.path("messageAttributes");
         String slack = "slack".equals(attribute(attributes, ORIGIN)) ? attribute(attributes, IDEMPOTENCY_KEY) : null;
         String dedup = Json.text(record.path("attributes").path("MessageDeduplicationId"));
         return "sqs:" + (slack != null ? slack : dedup != null ? dedup : messageId);
     }
 
-    private static JsonNode body(JsonNode record) throws InvalidRequest {
+    private static JrsValue body(JrsValue record) throws InvalidRequest {
         String body = Json.text(record.path("body"));
         if (body == null || body.isBlank()) {
             throw new InvalidRequest("body", "is required: a JSON object with cvm_id and compose_hash");

@@ -1,8 +1,9 @@
 package com.composerelay.trigger;
 
-import com.composerelay.json.JsonNode;
-import com.composerelay.json.ObjectNode;
+import com.fasterxml.jackson.jr.stree.JrsObject;
+import com.fasterxml.jackson.jr.stree.JrsValue;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -18,7 +19,7 @@ public record WebhookRoutes(Optional<SlackCommandTrigger> slack, Optional<HookTr
     }
 
     /** The answer of the route the event is for, or empty when it is for none of them. */
-    public Optional<ObjectNode> handle(JsonNode event, ApiGatewayTrigger.Format format, Instant deadline,
+    public Optional<JrsObject> handle(JrsValue event, ApiGatewayTrigger.Format format, Instant deadline,
                                        String lambdaRequestId) {
         HttpRequestEvent request = new HttpRequestEvent(event, format);
         String path = request.path();
@@ -36,16 +37,15 @@ public record WebhookRoutes(Optional<SlackCommandTrigger> slack, Optional<HookTr
         return Optional.empty();
     }
 
-    private static Optional<ObjectNode> post(HttpRequestEvent request) {
+    private static Optional<JrsObject> post(HttpRequestEvent request) {
         if (request.method().equalsIgnoreCase("POST")) {
             return Optional.empty();
         }
-        ObjectNode response = HttpRequestEvent.error(405, "method " + request.method() + " is not allowed: use POST");
-        ((ObjectNode) response.get("headers")).put("Allow", "POST");
-        return Optional.of(response);
+        return Optional.of(HttpRequestEvent.error(405, "method " + request.method() + " is not allowed: use POST",
+                Map.of("Allow", "POST")));
     }
 
-    private static ObjectNode off() {
+    private static JrsObject off() {
         return HttpRequestEvent.error(404, "this route is not configured on this relay");
     }
 }

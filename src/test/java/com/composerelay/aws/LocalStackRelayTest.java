@@ -10,6 +10,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.composerelay.RelayHandler;
+import com.composerelay.support.TestJson;
 import com.composerelay.wiring.Assembly;
 import com.composerelay.config.Config;
 import com.composerelay.json.Json;
@@ -18,7 +19,7 @@ import com.composerelay.support.Fixtures;
 import com.composerelay.support.LogCapture;
 import com.composerelay.support.Invoke;
 import com.composerelay.support.LocalAws;
-import com.composerelay.json.JsonNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.time.Clock;
 import java.util.List;
@@ -97,7 +98,7 @@ class LocalStackRelayTest {
         assertThat(published).hasSize(1);
         JsonNode envelope = LocalAws.envelope(published.getFirst());
         assertThat(envelope.get("Subject").textValue()).isEqualTo("Compose update accepted: cvm_ykL5lbAn");
-        assertThat(Json.parse(envelope.get("Message").textValue())).isEqualTo(Json.parse(response.get("body").textValue()));
+        assertThat(TestJson.parse(envelope.get("Message").textValue())).isEqualTo(TestJson.parse(response.get("body").textValue()));
         JsonNode attributes = envelope.get("MessageAttributes");
         assertThat(attributes.get("status").get("Value").textValue()).isEqualTo("accepted");
         assertThat(attributes.get("status").get("Type").textValue()).isEqualTo("String");
@@ -119,7 +120,7 @@ class LocalStackRelayTest {
 
         JsonNode response = invoke(handler(secret, topicArn), LocalAws.sqsEvent(messages, aws.queueArn(requests)));
 
-        assertThat(response).isEqualTo(Json.parse("{\"batchItemFailures\":[]}"));
+        assertThat(response).isEqualTo(TestJson.parse("{\"batchItemFailures\":[]}"));
         phala.verify(1, patchRequestedFor(urlEqualTo("/api/v1/cvms/cvm_from_queue/compose_file")));
         List<String> statuses = aws.receive(allOutcomes, 2, 10).stream()
                 .map(m -> LocalAws.envelope(m).get("MessageAttributes").get("status").get("Value").textValue())
@@ -127,7 +128,7 @@ class LocalStackRelayTest {
         assertThat(statuses).containsExactlyInAnyOrder("accepted", "rejected");
         List<Message> rejected = aws.receive(rejectedOutcomes, 1, 10);
         assertThat(rejected).hasSize(1);
-        JsonNode outcome = Json.parse(LocalAws.envelope(rejected.getFirst()).get("Message").textValue());
+        JsonNode outcome = TestJson.parse(LocalAws.envelope(rejected.getFirst()).get("Message").textValue());
         assertThat(outcome.get("cvm_id").textValue()).isEqualTo("cvm_x");
         assertThat(outcome.get("trigger").textValue()).isEqualTo("sqs");
         assertThat(outcome.get("error").textValue())
@@ -159,7 +160,7 @@ class LocalStackRelayTest {
         String missing = aws.prefix + "/does-not-exist";
         JsonNode response = invoke(handler(missing, topicArn), Fixtures.eventText("http-api.json"));
         assertThat(response.get("statusCode").intValue()).isEqualTo(503);
-        assertThat(Json.parse(response.get("body").textValue()).get("error").textValue())
+        assertThat(TestJson.parse(response.get("body").textValue()).get("error").textValue())
                 .isEqualTo("the Phala API key could not be read: secret " + missing + " was not found");
         phala.verify(0, patchRequestedFor(urlPathMatching(".*")));
     }
@@ -169,7 +170,7 @@ class LocalStackRelayTest {
         String secret = aws.secret("no-field", "{\"token\":\"abc\"}");
         JsonNode response = invoke(handler(secret, topicArn), Fixtures.eventText("http-api.json"));
         assertThat(response.get("statusCode").intValue()).isEqualTo(503);
-        assertThat(Json.parse(response.get("body").textValue()).get("error").textValue())
+        assertThat(TestJson.parse(response.get("body").textValue()).get("error").textValue())
                 .isEqualTo("the Phala API key could not be read: secret " + secret
                         + " is a JSON object without a non-empty string field api_key");
     }
@@ -187,12 +188,12 @@ class LocalStackRelayTest {
         String logged = log.text();
         JsonNode errorLine = logged.lines().filter(l -> l.contains("\"level\":\"ERROR\"")).map(l -> {
             try {
-                return Json.parse(l);
+                return TestJson.parse(l);
             } catch (Json.Malformed e) {
                 throw new AssertionError(e);
             }
         }).findFirst().orElseThrow(() -> new AssertionError("no error line in: " + log));
         assertThat(errorLine.get("message").textValue()).startsWith("outcome not published: NotFoundException");
-        assertThat(errorLine.get("outcome")).isEqualTo(Json.parse(response.get("body").textValue()));
+        assertThat(errorLine.get("outcome")).isEqualTo(TestJson.parse(response.get("body").textValue()));
     }
 }

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.composerelay.core.Outcome;
 import com.composerelay.core.Trigger;
-import com.composerelay.json.Json;
 import com.composerelay.codec.OutcomeJson;
 import com.composerelay.support.Fixtures;
-import com.composerelay.json.JsonNode;
+import com.composerelay.support.TestJson;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -18,13 +18,13 @@ class SnsOutcomesTest {
             "cvm_web01", Fixtures.HASH, 1, 202, "phala-9", T, T.plusMillis(420)));
 
     private static JsonNode message() throws Exception {
-        return Json.parse(SnsOutcomes.message(ACCEPTED, OutcomeJson.tree(ACCEPTED)));
+        return TestJson.parse(SnsOutcomes.message(ACCEPTED, OutcomeJson.tree(ACCEPTED)));
     }
 
     @Test
     void givesMachinesTheJsonOutcome() throws Exception {
         JsonNode message = message();
-        String outcome = Json.write(OutcomeJson.tree(ACCEPTED));
+        String outcome = TestJson.write(OutcomeJson.tree(ACCEPTED));
         for (String key : new String[] {"default", "sqs", "lambda", "http", "email-json"}) {
             assertThat(message.get(key).textValue()).as(key).isEqualTo(outcome);
         }
@@ -51,7 +51,7 @@ class SnsOutcomesTest {
 
     @Test
     void givesHttpsTheAmazonQDeveloperCustomNotificationFormat() throws Exception {
-        JsonNode card = Json.parse(message().get("https").textValue());
+        JsonNode card = TestJson.parse(message().get("https").textValue());
         // The documented format: version "1.0", source "custom", content with a client-markdown title
         // and description, metadata.threadId to keep one update's notifications in one thread.
         assertThat(card.get("version").textValue()).isEqualTo("1.0");

@@ -1,10 +1,10 @@
 package com.composerelay.codec;
 
-import com.composerelay.json.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.composerelay.core.Outcome;
 import com.composerelay.core.Trigger;
+import com.composerelay.support.TestJson;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +16,7 @@ class ChatbotNotificationJsonTest {
                 0, null, null, Instant.parse("2026-11-28T12:00:00Z"), Instant.parse("2026-11-28T12:00:00Z")),
                 Outcome.Rejection.INVALID_REQUEST, "compose_hash: <@U0BOSS> &\nStatus: accepted");
 
-        assertThat(ChatbotNotificationJson.tree(rejected)).isEqualTo(Json.parse("""
+        assertThat(TestJson.db(ChatbotNotificationJson.tree(rejected))).isEqualTo(TestJson.parse("""
                 {"version":"1.0","source":"custom","id":"req-1",
                  "content":{"textType":"client-markdown",
                    "title":":x: Compose update rejected: &lt;!channel&gt;",

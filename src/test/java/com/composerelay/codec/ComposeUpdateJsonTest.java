@@ -1,7 +1,7 @@
 package com.composerelay.codec;
 
 import com.composerelay.json.Json;
-import com.composerelay.json.JsonNode;
+import com.composerelay.json.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,6 +9,7 @@ import com.composerelay.core.ComposeUpdate;
 import com.composerelay.core.InvalidRequest;
 import com.composerelay.core.CallerValue;
 import com.composerelay.support.Fixtures;
+import com.fasterxml.jackson.jr.stree.JrsValue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -230,7 +231,7 @@ class ComposeUpdateJsonTest {
 
     @Test
     void theHookReadLeavesTheTimestampOutOfTheUpdate() throws Exception {
-        JsonNode body = Json.parse("{\"cvm_id\":\"cvm_1\",\"compose_hash\":\"" + HASH + "\",\"timestamp\":1795632000}");
+        JrsValue body = Json.parse("{\"cvm_id\":\"cvm_1\",\"compose_hash\":\"" + HASH + "\",\"timestamp\":1795632000}");
         assertThat(ComposeUpdateJson.readWithTimestamp(body))
                 .isEqualTo(ComposeUpdate.of("cvm_1", HASH, CallerValue.absent(), CallerValue.absent(), CallerValue.absent()));
         assertThat(ComposeUpdateJson.timestamp(body, java.time.Duration.ofSeconds(300))).isEqualTo(1795632000L);

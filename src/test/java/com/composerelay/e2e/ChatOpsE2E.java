@@ -7,7 +7,8 @@ import com.composerelay.local.LocalDeployment;
 import com.composerelay.local.LocalDeployment.Published;
 import com.composerelay.local.SampleEvents;
 import com.composerelay.local.SqsEventSource;
-import com.composerelay.json.JsonNode;
+import com.composerelay.support.TestJson;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.net.URLEncoder;
@@ -45,7 +46,7 @@ class ChatOpsE2E {
         slack = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
         slack.createContext("/commands/", exchange -> {
             try (exchange) {
-                posted.add(Json.parse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+                posted.add(TestJson.parse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
                 exchange.sendResponseHeaders(200, -1);
             } catch (Json.Malformed e) {
                 exchange.sendResponseHeaders(400, -1);
@@ -72,11 +73,11 @@ class ChatOpsE2E {
     }
 
     private static JsonNode invoke(String event) throws Exception {
-        return Json.parse(stack.function.invoke(event));
+        return TestJson.parse(stack.function.invoke(event));
     }
 
     private static JsonNode body(JsonNode response) throws Exception {
-        return Json.parse(response.get("body").textValue());
+        return TestJson.parse(response.get("body").textValue());
     }
 
     @Test

@@ -2,11 +2,11 @@ package com.composerelay.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.composerelay.json.Json;
 import com.composerelay.local.LocalDeployment;
 import com.composerelay.local.LocalDeployment.Published;
 import com.composerelay.local.SqsEventSource;
-import com.composerelay.json.JsonNode;
+import com.composerelay.support.TestJson;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +52,7 @@ class FunctionE2E {
     }
 
     private static JsonNode invokeFile(String name) throws Exception {
-        return Json.parse(stack.function.invoke(Files.readString(Path.of("events", name))));
+        return TestJson.parse(stack.function.invoke(Files.readString(Path.of("events", name))));
     }
 
     @Test
@@ -64,7 +64,7 @@ class FunctionE2E {
 
         assertThat(response.get("statusCode").intValue()).isEqualTo(202);
         assertThat(response.get("headers").get("Content-Type").textValue()).isEqualTo("application/json");
-        JsonNode outcome = Json.parse(response.get("body").textValue());
+        JsonNode outcome = TestJson.parse(response.get("body").textValue());
         assertThat(outcome.get("status").textValue()).isEqualTo("accepted");
         assertThat(outcome.get("cvm_id").textValue()).isEqualTo("cvm_ykL5lbAn");
         assertThat(outcome.get("http_status").intValue()).isEqualTo(202);
@@ -83,7 +83,7 @@ class FunctionE2E {
     void answersTheRestApiSampleWith202() throws Exception {
         JsonNode response = invokeFile("rest-api.json");
         assertThat(response.get("statusCode").intValue()).isEqualTo(202);
-        JsonNode outcome = Json.parse(response.get("body").textValue());
+        JsonNode outcome = TestJson.parse(response.get("body").textValue());
         assertThat(outcome.get("cvm_id").textValue()).isEqualTo("app_7a1c5e2f9b3d4c6a8e0f1b2d3c4e5f6a7b8c9d0e");
         assertThat(stack.outcomes(1, 10)).extracting(Published::status).containsExactly("accepted");
     }
@@ -92,7 +92,7 @@ class FunctionE2E {
     @Order(3)
     void relaysTheGoodMessageOfTheSqsSampleAndRejectsTheBadOne() throws Exception {
         JsonNode response = invokeFile("sqs-batch.json");
-        assertThat(response).isEqualTo(Json.parse("{\"batchItemFailures\":[]}"));
+        assertThat(response).isEqualTo(TestJson.parse("{\"batchItemFailures\":[]}"));
         List<Published> published = stack.outcomes(2, 10);
         assertThat(published).extracting(p -> p.outcome().get("request_id").textValue() + " " + p.status())
                 .containsExactlyInAnyOrder("059f36b4-87a3-44ab-83d2-661975830a7d accepted",
@@ -116,7 +116,7 @@ class FunctionE2E {
     void failsTheInvocationOfAnUnknownEventWithAnErrorNamingIt() throws Exception {
         // The runtime reports the function error as Lambda does (errorType, errorMessage); the next
         // test shows the function goes on serving.
-        JsonNode response = Json.parse(stack.function.invoke("{\"source\":\"aws.events\",\"detail\":{}}"));
+        JsonNode response = TestJson.parse(stack.function.invoke("{\"source\":\"aws.events\",\"detail\":{}}"));
         assertThat(response.get("errorType").textValue()).isEqualTo("com.composerelay.trigger.UnrecognisedEvent");
         assertThat(response.get("errorMessage").textValue()).startsWith("unrecognised event: event with source 'aws.events';");
         assertThat(stack.outcomes(0, 1)).isEmpty();
@@ -200,10 +200,10 @@ class FunctionE2E {
         long patchesBefore = stack.phala.patches();
 
         // SQS is at-least-once: the same delivery may reach the function twice.
-        JsonNode first = Json.parse(stack.function.invoke(event));
-        JsonNode second = Json.parse(stack.function.invoke(event));
+        JsonNode first = TestJson.parse(stack.function.invoke(event));
+        JsonNode second = TestJson.parse(stack.function.invoke(event));
 
-        assertThat(first).isEqualTo(Json.parse("{\"batchItemFailures\":[]}"));
+        assertThat(first).isEqualTo(TestJson.parse("{\"batchItemFailures\":[]}"));
         assertThat(second).isEqualTo(first);
         assertThat(stack.phala.patches() - patchesBefore).isEqualTo(1);
         assertThat(stack.outcomes(2, 3)).extracting(Published::status).containsExactly("accepted");

@@ -1,8 +1,8 @@
 package com.composerelay.local;
 
-import com.composerelay.trigger.SlackAllowlist;
 import com.composerelay.json.Json;
-import com.composerelay.json.JsonNode;
+import com.composerelay.support.TestJson;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -218,12 +218,12 @@ public final class LocalDeployment implements AutoCloseable {
     public record Published(String subject, Map<String, String> attributes, JsonNode outcome) {
         static Published of(String envelopeText) {
             try {
-                JsonNode envelope = Json.parse(envelopeText);
+                JsonNode envelope = TestJson.parse(envelopeText);
                 Map<String, String> attributes = new LinkedHashMap<>();
                 envelope.path("MessageAttributes").properties()
                         .forEach(e -> attributes.put(e.getKey(), e.getValue().path("Value").asText()));
                 return new Published(envelope.path("Subject").asText(null), attributes,
-                        Json.parse(envelope.get("Message").textValue()));
+                        TestJson.parse(envelope.get("Message").textValue()));
             } catch (Json.Malformed e) {
                 throw new IllegalStateException("not an SNS envelope: " + e.getMessage());
             }

@@ -2,7 +2,8 @@ package com.composerelay.local;
 
 import com.composerelay.json.Json;
 import com.composerelay.local.LocalDeployment.Published;
-import com.composerelay.json.JsonNode;
+import com.composerelay.support.TestJson;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.net.URLEncoder;
@@ -32,7 +33,7 @@ public final class LocalRun {
             say("");
 
             say("1) HTTP: PATCH /cvms/cvm_ykL5lbAn/compose_file (events/http-api.json) ...");
-            JsonNode response = Json.parse(stack.function.invoke(Files.readString(Path.of("events", "http-api.json"))));
+            JsonNode response = TestJson.parse(stack.function.invoke(Files.readString(Path.of("events", "http-api.json"))));
             say("   answered %d in %d ms (first invocation: JVM start and init included)",
                     response.get("statusCode").intValue(), stack.function.firstInvocationMillis());
             show(stack.outcomes(1, 10));
@@ -61,7 +62,7 @@ public final class LocalRun {
         HttpServer slack = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
         slack.createContext("/commands/", exchange -> {
             try (exchange) {
-                JsonNode post = Json.parse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                JsonNode post = TestJson.parse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
                 say("   Slack channel <- %s", post.path("text").asText());
                 exchange.sendResponseHeaders(200, -1);
             } catch (Json.Malformed e) {
@@ -73,11 +74,11 @@ public final class LocalRun {
             long now = System.currentTimeMillis() / 1000;
             String responseUrl = "http://127.0.0.1:" + slack.getAddress().getPort() + "/commands/T0001/1234/5678";
             say("4) Slack: /compose update cvm_ykL5lbAn 9f2c… (events/slack-command.json, signed now) ...");
-            JsonNode ack = Json.parse(stack.function.invoke(SampleEvents.fresh("slack-command.json", now, form -> form.replace(
+            JsonNode ack = TestJson.parse(stack.function.invoke(SampleEvents.fresh("slack-command.json", now, form -> form.replace(
                     "https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT0001%2F1234%2F5678",
                     URLEncoder.encode(responseUrl, StandardCharsets.UTF_8)))));
             say("   answered %d at once: %s", ack.get("statusCode").intValue(),
-                    Json.parse(ack.get("body").textValue()).path("text").asText());
+                    TestJson.parse(ack.get("body").textValue()).path("text").asText());
             stack.eventSource.pollOnce(10, 5);
             show(stack.outcomes(1, 10));
             say("5) Phala: webhook cvm.updated for cvm_ykL5lbAn (events/phala-event.json, signed now) ...");

@@ -1,11 +1,12 @@
 package com.composerelay.local;
 
 import com.composerelay.json.Json;
+import com.composerelay.support.TestJson;
 import com.composerelay.webhook.HubSignature;
 import com.composerelay.webhook.PhalaWebhookSignature;
 import com.composerelay.webhook.SlackSignature;
-import com.composerelay.json.JsonNode;
-import com.composerelay.json.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -53,14 +54,14 @@ public final class SampleEvents {
         } else if (path.endsWith("/hooks/compose-update")) {
             headers.put("x-hub-signature-256", HubSignature.sign(sampleSecret("SAMPLE_HOOK_SECRET"), bytes));
         }
-        return Json.write(event);
+        return TestJson.write(event);
     }
 
     private static String withTimestamp(String raw, long nowSeconds) {
         try {
-            ObjectNode body = (ObjectNode) Json.parse(raw);
+            ObjectNode body = (ObjectNode) TestJson.parse(raw);
             body.put("timestamp", nowSeconds);
-            return Json.write(body);
+            return TestJson.write(body);
         } catch (Json.Malformed e) {
             throw new IllegalStateException("the hook sample's body " + e.getMessage());
         }
@@ -68,7 +69,7 @@ public final class SampleEvents {
 
     private static JsonNode read(String name) {
         try {
-            return Json.parse(Files.readString(Path.of("events", name)));
+            return TestJson.parse(Files.readString(Path.of("events", name)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Json.Malformed e) {

@@ -1,9 +1,10 @@
 package com.composerelay.local;
 
 import com.composerelay.json.Json;
-import com.composerelay.json.JsonNode;
-import com.composerelay.json.ArrayNode;
-import com.composerelay.json.ObjectNode;
+import com.composerelay.support.TestJson;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -67,7 +68,7 @@ public final class SqsEventSource {
         }
         JsonNode result;
         try {
-            result = Json.parse(response.body());
+            result = TestJson.parse(response.body());
         } catch (Json.Malformed e) {
             result = null;
         }
@@ -95,7 +96,7 @@ public final class SqsEventSource {
 
     /** The Lambda SQS event for messages received from a queue, as Lambda's poller builds it. */
     public static String event(List<Message> messages, String queueArn, String region) {
-        ObjectNode event = Json.object();
+        ObjectNode event = TestJson.object();
         ArrayNode records = event.putArray("Records");
         for (Message m : messages) {
             ObjectNode record = records.addObject();
@@ -117,6 +118,6 @@ public final class SqsEventSource {
             record.put("eventSourceARN", queueArn);
             record.put("awsRegion", region);
         }
-        return Json.write(event);
+        return TestJson.write(event);
     }
 }

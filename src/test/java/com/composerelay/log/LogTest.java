@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.composerelay.core.Invocation;
 import com.composerelay.json.Json;
-import com.composerelay.json.JsonNode;
 import com.composerelay.support.LogCapture;
+import com.composerelay.support.TestJson;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +31,7 @@ class LogTest {
         List<JsonNode> lines = new ArrayList<>();
         for (String line : text().split("\n")) {
             if (!line.isBlank()) {
-                lines.add(Json.parse(line));
+                lines.add(TestJson.parse(line));
             }
         }
         return lines;
@@ -154,7 +155,7 @@ class LogTest {
     void writesOneJsonObjectPerLine() throws Exception {
         Log.info("request accepted", "cvm_id", "cvm_1", "attempts", 2);
 
-        var line = Json.parse(text().strip());
+        var line = TestJson.parse(text().strip());
         assertThat(line.get("level").textValue()).isEqualTo("INFO");
         assertThat(line.get("message").textValue()).isEqualTo("request accepted");
         assertThat(line.get("cvm_id").textValue()).isEqualTo("cvm_1");

@@ -6,10 +6,11 @@ import com.composerelay.core.Invocation;
 import com.composerelay.core.Outcome;
 import com.composerelay.core.Trigger;
 import com.composerelay.json.Json;
-import com.composerelay.json.JsonNode;
 import com.composerelay.log.Log;
 import com.composerelay.support.Fixtures;
 import com.composerelay.support.MutableClock;
+import com.composerelay.support.TestJson;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,7 @@ class EmfMetricsTest {
         List<JsonNode> lines = new ArrayList<>();
         for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
             if (!line.isBlank()) {
-                lines.add(Json.parse(line));
+                lines.add(TestJson.parse(line));
             }
         }
         return lines;
@@ -44,7 +45,7 @@ class EmfMetricsTest {
     void countsADecidedOutcomeByStatusAndByStatusAndTrigger() throws Exception {
         metrics.decided(failed(Trigger.SQS));
 
-        assertThat(lines()).containsExactly(Json.parse("""
+        assertThat(lines()).containsExactly(TestJson.parse("""
                 {"_aws": {"Timestamp": %d, "CloudWatchMetrics": [{"Namespace": "ComposeRelay",
                   "Dimensions": [["status"], ["status", "trigger"]],
                   "Metrics": [{"Name": "Outcomes", "Unit": "Count"}]}]},
@@ -56,7 +57,7 @@ class EmfMetricsTest {
         metrics.phalaExchanges(List.of(Duration.ofMillis(1250), Duration.ofMillis(10_000), Duration.ofMillis(87)));
 
         JsonNode line = lines().getFirst();
-        assertThat(line).isEqualTo(Json.parse("""
+        assertThat(line).isEqualTo(TestJson.parse("""
                 {"_aws": {"Timestamp": %d, "CloudWatchMetrics": [{"Namespace": "ComposeRelay",
                   "Dimensions": [[]],
                   "Metrics": [{"Name": "PhalaLatency", "Unit": "Milliseconds"},
@@ -76,8 +77,8 @@ class EmfMetricsTest {
                   "Metrics": [{"Name": "ApiKeyCacheHits", "Unit": "Count"},
                               {"Name": "ApiKeyCacheMisses", "Unit": "Count"}]}]}""".formatted(NOW);
         assertThat(lines()).containsExactly(
-                Json.parse("{" + metadata + ", \"ApiKeyCacheHits\": 1, \"ApiKeyCacheMisses\": 0}"),
-                Json.parse("{" + metadata + ", \"ApiKeyCacheHits\": 0, \"ApiKeyCacheMisses\": 1}"));
+                TestJson.parse("{" + metadata + ", \"ApiKeyCacheHits\": 1, \"ApiKeyCacheMisses\": 0}"),
+                TestJson.parse("{" + metadata + ", \"ApiKeyCacheHits\": 0, \"ApiKeyCacheMisses\": 1}"));
     }
 
     @Test

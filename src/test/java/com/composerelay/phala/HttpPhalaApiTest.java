@@ -14,7 +14,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.atlassian.oai.validator.report.ValidationReport;
 import com.composerelay.RelayHandler;
-import com.composerelay.wiring.Assembly;
 import com.composerelay.config.Config;
 import com.composerelay.json.Json;
 import com.composerelay.support.Events;
@@ -25,7 +24,8 @@ import com.composerelay.support.Fixtures;
 import com.composerelay.support.LogCapture;
 import com.composerelay.support.PhalaContract;
 import com.composerelay.support.RecordingOutcomes;
-import com.composerelay.json.JsonNode;
+import com.composerelay.support.TestJson;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
@@ -86,7 +86,7 @@ class HttpPhalaApiTest {
         String text = Invoke.raw(handler, event, new FakeContext("lambda-1", remainingMillis));
         assertThat(text).doesNotContain(Fixtures.API_KEY);
         try {
-            return Json.parse(text);
+            return TestJson.parse(text);
         } catch (Json.Malformed e) {
             throw new AssertionError("the handler wrote something that is not JSON: " + e.getMessage());
         }
@@ -102,7 +102,7 @@ class HttpPhalaApiTest {
 
     private static JsonNode outcome(JsonNode response) {
         try {
-            return Json.parse(response.get("body").textValue());
+            return TestJson.parse(response.get("body").textValue());
         } catch (Json.Malformed e) {
             throw new AssertionError(e);
         }

@@ -1,8 +1,8 @@
 package com.composerelay.phala;
 
+import com.composerelay.json.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.composerelay.json.Json;
 import com.composerelay.support.MutableClock;
 import java.time.Duration;
 import java.util.Optional;

@@ -4,6 +4,7 @@ import com.composerelay.support.Harness;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import com.composerelay.support.TestJson;
 import com.composerelay.trigger.UnrecognisedEvent;
 import com.composerelay.json.Json;
 import com.composerelay.log.Log;
@@ -12,9 +13,9 @@ import com.composerelay.support.FakeContext;
 import com.composerelay.support.Fixtures;
 import com.composerelay.support.Events;
 import com.composerelay.support.ScriptedPhala;
-import com.composerelay.json.JsonNode;
-import com.composerelay.json.ArrayNode;
-import com.composerelay.json.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -204,7 +205,7 @@ class BadInputProperties {
 
     private static JsonNode parse(String text) {
         try {
-            return Json.parse(text);
+            return TestJson.parse(text);
         } catch (Json.Malformed e) {
             throw new AssertionError(e);
         }
@@ -223,7 +224,7 @@ class BadInputProperties {
                     if (key != null) {
                         ((ObjectNode) event.get("headers")).put(header, key);
                     }
-                    return Json.write(event);
+                    return TestJson.write(event);
                 });
     }
 
@@ -241,7 +242,7 @@ class BadInputProperties {
                         event.put("path", "/cvms/" + cvm + "/compose_file");
                     }
                     setBody(event, body, flag);
-                    return Json.write(event);
+                    return TestJson.write(event);
                 });
     }
 
@@ -258,17 +259,17 @@ class BadInputProperties {
                 });
         return record.list().ofMinSize(1).ofMaxSize(10).uniqueElements(r -> r.get("messageId").textValue())
                 .map(records -> {
-                    ObjectNode event = Json.object();
+                    ObjectNode event = TestJson.object();
                     ArrayNode array = event.putArray("Records");
                     records.forEach(array::add);
-                    return Json.write(event);
+                    return TestJson.write(event);
                 });
     }
 
     @Provide
     Arbitrary<String> otherEvents() {
-        return Arbitraries.oneOf(jsonValues(3).map(Json::write),
-                Arbitraries.strings().ofMaxLength(30).map(s -> "{\"source\":" + Json.write(JsonNode.textNode(s)) + "}"),
+        return Arbitraries.oneOf(jsonValues(3).map(TestJson::write),
+                Arbitraries.strings().ofMaxLength(30).map(s -> "{\"source\":" + TestJson.write(TestJson.textNode(s)) + "}"),
                 Arbitraries.of("{\"Records\":[]}", "{\"Records\":[{\"eventSource\":\"aws:s3\"}]}", "{\"version\":\"2.0\"}",
                         "{\"httpMethod\":7}", "{\"requestContext\":{}}", "null", "[]", "\"\"", "0"));
     }
@@ -295,16 +296,16 @@ class BadInputProperties {
     /** Body text: mostly objects of known and unknown fields with values of any type, sometimes not JSON. */
     private static Arbitrary<String> bodies() {
         return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(6, bodyObjects(false).map(Json::write)),
-                net.jqwik.api.Tuple.of(2, jsonValues(2).map(Json::write)),
+                net.jqwik.api.Tuple.of(6, bodyObjects(false).map(TestJson::write)),
+                net.jqwik.api.Tuple.of(2, jsonValues(2).map(TestJson::write)),
                 net.jqwik.api.Tuple.of(1, Arbitraries.strings().all().ofMaxLength(50)),
                 net.jqwik.api.Tuple.of(1, Arbitraries.just((String) null)));
     }
 
     private static Arbitrary<String> bodiesWithCvmId() {
         return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(7, bodyObjects(true).map(Json::write)),
-                net.jqwik.api.Tuple.of(2, jsonValues(2).map(Json::write)),
+                net.jqwik.api.Tuple.of(7, bodyObjects(true).map(TestJson::write)),
+                net.jqwik.api.Tuple.of(2, jsonValues(2).map(TestJson::write)),
                 net.jqwik.api.Tuple.of(1, Arbitraries.strings().all().ofMaxLength(50)));
     }
 
@@ -314,15 +315,15 @@ class BadInputProperties {
                 net.jqwik.api.Tuple.of(1, Arbitraries.of("composeHash", "Compose_Hash", "updateEnvVars", "force", "")),
                 net.jqwik.api.Tuple.of(1, Arbitraries.strings().all().ofMaxLength(12)));
         Arbitrary<JsonNode> values = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(5, hex().map(JsonNode::textNode)),
+                net.jqwik.api.Tuple.of(5, hex().map(TestJson::textNode)),
                 net.jqwik.api.Tuple.of(2, envNames()),
                 net.jqwik.api.Tuple.of(3, jsonValues(1)));
         Arbitrary<ObjectNode> fields = Combinators.combine(names, values).as((n, v) -> {
-            ObjectNode o = Json.object();
+            ObjectNode o = TestJson.object();
             o.set(n, v);
             return o;
         }).list().ofMaxSize(6).map(list -> {
-            ObjectNode body = Json.object();
+            ObjectNode body = TestJson.object();
             list.forEach(body::setAll);
             return body;
         });
@@ -345,7 +346,7 @@ class BadInputProperties {
     private static Arbitrary<JsonNode> envNames() {
         return Arbitraries.strings().withCharRange('A', 'Z').withChars("_09a").ofMinLength(0).ofMaxLength(8)
                 .list().ofMaxSize(4).map(list -> {
-                    ArrayNode array = Json.array();
+                    ArrayNode array = TestJson.array();
                     list.forEach(array::add);
                     return array;
                 });
@@ -354,28 +355,28 @@ class BadInputProperties {
     /** Any JSON value, nested up to {@code depth}: huge strings and unicode included. */
     static Arbitrary<JsonNode> jsonValues(int depth) {
         Arbitrary<JsonNode> leaves = Arbitraries.oneOf(
-                Arbitraries.strings().all().ofMaxLength(40).map(s -> JsonNode.textNode(s)),
+                Arbitraries.strings().all().ofMaxLength(40).map(s -> TestJson.textNode(s)),
                 Arbitraries.strings().ofMinLength(10_000).ofMaxLength(100_000).withChars("ab\u00e9\u4e2d\"\\\u0001")
-                        .map(s -> JsonNode.textNode(s)),
-                Arbitraries.longs().map(n -> JsonNode.numberNode(n)),
-                Arbitraries.doubles().map(d -> JsonNode.numberNode(d)),
-                Arbitraries.of(true, false).map(b -> JsonNode.booleanNode(b)),
-                Arbitraries.just(JsonNode.nullNode()));
+                        .map(s -> TestJson.textNode(s)),
+                Arbitraries.longs().map(n -> TestJson.numberNode(n)),
+                Arbitraries.doubles().map(d -> TestJson.numberNode(d)),
+                Arbitraries.of(true, false).map(b -> TestJson.booleanNode(b)),
+                Arbitraries.just(TestJson.nullNode()));
         if (depth <= 0) {
             return leaves;
         }
         Arbitrary<JsonNode> arrays = jsonValues(depth - 1).list().ofMaxSize(3).map(list -> {
-            ArrayNode array = Json.array();
+            ArrayNode array = TestJson.array();
             list.forEach(array::add);
             return array;
         });
         Arbitrary<JsonNode> objects = Combinators.combine(Arbitraries.strings().all().ofMaxLength(8), jsonValues(depth - 1))
                 .as((k, v) -> {
-                    ObjectNode o = Json.object();
+                    ObjectNode o = TestJson.object();
                     o.set(k, v);
                     return (JsonNode) o;
                 }).list().ofMaxSize(3).map(list -> {
-                    ObjectNode o = Json.object();
+                    ObjectNode o = TestJson.object();
                     list.forEach(n -> o.setAll((ObjectNode) n));
                     return o;
                 });

@@ -4,9 +4,6 @@ import com.composerelay.support.Harness;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.composerelay.core.Outcome;
-import com.composerelay.json.Json;
-import com.composerelay.json.JsonNode;
-import com.composerelay.json.ObjectNode;
 import com.composerelay.log.Log;
 import com.composerelay.support.Events;
 import com.composerelay.support.Fixtures;
@@ -19,7 +16,10 @@ import com.composerelay.support.ScriptedHttpPhala.Reset;
 import com.composerelay.support.ScriptedHttpPhala.Sent;
 import com.composerelay.support.ScriptedHttpPhala.Step;
 import com.composerelay.support.ScriptedHttpPhala.TimesOut;
+import com.composerelay.support.TestJson;
 import com.composerelay.webhook.HubSignature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -512,24 +512,24 @@ class MisbehavingPhalaProperties {
         return Arbitraries.frequencyOf(
                 Tuple.of(2, Arbitraries.of("", "{}", "null", "[]", "<html>502 Bad Gateway</html>", "{\"detail\":",
                         "\u0000\u0001", "{\"detail\":null}", "{\"detail\":42}", "{\"detail\":[1,2]}")),
-                Tuple.of(3, text.map(s -> Json.write(Json.object().put("detail", s)))),
+                Tuple.of(3, text.map(s -> TestJson.write(TestJson.object().put("detail", s)))),
                 Tuple.of(2, text.map(s -> {
-                    ObjectNode body = Json.object();
+                    ObjectNode body = TestJson.object();
                     ObjectNode item = body.putArray("detail").addObject();
                     item.putArray("loc").add("body").add("compose_hash");
                     item.put("msg", s).put("type", "value_error");
-                    return Json.write(body);
+                    return TestJson.write(body);
                 })),
                 Tuple.of(2, Combinators.combine(Arbitraries.of("ERR-03-001", "ERR-03-003", "ERR-03-005", "ERR-05-002"), text)
                         .as((code, s) -> {
-                            ObjectNode body = Json.object();
+                            ObjectNode body = TestJson.object();
                             ObjectNode detail = body.putObject("detail");
                             detail.put("error_code", code).put("message", s).put("request_id", "req_body");
                             detail.putArray("details").addObject().put("field", "compose_hash").put("value", "ab");
-                            return Json.write(body);
+                            return TestJson.write(body);
                         })),
                 Tuple.of(1, Arbitraries.strings().withChars("ab\u00e9\"\\\n").ofMinLength(500).ofMaxLength(5_000)
-                        .map(s -> Json.write(Json.object().put("detail", s)))),
-                Tuple.of(1, BadInputProperties.jsonValues(1).map(Json::write)));
+                        .map(s -> TestJson.write(TestJson.object().put("detail", s)))),
+                Tuple.of(1, BadInputProperties.jsonValues(1).map(TestJson::write)));
     }
 }

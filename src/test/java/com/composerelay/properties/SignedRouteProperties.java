@@ -1,19 +1,18 @@
 package com.composerelay.properties;
 
 import com.composerelay.support.Harness;
-import com.composerelay.trigger.Delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.composerelay.core.Outcome;
-import com.composerelay.json.Json;
-import com.composerelay.json.JsonNode;
-import com.composerelay.json.ObjectNode;
 import com.composerelay.log.Log;
 import com.composerelay.support.Fixtures;
 import com.composerelay.support.MutableClock;
+import com.composerelay.support.TestJson;
 import com.composerelay.webhook.HubSignature;
 import com.composerelay.webhook.PhalaWebhookSignature;
 import com.composerelay.webhook.SlackSignature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URLEncoder;
@@ -341,15 +340,15 @@ class SignedRouteProperties {
                         case "within 300 s" -> body.put("timestamp", NOW + within);
                         case "stale" -> body.put("timestamp", earlier ? NOW - stale : NOW + stale);
                         case "as text" -> body.put("timestamp", String.valueOf(NOW));
-                        case "fraction" -> body.set("timestamp", JsonNode.numberNode(NOW + 0.5));
+                        case "fraction" -> body.set("timestamp", TestJson.numberNode(NOW + 0.5));
                         case "null" -> body.putNull("timestamp");
                         case "negative" -> body.put("timestamp", -NOW);
-                        case "huge" -> body.set("timestamp", JsonNode.numberNode(1e30));
+                        case "huge" -> body.set("timestamp", TestJson.numberNode(1e30));
                         default -> { }
                     }
-                    return new HookCase(Json.write(body), ts, null, null, false);
+                    return new HookCase(TestJson.write(body), ts, null, null, false);
                 });
-        Arbitrary<HookCase> others = Arbitraries.oneOf(BadInputProperties.jsonValues(2).map(Json::write), nasty(),
+        Arbitrary<HookCase> others = Arbitraries.oneOf(BadInputProperties.jsonValues(2).map(TestJson::write), nasty(),
                         Arbitraries.strings().all().ofMaxLength(50))
                 .map(body -> new HookCase(body, "not an object", null, null, false));
         Arbitrary<String> deliveries = Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just((String) null)),
@@ -381,7 +380,7 @@ class SignedRouteProperties {
         Arbitrary<String> event = Arbitraries.of("cvm.updated", "cvm.restarted", "cvm.create_failed", "cvm.stopped");
         return Combinators.combine(Arbitraries.strings().alpha().numeric().ofMinLength(1).ofMaxLength(12), event, cvm, error)
                 .as((id, type, c, err) -> {
-                    ObjectNode envelope = Json.object();
+                    ObjectNode envelope = TestJson.object();
                     envelope.put("id", "evt_" + id);
                     envelope.put("event", type);
                     envelope.put("version", "1");
@@ -390,7 +389,7 @@ class SignedRouteProperties {
                     if (err != null) {
                         data.put("error", err);
                     }
-                    return Json.write(envelope);
+                    return TestJson.write(envelope);
                 });
     }
 
@@ -411,9 +410,9 @@ class SignedRouteProperties {
                         return anyText;
                     }
                     if (shape.equals("any JSON")) {
-                        return Json.write(anyJson);
+                        return TestJson.write(anyJson);
                     }
-                    ObjectNode envelope = Json.object();
+                    ObjectNode envelope = TestJson.object();
                     if (shape.equals("id a number")) {
                         envelope.put("id", 12345);
                     } else if (!shape.equals("no id")) {
@@ -429,7 +428,7 @@ class SignedRouteProperties {
                     envelope.putObject("workspace").put("id", "ws_1").put("name", "acme");
                     if (shape.equals("data not an object")) {
                         envelope.putArray("data").add(c);
-                        return Json.write(envelope);
+                        return TestJson.write(envelope);
                     }
                     ObjectNode data = envelope.putObject("data");
                     if (shape.equals("cvm_id a number")) {
@@ -441,7 +440,7 @@ class SignedRouteProperties {
                     if (err != null) {
                         data.put("error", err);
                     }
-                    return Json.write(envelope);
+                    return TestJson.write(envelope);
                 });
     }
 

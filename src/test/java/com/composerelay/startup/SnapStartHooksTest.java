@@ -2,17 +2,17 @@ package com.composerelay.startup;
 
 import com.composerelay.core.Metrics;
 import com.composerelay.net.HttpClients;
+import com.composerelay.support.TestJson;
 import com.composerelay.wiring.Assembly;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.composerelay.aws.Priming;
 import com.composerelay.core.CachingApiKeys;
-import com.composerelay.json.Json;
 import com.composerelay.phala.HttpPhalaApi;
 import com.composerelay.support.Fixtures;
 import com.composerelay.support.LogCapture;
-import com.composerelay.json.JsonNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,7 +54,7 @@ class SnapStartHooksTest {
         assertThat(fetches.get()).as("the real key source is not read while priming").isZero();
         String[] lines = log.text().strip().split("\n");
         assertThat(lines).as("the primed path's own lines are muted; one summary line").hasSize(1);
-        JsonNode line = Json.parse(lines[0]);
+        JsonNode line = TestJson.parse(lines[0]);
         assertThat(line.get("message").textValue()).isEqualTo("SnapStart: primed before the snapshot");
         assertThat(line.get("aws_calls").textValue()).isEqualTo("secretsmanager.GetSecretValue,"
                 + "DynamoDB_20120810.PutItem,DynamoDB_20120810.UpdateItem,sns.Publish");
@@ -63,11 +63,11 @@ class SnapStartHooksTest {
 
     @Test
     void primingRunsBothPathsToADecidedOutcome() {
-        List<JsonNode> responses = hooks(new ReseedableRandom()).prime();
+        List<JsonNode> responses = hooks(new ReseedableRandom()).prime().stream().map(TestJson::db).toList();
 
         assertThat(responses).hasSize(2);
         assertThat(responses.get(0).get("statusCode").intValue()).isEqualTo(202);
-        assertThat(Json.write(responses.get(1))).isEqualTo("{\"batchItemFailures\":[]}");
+        assertThat(TestJson.write(responses.get(1))).isEqualTo("{\"batchItemFailures\":[]}");
         assertThat(phala.getAllServeEvents()).isEmpty();
         assertThat(log.text()).doesNotContain("priming failed");
     }

@@ -5,10 +5,10 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
-import com.composerelay.json.ArrayNode;
 import com.composerelay.json.Json;
-import com.composerelay.json.JsonNode;
-import com.composerelay.json.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -195,12 +195,12 @@ public final class Events {
      * and written by it; an edit the model cannot carry fails here rather than reach the relay unseen.
      */
     public static String sqs(ObjectNode... records) {
-        ObjectNode event = Json.object();
+        ObjectNode event = TestJson.object();
         ArrayNode array = event.putArray("Records");
         for (ObjectNode record : records) {
             array.add(record);
         }
-        String written = json(read(SQSEvent.class, Json.write(event)));
+        String written = json(read(SQSEvent.class, TestJson.write(event)));
         if (!tree(written).equals(event)) {
             throw new AssertionError("AWS's SQSEvent cannot carry this event as it is:\n  given   " + event
                     + "\n  written " + written);
@@ -235,7 +235,7 @@ public final class Events {
     /** The relay's own tree of some JSON. */
     public static JsonNode tree(String json) {
         try {
-            return Json.parse(json);
+            return TestJson.parse(json);
         } catch (Json.Malformed e) {
             throw new AssertionError("not JSON: " + e.getMessage() + "\n" + json);
         }

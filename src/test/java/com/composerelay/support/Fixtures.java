@@ -2,7 +2,7 @@ package com.composerelay.support;
 
 import com.composerelay.config.Config;
 import com.composerelay.json.Json;
-import com.composerelay.json.JsonNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,7 +27,7 @@ public final class Fixtures {
 
     public static JsonNode event(String name) {
         try {
-            return Json.parse(eventText(name));
+            return TestJson.parse(eventText(name));
         } catch (Json.Malformed e) {
             throw new IllegalStateException(name + " " + e.getMessage());
         }

@@ -11,11 +11,11 @@ import com.composerelay.core.UpdateQueue;
 import com.composerelay.core.UpdateThread;
 import com.composerelay.core.UpdateThreads;
 import com.composerelay.json.Json;
-import com.composerelay.json.JsonNode;
 import com.composerelay.startup.ReseedableRandom;
 import com.composerelay.webhook.HubSignature;
 import com.composerelay.wiring.Adapters;
 import com.composerelay.wiring.Assembly;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -172,7 +172,7 @@ public final class Harness {
     /** The body of an API Gateway response, parsed. */
     public static JsonNode body(JsonNode response) {
         try {
-            return Json.parse(response.get("body").textValue());
+            return TestJson.parse(response.get("body").textValue());
         } catch (Json.Malformed e) {
             throw new AssertionError("response body is not JSON: " + e.getMessage());
         }

@@ -1,18 +1,11 @@
 package com.composerelay.support;
 
 import com.composerelay.RelayHandler;
-import com.composerelay.wiring.Assembly;
-import com.composerelay.core.ChatReplies;
-import com.composerelay.core.UpdateQueue;
 import com.composerelay.config.Config;
-import com.composerelay.core.UpdateThreads;
-import com.composerelay.json.JsonNode;
 import com.composerelay.phala.HttpPhalaApi;
-import com.composerelay.core.SigningSecrets;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**

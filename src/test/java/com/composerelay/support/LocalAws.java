@@ -1,8 +1,8 @@
 package com.composerelay.support;
 
 import com.composerelay.json.Json;
-import com.composerelay.json.JsonNode;
 import com.composerelay.local.SqsEventSource;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
@@ -107,7 +107,7 @@ public final class LocalAws {
     /** SNS's envelope of a message that reached a subscribed queue. */
     public static JsonNode envelope(Message message) {
         try {
-            return Json.parse(message.body());
+            return TestJson.parse(message.body());
         } catch (Json.Malformed e) {
             throw new AssertionError("not an SNS envelope: " + e.getMessage());
         }

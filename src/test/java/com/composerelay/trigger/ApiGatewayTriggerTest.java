@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.composerelay.core.Outcome;
 import com.composerelay.core.PhalaAnswer;
 import com.composerelay.core.CallerValue;
-import com.composerelay.json.Json;
 import com.composerelay.support.Events;
 import com.composerelay.support.FakeContext;
 import com.composerelay.support.Fixtures;
 import com.composerelay.support.Harness;
-import com.composerelay.json.JsonNode;
+import com.composerelay.support.TestJson;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -31,7 +31,7 @@ class ApiGatewayTriggerTest {
         assertThat(response.get("statusCode").intValue()).isEqualTo(202);
         assertThat(response.get("headers").get("Content-Type").textValue()).isEqualTo("application/json");
         assertThat(response.get("isBase64Encoded").booleanValue()).isFalse();
-        assertThat(Harness.body(response)).isEqualTo(Json.parse("""
+        assertThat(Harness.body(response)).isEqualTo(TestJson.parse("""
                 {"status":"accepted","cvm_id":"cvm_ykL5lbAn","compose_hash":"%s","trigger":"api","attempts":1,
                  "http_status":202,"error":null,"request_id":"Jb1fHgq7IAMEVfA=","correlation_id":"Jb1fHgq7IAMEVfA=",
                  "phala_request_id":"phala-req-202",

@@ -4,14 +4,14 @@ import com.composerelay.support.Harness;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.composerelay.core.Outcome;
-import com.composerelay.json.Json;
-import com.composerelay.json.JsonNode;
 import com.composerelay.support.Events;
 import com.composerelay.support.Fixtures;
 import com.composerelay.support.HttpPhalaHarness;
 import com.composerelay.support.LogCapture;
 import com.composerelay.support.ScriptedHttpPhala;
+import com.composerelay.support.TestJson;
 import com.composerelay.webhook.HubSignature;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -47,7 +47,7 @@ class HookTriggerTest {
     }
 
     private static JsonNode outcomeOf(JsonNode response) throws Exception {
-        return Json.parse(response.get("body").textValue());
+        return TestJson.parse(response.get("body").textValue());
     }
 
     @Test

@@ -1,6 +1,5 @@
 package com.composerelay.trigger;
 
-import com.composerelay.core.IdempotencyStore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.composerelay.core.ComposeUpdate;
@@ -11,8 +10,9 @@ import com.composerelay.support.Events;
 import com.composerelay.support.FakeContext;
 import com.composerelay.support.Fixtures;
 import com.composerelay.support.Harness;
-import com.composerelay.json.JsonNode;
-import com.composerelay.json.ObjectNode;
+import com.composerelay.support.TestJson;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,14 +23,14 @@ class IdempotencyTest {
     private final Harness harness = new Harness();
 
     private static String withKey(String key, String cvmId, String body) {
-        ObjectNode event = Json.object();
+        ObjectNode event = TestJson.object();
         try {
-            event = (ObjectNode) Json.parse(Events.httpApi(cvmId, body));
+            event = (ObjectNode) TestJson.parse(Events.httpApi(cvmId, body));
         } catch (Json.Malformed e) {
             throw new AssertionError(e);
         }
         ((ObjectNode) event.get("headers")).put("idempotency-key", key);
-        return Json.write(event);
+        return TestJson.write(event);
     }
 
     private static String hashBody() {

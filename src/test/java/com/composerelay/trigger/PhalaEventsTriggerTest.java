@@ -7,9 +7,10 @@ import com.composerelay.core.Outcome;
 import com.composerelay.json.Json;
 import com.composerelay.support.Events;
 import com.composerelay.support.Fixtures;
+import com.composerelay.support.TestJson;
 import com.composerelay.webhook.PhalaWebhookSignature;
-import com.composerelay.json.JsonNode;
-import com.composerelay.json.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ class PhalaEventsTriggerTest {
     private final Harness harness = Harness.chatOps();
 
     private String event(String id, String type, String cvmId, String error, long timestamp, String secret) {
-        ObjectNode envelope = Json.object();
+        ObjectNode envelope = TestJson.object();
         envelope.put("id", id);
         envelope.put("event", type);
         envelope.put("version", "1");
@@ -29,7 +30,7 @@ class PhalaEventsTriggerTest {
         if (error != null) {
             data.put("error", error);
         }
-        String body = Json.write(envelope);
+        String body = TestJson.write(envelope);
         String ts = String.valueOf(timestamp);
         return Harness.post("/phala/events", Map.of("X-Webhook-Id", id, "X-Webhook-Event", type,
                 "X-Webhook-Timestamp", ts,
@@ -43,7 +44,7 @@ class PhalaEventsTriggerTest {
 
     private static JsonNode body(JsonNode response) {
         try {
-            return Json.parse(response.get("body").textValue());
+            return TestJson.parse(response.get("body").textValue());
         } catch (Json.Malformed e) {
             throw new AssertionError(e);
         }

@@ -7,9 +7,10 @@ import com.composerelay.core.CallerValue;
 import com.composerelay.json.Json;
 import com.composerelay.support.Events;
 import com.composerelay.support.Fixtures;
+import com.composerelay.support.TestJson;
 import com.composerelay.webhook.SlackSignature;
-import com.composerelay.json.JsonNode;
-import com.composerelay.json.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -37,7 +38,7 @@ class SlackCommandTriggerTest {
 
     private static String text(JsonNode response) {
         try {
-            JsonNode body = Json.parse(response.get("body").textValue());
+            JsonNode body = TestJson.parse(response.get("body").textValue());
             assertThat(body.get("response_type").textValue()).isEqualTo("ephemeral");
             return body.get("text").textValue();
         } catch (Json.Malformed e) {
@@ -141,10 +142,10 @@ class SlackCommandTriggerTest {
 
     @Test
     void refusesATamperedBody() throws Exception {
-        ObjectNode event = (ObjectNode) Json.parse(command("update cvm_web01 " + Fixtures.HASH, "C0001", "U0001",
+        ObjectNode event = (ObjectNode) TestJson.parse(command("update cvm_web01 " + Fixtures.HASH, "C0001", "U0001",
                 Harness.SLACK_SECRET, harness.now(), false, "x-slack-signature"));
         event.put("body", event.get("body").textValue().replace("cvm_web01", "cvm_web02"));
-        assertThat(harness.invoke(Json.write(event)).get("statusCode").intValue()).isEqualTo(401);
+        assertThat(harness.invoke(TestJson.write(event)).get("statusCode").intValue()).isEqualTo(401);
         assertThat(harness.queued).isEmpty();
     }
 
@@ -174,7 +175,7 @@ class SlackCommandTriggerTest {
     /** The signed request's key, computed here from the event as Slack sent it. */
     private static String keyOf(String event) {
         try {
-            JsonNode e = Json.parse(event);
+            JsonNode e = TestJson.parse(event);
             String ts = e.get("headers").get("x-slack-request-timestamp").textValue();
             byte[] body = java.util.Base64.getDecoder().decode(e.get("body").textValue());
             return "slack:" + com.composerelay.core.Fingerprint.sha256Hex(

@@ -6,18 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.composerelay.core.Outcome;
 import com.composerelay.core.PhalaAnswer;
 import com.composerelay.core.PhalaApi;
-import com.composerelay.json.Json;
 import com.composerelay.support.Events;
-import com.composerelay.support.FakeKeys;
 import com.composerelay.support.Fixtures;
 import com.composerelay.support.Harness;
 import com.composerelay.support.Invoke;
 import com.composerelay.support.RecordingOutcomes;
-import com.composerelay.wiring.Assembly;
 import com.composerelay.RelayHandler;
-import com.composerelay.json.JsonNode;
-import com.composerelay.json.ObjectNode;
-import java.time.Clock;
+import com.composerelay.support.TestJson;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,7 +37,7 @@ class SqsTriggerTest {
     void relaysTheGoodMessageAndRejectsTheBadOneOfTheSample() throws Exception {
         JsonNode response = harness.invoke(Fixtures.eventText("sqs-batch.json"));
 
-        assertThat(response).isEqualTo(Json.parse("{\"batchItemFailures\":[]}"));
+        assertThat(response).isEqualTo(TestJson.parse("{\"batchItemFailures\":[]}"));
         assertThat(harness.phala.calls()).singleElement()
                 .satisfies(c -> assertThat(c.update().cvmId()).isEqualTo("3f1c2a8e-5b7d-4e9f-a1c3-2b4d6e8f0a1c"));
         List<Outcome> published = harness.outcomes.published();
@@ -58,7 +55,7 @@ class SqsTriggerTest {
     void relaysTheFifoSampleInItsGroupsOrderAndCountsEachOutcome() throws Exception {
         JsonNode response = harness.invoke(Fixtures.eventText("sqs-fifo-batch.json"));
 
-        assertThat(response).isEqualTo(Json.parse("{\"batchItemFailures\":[]}"));
+        assertThat(response).isEqualTo(TestJson.parse("{\"batchItemFailures\":[]}"));
         assertThat(harness.phala.calls()).extracting(c -> c.update().cvmId() + " " + c.update().composeHash())
                 .containsExactly("cvm_ykL5lbAn " + Fixtures.HASH,
                         "cvm_ykL5lbAn 0d1c2b3a4f5e6d7c8b9a0f1e2d3c4b5a6f7e8d9c0b1a2f3e4d5c6b7a8f9e0d1c");

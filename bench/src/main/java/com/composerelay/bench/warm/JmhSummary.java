@@ -1,7 +1,7 @@
 package com.composerelay.bench.warm;
 
 import com.composerelay.json.Json;
-import com.composerelay.json.JsonNode;
+import com.fasterxml.jackson.jr.stree.JrsValue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +19,7 @@ public final class JmhSummary {
     private JmhSummary() {}
 
     public static void main(String[] args) throws IOException, Json.Malformed {
-        JsonNode results = Json.parse(Files.readString(Path.of(args[0])));
+        JrsValue results = Json.parse(Files.readString(Path.of(args[0])));
         Map<String, double[]> cpu = new HashMap<>(); // benchmark -> {ops, cpu ns, wall ns}
         Path cpuFile = Path.of(args[1]);
         if (Files.exists(cpuFile)) {
@@ -33,15 +33,16 @@ public final class JmhSummary {
         }
         StringBuilder t = new StringBuilder();
         StringBuilder targets = new StringBuilder();
-        String jvmArgs = results.path(0).path("jvmArgs").toString();
+        JrsValue jvmArgsNode = results.path(0).path("jvmArgs");
+        String jvmArgs = jvmArgsNode.isMissingNode() ? "" : Json.write(jvmArgsNode);
         t.append("Warm path and batch (JMH sample mode; JVM options ").append(jvmArgs).append(")\n\n");
         t.append("| benchmark | p50 | p99 | mean | samples | requests/s, one thread | process CPU per request | requests/s per core (CPU) |\n");
         t.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
-        for (JsonNode r : results) {
-            String name = r.path("benchmark").asText();
+        for (JrsValue r : Json.elements(results)) {
+            String name = Json.asText(r.path("benchmark"));
             String shortName = name.substring(name.lastIndexOf('.') + 1);
-            JsonNode m = r.path("primaryMetric");
-            String unit = m.path("scoreUnit").asText().replace("/op", "");
+            JrsValue m = r.path("primaryMetric");
+            String unit = Json.asText(m.path("scoreUnit")).replace("/op", "");
             double toMicros = switch (unit) {
                 case "ms" -> 1000;
                 case "us" -> 1;
@@ -49,17 +50,17 @@ public final class JmhSummary {
                 case "s" -> 1e6;
                 default -> Double.NaN;
             };
-            double mean = m.path("score").asDouble();
-            JsonNode pct = m.path("scorePercentiles");
+            double mean = asDouble(m.path("score"));
+            JrsValue pct = m.path("scorePercentiles");
             long samples = 0;
-            for (JsonNode fork : m.path("rawDataHistogram")) {
-                for (JsonNode iteration : fork) {
-                    for (JsonNode bucket : iteration) {
-                        samples += bucket.path(1).asLong();
+            for (JrsValue fork : Json.elements(m.path("rawDataHistogram"))) {
+                for (JrsValue iteration : Json.elements(fork)) {
+                    for (JrsValue bucket : Json.elements(iteration)) {
+                        samples += (long) asDouble(bucket.path(1));
                     }
                 }
             }
-            double p99Micros = pct.path("99.0").asDouble() * toMicros;
+            double p99Micros = asDouble(pct.path("99.0")) * toMicros;
             if (shortName.startsWith("httpApi")) {
                 targets.append(String.format(Locale.ROOT, "- warm overhead p99 < 1 ms (%s): %.3f ms: %s%n", shortName,
                         p99Micros / 1000, p99Micros < 1000 ? "met" : "MISSED"));
@@ -76,12 +77,25 @@ public final class JmhSummary {
                 perCore = String.format(Locale.ROOT, "%,.0f", 1e6 / cpuMicros);
             }
             t.append(String.format(Locale.ROOT, "| %s | %s %s | %s %s | %s %s | %d | %s | %s | %s |%n", shortName,
-                    format(pct.path("50.0").asDouble()), unit, format(pct.path("99.0").asDouble()), unit,
+                    format(asDouble(pct.path("50.0"))), unit, format(asDouble(pct.path("99.0"))), unit,
                     format(mean), unit, samples, String.format(Locale.ROOT, "%,.0f", 1e6 / (mean * toMicros)), cpuPerOp, perCore));
         }
         Files.writeString(Path.of(args[2]), t);
         Files.writeString(Path.of(args[2]).resolveSibling("warm-targets.txt"), targets);
         System.out.print(t);
+    }
+
+    /** A number, or a numeric string (JMH writes "NaN" so); else 0, as databind's {@code asDouble} reads them. */
+    private static double asDouble(JrsValue node) {
+        Number number = Json.number(node);
+        if (number != null) {
+            return number.doubleValue();
+        }
+        try {
+            return Json.isText(node) ? Double.parseDouble(Json.text(node).strip()) : 0.0;
+        } catch (NumberFormatException e) {
+            return 0.0;
+        }
     }
 
     private static String format(double v) {

@@ -2,18 +2,18 @@ package com.composerelay.bench.warm;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.composerelay.RelayHandler;
-import com.composerelay.core.Metrics;
-import com.composerelay.startup.ReseedableRandom;
-import com.composerelay.wiring.Adapters;
-import com.composerelay.wiring.Assembly;
 import com.composerelay.bench.cold.BenchContext;
+import com.composerelay.codec.OutcomeJson;
 import com.composerelay.config.Config;
 import com.composerelay.core.ApiKeys;
+import com.composerelay.core.Metrics;
 import com.composerelay.core.Outcomes;
 import com.composerelay.core.PhalaAnswer;
 import com.composerelay.core.PhalaApi;
-import com.composerelay.codec.OutcomeJson;
 import com.composerelay.log.Log;
+import com.composerelay.startup.ReseedableRandom;
+import com.composerelay.wiring.Adapters;
+import com.composerelay.wiring.Assembly;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -90,7 +90,7 @@ public class WarmRelayBenchmark {
                 @Override public String refresh(String refused) { return "phak_bench"; }
             };
             PhalaApi phala = (update, apiKey, timeout) -> new PhalaAnswer(202, null, "phala-req", Optional.empty(), null);
-            Outcomes outcomes = outcome -> OutcomeJson.tree(outcome).toString();
+            Outcomes outcomes = outcome -> OutcomeJson.write(outcome);
             Clock clock = Clock.systemUTC();
             handler = new RelayHandler(Assembly.dispatcher(config,
                     Adapters.of(keys, phala, outcomes, clock, d -> { }, new ReseedableRandom(), Metrics.none())), clock);
