@@ -31,22 +31,19 @@ public final class ApiGatewayTrigger {
     private static final int MAX_IDEMPOTENCY_KEY = 255;
 
     private final Delivery delivery;
-    private final OnceOnly onceOnly;
+    private final HttpAnswers answers;
 
     public ApiGatewayTrigger(Delivery delivery) {
         this.delivery = delivery;
-        this.onceOnly = delivery.onceOnly();
+        this.answers = new HttpAnswers(delivery);
     }
 
-    /** Which payload format the event uses. */
-    public enum Format { HTTP_API_V2, REST_API_V1 }
-
-    public JrsObject handle(JrsValue event, Format format, Instant deadline, String lambdaRequestId) {
+    public JrsObject handle(JrsValue event, PayloadFormat format, Instant deadline, String lambdaRequestId) {
         Instant startedAt = delivery.clock().instant();
-        String method = format == Format.HTTP_API_V2
+        String method = format == PayloadFormat.HTTP_API_V2
                 ? Json.text(event.path("requestContext").path("http").path("method"))
                 : Json.text(event.path("httpMethod"));
-        String path = format == Format.HTTP_API_V2 ? Json.text(event.path("rawPath")) : Json.text(event.path("path"));
+        String path = format == PayloadFormat.HTTP_API_V2 ? Json.text(event.path("rawPath")) : Json.text(event.path("path"));
         String cvmId = Json.text(event.path("pathParameters").path("cvm_id"));
         if (cvmId == null && path != null) {
             Matcher route = ROUTE.matcher(path);
@@ -69,60 +66,13 @@ public final class ApiGatewayTrigger {
             ComposeUpdate update = ComposeUpdateJson.read(body, cvmId);
             String headerKey = idempotencyKey(event);
             String key = headerKey != null ? "api:" + headerKey : "update:" + Fingerprint.of(update);
-            return relayAndAnswer(new RelayRequest(requestId, Trigger.API, update, startedAt, deadline), key);
+            return answers.relayAndAnswer(new RelayRequest(requestId, Trigger.API, update, startedAt, deadline), key);
         } catch (InvalidRequest problem) {
-            return invalidAnswer(requestId, Trigger.API, validOrNull(cvmId), body, problem, startedAt);
+            return answers.invalidAnswer(requestId, Trigger.API, validOrNull(cvmId), body, problem, startedAt);
         }
     }
 
-    /** Relays a valid request at most once per key and answers the way the PATCH route does. */
-    JrsObject relayAndAnswer(RelayRequest request, String key) throws InvalidRequest {
-        return switch (onceOnly.relay(request, key, ApiGatewayTrigger::statusOf)) {
-            case OnceOnly.Result.Decided decided -> {
-                delivery.publish(decided.outcome());
-                yield HttpRequestEvent.response(statusOf(decided.outcome()), OutcomeJson.tree(decided.outcome()));
-            }
-            case OnceOnly.Result.Replayed replayed -> {
-                yield HttpRequestEvent.response(replayed.callerStatus(), replayed.outcomeJson(),
-                        Map.of("Idempotent-Replayed", "true"));
-            }
-            case OnceOnly.Result.Busy busy -> {
-                yield HttpRequestEvent.error(409, busy.message(), Map.of("Retry-After", "1"));
-            }
-            case OnceOnly.Result.Conflict conflict -> throw new InvalidRequest(IDEMPOTENCY_HEADER, conflict.message());
-        };
-    }
-
-    /** Publishes the rejection of an invalid request and answers 400 with it. */
-    JrsObject invalidAnswer(String requestId, Trigger trigger, String cvmId, JrsValue body, InvalidRequest problem,
-                             Instant startedAt) {
-        Outcome outcome = Outcome.invalid(requestId, trigger, cvmId, ComposeUpdateJson.validComposeHash(body), problem,
-                startedAt, delivery.clock().instant());
-        delivery.publish(outcome);
-        return HttpRequestEvent.response(statusOf(outcome), OutcomeJson.tree(outcome));
-    }
-
-    /** The HTTP status a caller sees for an outcome. */
-    public static int statusOf(Outcome outcome) {
-        return switch (outcome) {
-            case Accepted a -> 202;
-            case Outcome.Completed c -> 200;
-            case Rejected r -> switch (r.reason()) {
-                case INVALID_REQUEST -> 400;
-                case PHALA_REFUSED -> r.facts().httpStatus();
-                case PHALA_UNEXPECTED -> 502;
-            };
-            case Failed f -> switch (f.reason()) {
-                case KEY_REFUSED, PHALA_UNREACHABLE -> 502;
-                case PHALA_UNAVAILABLE -> Integer.valueOf(503).equals(f.facts().httpStatus()) ? 503 : 502;
-                case PHALA_TIMEOUT, NO_TIME_LEFT -> 504;
-                case KEY_UNAVAILABLE, IDEMPOTENCY_UNAVAILABLE -> 503;
-                case CVM_NOT_RUNNING -> 502;
-            };
-        };
-    }
-
-    private static JrsValue body(JrsValue event, Format format) throws InvalidRequest {
+    private static JrsValue body(JrsValue event, PayloadFormat format) throws InvalidRequest {
         String text = new String(new HttpRequestEvent(event, format).rawBody(), StandardCharsets.UTF_8);
         if (text.isBlank()) {
             throw new InvalidRequest("body", "is required: a JSON object with compose_hash");

@@ -26,10 +26,10 @@ public final class Dispatcher {
             return sqs.handle(event, deadline, lambdaRequestId);
         }
         if (Json.asText(event.path("version"), "").equals("2.0") && Json.has(event.path("requestContext"), "http")) {
-            return http(event, ApiGatewayTrigger.Format.HTTP_API_V2, deadline, lambdaRequestId);
+            return http(event, PayloadFormat.HTTP_API_V2, deadline, lambdaRequestId);
         }
         if (Json.isText(event.path("httpMethod")) && Json.has(event, "requestContext")) {
-            return http(event, ApiGatewayTrigger.Format.REST_API_V1, deadline, lambdaRequestId);
+            return http(event, PayloadFormat.REST_API_V1, deadline, lambdaRequestId);
         }
         String what = describe(event);
         Log.error("event refused: unrecognised " + what, null);
@@ -37,7 +37,7 @@ public final class Dispatcher {
                 + "payload 2.0, REST API proxy) and SQS events; nothing was forwarded");
     }
 
-    private JrsValue http(JrsValue event, ApiGatewayTrigger.Format format, Instant deadline, String lambdaRequestId) {
+    private JrsValue http(JrsValue event, PayloadFormat format, Instant deadline, String lambdaRequestId) {
         return webhooks.handle(event, format, deadline, lambdaRequestId)
                 .map(JrsValue.class::cast)
                 .orElseGet(() -> api.handle(event, format, deadline, lambdaRequestId));

@@ -28,13 +28,13 @@ public final class HookTrigger {
     static final String STALE = "timestamp: outside the " + HubSignature.WINDOW.toSeconds()
             + " s window of the relay's clock; sign a fresh request";
 
-    private final ApiGatewayTrigger api;
+    private final HttpAnswers answers;
     private final SigningSecrets secrets;
     private final String secretId;
     private final Clock clock;
 
-    public HookTrigger(ApiGatewayTrigger api, SigningSecrets secrets, String secretId, Clock clock) {
-        this.api = api;
+    public HookTrigger(Delivery delivery, SigningSecrets secrets, String secretId, Clock clock) {
+        this.answers = new HttpAnswers(delivery);
         this.secrets = secrets;
         this.secretId = secretId;
         this.clock = clock;
@@ -67,9 +67,9 @@ public final class HookTrigger {
             }
             ComposeUpdate update = ComposeUpdateJson.readWithTimestamp(body);
             String idempotencyKey = "hook:" + Fingerprint.sha256Hex(raw);
-            return api.relayAndAnswer(new RelayRequest(requestId, Trigger.HOOK, update, startedAt, deadline), idempotencyKey);
+            return answers.relayAndAnswer(new RelayRequest(requestId, Trigger.HOOK, update, startedAt, deadline), idempotencyKey);
         } catch (InvalidRequest problem) {
-            return api.invalidAnswer(requestId, Trigger.HOOK, ComposeUpdateJson.validCvmId(body), body, problem, startedAt);
+            return answers.invalidAnswer(requestId, Trigger.HOOK, ComposeUpdateJson.validCvmId(body), body, problem, startedAt);
         }
     }
 }

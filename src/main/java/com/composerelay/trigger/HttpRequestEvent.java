@@ -14,16 +14,16 @@ import java.util.Map;
  * An API Gateway request (HTTP API 2.0 or REST proxy) reduced to what the webhook routes need: the
  * method, path, headers by any case, and the raw body bytes that signatures are computed over.
  */
-record HttpRequestEvent(JrsValue event, ApiGatewayTrigger.Format format) {
+record HttpRequestEvent(JrsValue event, PayloadFormat format) {
 
     String method() {
-        return format == ApiGatewayTrigger.Format.HTTP_API_V2
+        return format == PayloadFormat.HTTP_API_V2
                 ? Json.asText(event.path("requestContext").path("http").path("method"), "")
                 : Json.asText(event.path("httpMethod"), "");
     }
 
     String path() {
-        return format == ApiGatewayTrigger.Format.HTTP_API_V2 ? Json.asText(event.path("rawPath"), "") : Json.asText(event.path("path"), "");
+        return format == PayloadFormat.HTTP_API_V2 ? Json.asText(event.path("rawPath"), "") : Json.asText(event.path("path"), "");
     }
 
     String requestId() {

@@ -99,13 +99,13 @@ public final class SlackCommandTrigger {
                     + "Please try again.");
         }
         Map<String, String> attributes = new LinkedHashMap<>();
-        attributes.put(SqsTrigger.ORIGIN, "slack");
-        attributes.put(SqsTrigger.CORRELATION_ID, correlationId);
+        attributes.put(QueueAttributes.ORIGIN, "slack");
+        attributes.put(QueueAttributes.CORRELATION_ID, correlationId);
         if (form.get("response_url") != null) {
-            attributes.put(SqsTrigger.REPLY_URL, form.get("response_url"));
+            attributes.put(QueueAttributes.REPLY_URL, form.get("response_url"));
         }
         attributes.put("slack_user", user);
-        attributes.put(SqsTrigger.IDEMPOTENCY_KEY, key);
+        attributes.put(QueueAttributes.IDEMPOTENCY_KEY, key);
         try {
             queue.enqueue(update, attributes);
         } catch (UpdateQueue.Unavailable e) {

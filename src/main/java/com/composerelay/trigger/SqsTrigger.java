@@ -28,13 +28,6 @@ import java.util.concurrent.Executors;
  * transient failures go back in {@code batchItemFailures}, so SQS redelivers just those.
  */
 public final class SqsTrigger {
-    /** Message attributes that chat hand-offs set: where it came from, its thread, where to reply. */
-    public static final String ORIGIN = "origin";
-    public static final String CORRELATION_ID = "correlation_id";
-    public static final String REPLY_URL = "reply_url";
-    /** Set by the Slack route: the key of the signed command, the idempotency key of its message. */
-    public static final String IDEMPOTENCY_KEY = "idempotency_key";
-
     private final Delivery delivery;
     private final OnceOnly onceOnly;
     private final int maxReceiveCount;
@@ -138,21 +131,21 @@ public final class SqsTrigger {
         } catch (InvalidRequest e) {
             body = null;
         }
-        Trigger trigger = "slack".equals(attribute(record.path("messageAttributes"), ORIGIN)) ? Trigger.SLACK : Trigger.SQS;
+        Trigger trigger = "slack".equals(attribute(record.path("messageAttributes"), QueueAttributes.ORIGIN)) ? Trigger.SLACK : Trigger.SQS;
         Log.warn("SQS record without messageId: rejected, not relayed", "request_id", requestId);
         delivery.decided(Outcome.invalid(requestId, trigger, ComposeUpdateJson.validCvmId(body),
                 ComposeUpdateJson.validComposeHash(body), new InvalidRequest("messageId",
                         "is required: a record without one could not be returned to the queue, so it is not relayed"),
-                startedAt, delivery.clock().instant()), attribute(record.path("messageAttributes"), REPLY_URL));
+                startedAt, delivery.clock().instant()), attribute(record.path("messageAttributes"), QueueAttributes.REPLY_URL));
     }
 
     /** Relays one message; true when it is decided for good (no redelivery wanted). */
     private boolean relayMessage(JrsValue record, String messageId, Instant deadline) {
         Instant startedAt = delivery.clock().instant();
         JrsValue attributes = record.path("messageAttributes");
-        Trigger trigger = "slack".equals(attribute(attributes, ORIGIN)) ? Trigger.SLACK : Trigger.SQS;
-        String correlationId = attribute(attributes, CORRELATION_ID);
-        String replyUrl = attribute(attributes, REPLY_URL);
+        Trigger trigger = "slack".equals(attribute(attributes, QueueAttributes.ORIGIN)) ? Trigger.SLACK : Trigger.SQS;
+        String correlationId = attribute(attributes, QueueAttributes.CORRELATION_ID);
+        String replyUrl = attribute(attributes, QueueAttributes.REPLY_URL);
         Outcome outcome;
         JrsValue body = null;
         try {
@@ -224,7 +217,7 @@ public final class SqsTrigger {
      */
     static String idempotencyKey(JrsValue record, String messageId) {
         JrsValue attributes = record.path("messageAttributes");
-        String slack = "slack".equals(attribute(attributes, ORIGIN)) ? attribute(attributes, IDEMPOTENCY_KEY) : null;
+        String slack = "slack".equals(attribute(attributes, QueueAttributes.ORIGIN)) ? attribute(attributes, QueueAttributes.IDEMPOTENCY_KEY) : null;
         String dedup = Json.text(record.path("attributes").path("MessageDeduplicationId"));
         return "sqs:" + (slack != null ? slack : dedup != null ? dedup : messageId);
     }

@@ -19,7 +19,7 @@ public record WebhookRoutes(Optional<SlackCommandTrigger> slack, Optional<HookTr
     }
 
     /** The answer of the route the event is for, or empty when it is for none of them. */
-    public Optional<JrsObject> handle(JrsValue event, ApiGatewayTrigger.Format format, Instant deadline,
+    public Optional<JrsObject> handle(JrsValue event, PayloadFormat format, Instant deadline,
                                        String lambdaRequestId) {
         HttpRequestEvent request = new HttpRequestEvent(event, format);
         String path = request.path();

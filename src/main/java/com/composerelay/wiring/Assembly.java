@@ -72,7 +72,7 @@ public final class Assembly {
                 adapters.replies(), adapters.clock(), adapters.metrics());
         ApiGatewayTrigger api = new ApiGatewayTrigger(delivery);
         return new Dispatcher(api, new SqsTrigger(delivery, config.maxReceiveCount()),
-                Routes.signed(config, adapters, api, delivery));
+                Routes.signed(config, adapters, delivery));
     }
 
     /**

@@ -2,7 +2,6 @@ package com.composerelay.wiring;
 
 import com.composerelay.config.Config;
 import com.composerelay.log.Log;
-import com.composerelay.trigger.ApiGatewayTrigger;
 import com.composerelay.trigger.Delivery;
 import com.composerelay.trigger.HookTrigger;
 import com.composerelay.trigger.PhalaEventsTrigger;
@@ -18,7 +17,7 @@ import java.util.Optional;
 final class Routes {
     private Routes() {}
 
-    static WebhookRoutes signed(Config config, Adapters adapters, ApiGatewayTrigger api, Delivery delivery) {
+    static WebhookRoutes signed(Config config, Adapters adapters, Delivery delivery) {
         Config.ChatOps chat = config.chatOps();
         SlackAllowlist allowlist;
         try {
@@ -33,7 +32,7 @@ final class Routes {
                 .map(id -> new SlackCommandTrigger(adapters.signingSecrets(), id, allowlist, adapters.queue(),
                         adapters.idempotency(), adapters.clock()));
         Optional<HookTrigger> hook = chat.hookSecretId()
-                .map(id -> new HookTrigger(api, adapters.signingSecrets(), id, adapters.clock()));
+                .map(id -> new HookTrigger(delivery, adapters.signingSecrets(), id, adapters.clock()));
         Optional<PhalaEventsTrigger> phala = chat.phalaWebhookSecretId()
                 .map(id -> new PhalaEventsTrigger(adapters.signingSecrets(), id, adapters.idempotency(), delivery));
         return new WebhookRoutes(slack, hook, phala);

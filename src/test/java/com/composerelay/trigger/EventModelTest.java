@@ -82,8 +82,8 @@ class EventModelTest {
     @Test
     void anSqsEventOfTheModelPatchesEachMessageAndReadsItsAttributes() {
         SQSEvent.SQSMessage fromSlack = Events.sqsMessage("m-2", Events.updateBody("cvm_model05"), 1);
-        fromSlack.getMessageAttributes().put(SqsTrigger.ORIGIN, Events.stringAttribute("slack"));
-        fromSlack.getMessageAttributes().put(SqsTrigger.CORRELATION_ID, Events.stringAttribute("corr-7"));
+        fromSlack.getMessageAttributes().put(QueueAttributes.ORIGIN, Events.stringAttribute("slack"));
+        fromSlack.getMessageAttributes().put(QueueAttributes.CORRELATION_ID, Events.stringAttribute("corr-7"));
 
         JsonNode response = harness.invoke(Events.sqs(Events.sqsMessage("m-1", Events.updateBody("cvm_model04"), 1),
                 fromSlack), 30_000).response();
@@ -139,7 +139,7 @@ class EventModelTest {
         String json = Events.json(model);
 
         JsonNode tree = Events.tree(json);
-        var relay = new HttpRequestEvent(TestJson.jr(tree), ApiGatewayTrigger.Format.HTTP_API_V2);
+        var relay = new HttpRequestEvent(TestJson.jr(tree), PayloadFormat.HTTP_API_V2);
         assertThat(tree.get("version").textValue()).isEqualTo("2.0");
         assertThat(relay.path()).isEqualTo("/cvms/cvm_round/compose_file");
         assertThat(tree.get("pathParameters").get("cvm_id").textValue()).isEqualTo("cvm_round");
@@ -161,7 +161,7 @@ class EventModelTest {
     void theRelayReadsTheHttpApiSampleAsTheModelDoes() throws Exception {
         APIGatewayV2HTTPEvent model = Events.read(APIGatewayV2HTTPEvent.class, Fixtures.eventText("http-api.json"));
         JsonNode tree = Fixtures.event("http-api.json");
-        var relay = new HttpRequestEvent(TestJson.jr(tree), ApiGatewayTrigger.Format.HTTP_API_V2);
+        var relay = new HttpRequestEvent(TestJson.jr(tree), PayloadFormat.HTTP_API_V2);
 
         assertThat(tree.get("version").textValue()).isEqualTo(model.getVersion());
         assertThat(relay.method()).isEqualTo(model.getRequestContext().getHttp().getMethod());
@@ -179,7 +179,7 @@ class EventModelTest {
     void theRelayReadsTheRestApiSampleAsTheModelDoes() throws Exception {
         APIGatewayProxyRequestEvent model = Events.read(APIGatewayProxyRequestEvent.class, Fixtures.eventText("rest-api.json"));
         JsonNode tree = Fixtures.event("rest-api.json");
-        var relay = new HttpRequestEvent(TestJson.jr(tree), ApiGatewayTrigger.Format.REST_API_V1);
+        var relay = new HttpRequestEvent(TestJson.jr(tree), PayloadFormat.REST_API_V1);
 
         assertThat(relay.method()).isEqualTo(model.getHttpMethod());
         assertThat(relay.path()).isEqualTo(model.getPath());
