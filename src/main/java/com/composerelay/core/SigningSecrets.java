@@ -28,15 +28,8 @@ public interface SigningSecrets {
     /** No secrets: a relay without signed routes (they are off unless their secret id is configured). */
     static SigningSecrets none() {
         return new SigningSecrets() {
-            @Override
-            public List<String> current(String secretId) throws Unavailable {
-                throw new Unavailable("no signing secrets are configured");
-            }
-
-            @Override
-            public List<String> refreshed(String secretId) throws Unavailable {
-                throw new Unavailable("no signing secrets are configured");
-            }
+            @Override public List<String> current(String id) throws Unavailable { throw new Unavailable("no signing secrets"); }
+            @Override public List<String> refreshed(String id) throws Unavailable { return current(id); }
         };
     }
 
