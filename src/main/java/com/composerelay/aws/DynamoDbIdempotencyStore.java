@@ -66,9 +66,14 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
                     .overrideConfiguration(beforePatch.bound()));
             return new Claim.Claimed();
         } catch (ConditionalCheckFailedException taken) {
-            Map<String, AttributeValue> item = taken.hasItem() ? taken.item()
-                    : client.get().getItem(b -> b.tableName(table).key(Map.of("id", s(key))).consistentRead(true)
-                            .overrideConfiguration(beforePatch.bound())).item();
+            Map<String, AttributeValue> item;
+            try {
+                item = taken.hasItem() ? taken.item()
+                        : client.get().getItem(b -> b.tableName(table).key(Map.of("id", s(key))).consistentRead(true)
+                                .overrideConfiguration(beforePatch.bound())).item();
+            } catch (SdkException e) {
+                throw unavailable("claim", e);
+            }
             if (item == null || item.isEmpty()) {
                 return new Claim.InProgress();
             }

@@ -7,14 +7,15 @@ import java.util.function.Supplier;
 
 /**
  * The Lambda invocation a thread works for: its request id and its deadline. The handler sets it
- * for the length of one invocation; threads started inside it (an SQS batch's workers) inherit it.
- * Log lines take the request id from it, and AWS calls bound themselves by its deadline.
+ * for the length of one invocation, and hands it to the workers it starts ({@link #carried}); it is
+ * not inherited, so a long-lived pool thread (the SDK's timer) never keeps an old invocation. Log
+ * lines take the request id from it, and AWS calls bound themselves by its deadline.
  *
  * @param requestId Lambda's {@code AWSRequestId}
  * @param deadline when Lambda stops the invocation
  */
 public record Invocation(String requestId, Instant deadline) {
-    private static final InheritableThreadLocal<Invocation> CURRENT = new InheritableThreadLocal<>();
+    private static final ThreadLocal<Invocation> CURRENT = new ThreadLocal<>();
 
     /** The invocation this thread works for, if any (start-up work and priming run outside one). */
     public static Optional<Invocation> current() {
@@ -30,6 +31,15 @@ public record Invocation(String requestId, Instant deadline) {
         } finally {
             CURRENT.set(before);
         }
+    }
+
+    /** {@code work} to run on another thread as part of this thread's invocation, if it has one. */
+    public static Runnable carried(Runnable work) {
+        Invocation invocation = CURRENT.get();
+        return invocation == null ? work : () -> invocation.run(() -> {
+            work.run();
+            return null;
+        });
     }
 
     /** The time left before the deadline, never negative. */

@@ -212,6 +212,12 @@ public final class Json {
         if (reason != null) {
             int cut = reason.indexOf('\n');
             reason = cut >= 0 ? reason.substring(0, cut) : reason;
+            // Jackson quotes what it found ('abc…', ('x' (code 120))): that is the caller's input, which
+            // may hold anything; the reason keeps Jackson's words, not the input. A duplicate field's
+            // name stays: it names the problem, as an unknown field's name does.
+            if (!reason.startsWith("Duplicate field")) {
+                reason = reason.replaceAll("'[^']*'", "'…'").replaceAll("\"[^\"]*\"", "\"…\"");
+            }
             reason = reason.length() > 160 ? reason.substring(0, 160) + "..." : reason;
         }
         var where = e.getLocation();

@@ -15,14 +15,19 @@ final class Slf4jLogger extends LegacyAbstractLogger {
         this.name = name;
     }
 
+    /**
+     * Never, whatever the threshold: the SDK's DEBUG and TRACE lines carry what it signs (the
+     * canonical request, with the role's session token), which no log line may hold.
+     */
     @Override
     public boolean isTraceEnabled() {
-        return Log.enabled(Log.Level.TRACE);
+        return false;
     }
 
+    /** Never: see {@link #isTraceEnabled()}. */
     @Override
     public boolean isDebugEnabled() {
-        return Log.enabled(Log.Level.DEBUG);
+        return false;
     }
 
     @Override
@@ -48,6 +53,9 @@ final class Slf4jLogger extends LegacyAbstractLogger {
     @Override
     protected void handleNormalizedLoggingCall(Level level, Marker marker, String messagePattern, Object[] arguments,
                                                Throwable throwable) {
+        if (level == Level.TRACE || level == Level.DEBUG) {
+            return;
+        }
         String message = MessageFormatter.basicArrayFormat(messagePattern, arguments);
         Log.Level relayLevel = Log.Level.valueOf(level.name());
         if (throwable == null) {

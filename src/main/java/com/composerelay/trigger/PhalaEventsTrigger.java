@@ -77,6 +77,11 @@ public final class PhalaEventsTrigger {
         String key = "phala-event:" + id;
         try {
             IdempotencyStore.Claim claim = seen.claim(key, Fingerprint.sha256Hex(raw), deadline);
+            if (claim instanceof IdempotencyStore.Claim.InProgress) {
+                // Another delivery holds it: if that one dies, Phala's retry must still find the event open.
+                Log.info("Phala event in progress elsewhere; Phala will deliver it again", "event_id", id);
+                return HttpRequestEvent.error(409, "this event is being handled; try again later");
+            }
             if (!(claim instanceof IdempotencyStore.Claim.Claimed)) {
                 Log.info("Phala event seen before", "event_id", id);
                 return received(event, "duplicate");

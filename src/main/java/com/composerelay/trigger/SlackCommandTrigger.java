@@ -88,7 +88,10 @@ public final class SlackCommandTrigger {
         String key = idempotencyKey(timestamp, raw);
         String correlationId = "slack-" + UUID.randomUUID();
         try {
-            if (!(received.claim(key, key, deadline) instanceof IdempotencyStore.Claim.Claimed)) {
+            // Held for as long as the signature may be replayed, even if recording it below fails.
+            Instant signatureExpires = Instant.ofEpochSecond(Long.parseLong(timestamp)).plus(SlackSignature.WINDOW);
+            Instant holdUntil = signatureExpires.isAfter(deadline) ? signatureExpires : deadline;
+            if (!(received.claim(key, key, holdUntil) instanceof IdempotencyStore.Claim.Claimed)) {
                 Log.info("slash command received before: not queued again", "idempotency_key", key);
                 return ephemeral(":information_source: This command was already received, so it is not queued again.");
             }

@@ -2,6 +2,7 @@ package com.composerelay.trigger;
 
 import com.composerelay.core.ComposeUpdate;
 import com.composerelay.core.InvalidRequest;
+import com.composerelay.core.Invocation;
 import com.composerelay.core.Outcome;
 import com.composerelay.core.RelayRequest;
 import com.composerelay.core.Trigger;
@@ -47,7 +48,7 @@ public final class SqsTrigger {
         ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
             for (List<Received> group : inOrderGroups(messages(records, lambdaRequestId))) {
-                workers.submit(() -> relayGroup(group, deadline, failures));
+                workers.submit(Invocation.carried(() -> relayGroup(group, deadline, failures)));
             }
         }
         List<Object> items = new ArrayList<>();
@@ -101,7 +102,12 @@ public final class SqsTrigger {
             String messageId = message.messageId();
             if (messageId == null) {
                 // It cannot be reported for redelivery, so it is decided now, and its group goes on.
-                rejectWithoutMessageId(record, message.requestId());
+                try {
+                    rejectWithoutMessageId(record, message.requestId());
+                } catch (RuntimeException | Error e) {
+                    Log.warn("SQS record without messageId not reported: " + e.getClass().getName(),
+                            "request_id", message.requestId());
+                }
                 continue;
             }
             if (stopped) {
@@ -114,8 +120,9 @@ public final class SqsTrigger {
                     failures.add(messageId);
                     stopped = true;
                 }
-            } catch (RuntimeException e) {
-                // A bug must not lose the message: report it for redelivery.
+            } catch (RuntimeException | Error e) {
+                // A bug, or a body too deep or too large to handle, must not lose the message (nor the
+                // rest of its group): report it for redelivery, and SQS ends it in the dead-letter queue.
                 Log.warn("message not relayed: " + e.getClass().getName(), "request_id", messageId);
                 failures.add(messageId);
                 stopped = true;

@@ -102,4 +102,27 @@ class AwsFaultsTest {
                 .orElseThrow(() -> new AssertionError("no ERROR line in: " + log));
         return TestJson.parse(line);
     }
+
+    @Test
+    void aClaimWhoseHolderCannotBeReadIsUnavailableNotAnSdkException() {
+        // The conditional put fails without the old item; reading it then fails too (DynamoDB down).
+        aws.stubFor(any(anyUrl()).withHeader("X-Amz-Target", com.github.tomakehurst.wiremock.client.WireMock.equalTo(
+                "DynamoDB_20120810.PutItem")).willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/x-amz-json-1.0")
+                .withBody("{\"__type\":\"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException\","
+                        + "\"message\":\"The conditional request failed\"}")));
+        aws.stubFor(any(anyUrl()).withHeader("X-Amz-Target", com.github.tomakehurst.wiremock.client.WireMock.equalTo(
+                "DynamoDB_20120810.GetItem")).willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/x-amz-json-1.0")
+                .withBody("{\"__type\":\"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException\","
+                        + "\"message\":\"Requested resource not found\"}")));
+        var clock = java.time.Clock.systemUTC();
+        var store = new DynamoDbIdempotencyStore(clients(aws.baseUrl())::dynamoDb, "compose-relay-idempotency",
+                java.time.Duration.ofHours(1), clock, UNBOUNDED, UNBOUNDED);
+
+        assertThatThrownBy(() -> store.claim("api:k-1", "f", clock.instant().plusSeconds(20)))
+                .isInstanceOf(com.composerelay.core.IdempotencyStore.Unavailable.class)
+                .hasMessage("could not claim the idempotency record in DynamoDB table compose-relay-idempotency "
+                        + "(ResourceNotFoundException)");
+    }
 }

@@ -199,4 +199,13 @@ class JsonTest {
         assertThat(Json.parse("[1]")).isEqualTo(Json.tree(List.of(1))).hasSameHashCodeAs(Json.tree(List.of(1)));
         assertThat(Json.parse("[123456789012345678901234567890]")).isNotEqualTo(Json.parse("[123456789012345678901234567891]"));
     }
+
+    @Test
+    void aParseErrorNamesWhereAndWhatKindButNeverEchoesTheInput() {
+        assertThatThrownBy(() -> Json.parse("{\"a\": phak_secret_token_123}"))
+                .isInstanceOf(Json.Malformed.class)
+                .hasMessageStartingWith("is not valid JSON (line 1, column ")
+                .hasMessageNotContaining("phak_secret_token_123")
+                .hasMessageContaining("Unrecognized token '…'");
+    }
 }

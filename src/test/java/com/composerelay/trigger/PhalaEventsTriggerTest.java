@@ -130,6 +130,20 @@ class PhalaEventsTriggerTest {
     }
 
     @Test
+    void anEventAnotherDeliveryIsHandlingIs409SoPhalaDeliversItAgain() throws Exception {
+        String delivery = event("evt_5", "cvm.updated", "cvm_web01");
+        byte[] raw = TestJson.parse(delivery).get("body").textValue().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        harness.idempotency.heldElsewhere("phala-event:evt_5", com.composerelay.core.Fingerprint.sha256Hex(raw),
+                harness.clock.instant().plusSeconds(20));
+
+        JsonNode response = harness.invoke(delivery);
+
+        assertThat(response.get("statusCode").intValue()).isEqualTo(409);
+        assertThat(body(response).get("error").textValue()).isEqualTo("this event is being handled; try again later");
+        assertThat(harness.outcomes.published()).isEmpty();
+    }
+
+    @Test
     void handlesEachEventIdOnce() {
         harness.invoke(event("evt_4", "cvm.updated", "cvm_web01"));
         JsonNode again = harness.invoke(event("evt_4", "cvm.updated", "cvm_web01"));

@@ -153,6 +153,21 @@ class SqsTriggerTest {
     }
 
     @Test
+    void anErrorWhileRelayingReportsTheMessageAndTheRestOfItsGroupNeverLosesThem() {
+        // An Error (a body too deep to handle, memory) is no reason to end the worker without reporting.
+        PhalaApi failing = (update, key, timeout) -> {
+            throw new StackOverflowError();
+        };
+        Harness broken = Harness.builder().phala(failing).build();
+        JsonNode response = broken.invoke(Events.sqs(
+                Events.fifoRecord("e-1", "group-e", Events.updateBody("cvm_e"), 1),
+                Events.fifoRecord("e-2", "group-e", Events.updateBody("cvm_e"), 1),
+                Events.sqsRecord("s-1", Events.updateBody("cvm_s"), 1)));
+        assertThat(failures(response)).containsExactly("e-1", "e-2", "s-1");
+        assertThat(broken.outcomes.published()).isEmpty();
+    }
+
+    @Test
     void aRecordWithoutMessageIdIsRejectedAndItsGroupGoesOn() {
         ObjectNode withoutId = Events.fifoRecord("gone", "group-a", Events.updateBody("cvm_lost"), 1);
         withoutId.remove("messageId");
