@@ -39,25 +39,12 @@ import net.jqwik.api.lifecycle.BeforeProperty;
  * strings, unicode and control characters, path tricks in cvm_id, headers in odd case, base64
  * flags that lie. Phala (a fake) always accepts, so any failure here is the relay's own.
  */
-class BadInputProperties {
+class BadInputProperties extends SecretFreeLog {
     private static final int TRIES = 1000;
     private static final Set<String> FIELDS = Set.of("body", "cvm_id", "compose_hash", "encrypted_env", "env_keys",
             "update_env_vars", "Idempotency-Key");
     private static final Pattern INDEXED = Pattern.compile("env_keys\\[\\d+]");
     private static final Pattern ONE_SEGMENT = Pattern.compile("/api/v1/cvms/[A-Za-z0-9._~%-]+/compose_file");
-
-    private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
-
-    @BeforeProperty
-    void captureLog() {
-        Log.to(new PrintStream(logged, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterProperty
-    void keyNeverLogged() {
-        Log.to(System.out);
-        assertThat(logged.toString(StandardCharsets.UTF_8)).doesNotContain(Fixtures.API_KEY);
-    }
 
     // ---- properties --------------------------------------------------------------------------------
 

@@ -50,26 +50,11 @@ import net.jqwik.api.statistics.Statistics;
  * {@code HttpPhalaApi} (a scripted {@code java.net.http} client stands in for the network), so
  * what Phala says is read exactly as in production.
  */
-class MisbehavingPhalaProperties {
+class MisbehavingPhalaProperties extends SecretFreeLog {
     private static final String KEY = Fixtures.API_KEY;
     private static final int MAX_ATTEMPTS = HttpPhalaHarness.CONFIG.maxAttempts();
     private static final int MAX_RECEIVE_COUNT = HttpPhalaHarness.CONFIG.maxReceiveCount();
     private static final Set<Integer> RETRYABLE = Set.of(409, 429, 500, 502, 503, 504);
-
-    private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
-
-    @BeforeProperty
-    void captureLog() {
-        logged.reset();
-        Log.to(new PrintStream(logged, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterProperty
-    void keyNeverLogged() {
-        Log.to(System.out);
-        String log = logged.toString(StandardCharsets.UTF_8);
-        Invariants.noSecretIn("the log", log);
-    }
 
     // ---- properties --------------------------------------------------------------------------------
 

@@ -40,26 +40,11 @@ import net.jqwik.api.statistics.Statistics;
  * and wrongly signed ones (missing, stale, junk or other-secret signatures and timestamps, tampered
  * bodies). Phala (a fake) accepts everything here; any failure is the relay's own.
  */
-class SignedRouteProperties {
+class SignedRouteProperties extends SecretFreeLog {
     private static final long NOW = MutableClock.START.getEpochSecond();
     private static final String UNAUTHORIZED = "{\"error\":\"unauthorized\"}";
     private static final String STALE =
             "{\"error\":\"timestamp: outside the 300 s window of the relay's clock; sign a fresh request\"}";
-
-    private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
-
-    @BeforeProperty
-    void captureLog() {
-        logged.reset();
-        Log.to(new PrintStream(logged, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterProperty
-    void noSecretLogged() {
-        Log.to(System.out);
-        String log = logged.toString(StandardCharsets.UTF_8);
-        Invariants.noSecretIn("the log", log);
-    }
 
     // ---- properties --------------------------------------------------------------------------------
 
