@@ -167,14 +167,19 @@ class SqsTriggerTest {
         assertThat(broken.outcomes.published()).isEmpty();
     }
 
-    @Test
-    void aRecordWithoutMessageIdIsRejectedAndItsGroupGoesOn() {
+    /** FIFO group {@code group-a}: a-1, a record of {@code cvm_lost} without messageId, a-3. */
+    private static String groupWithARecordWithoutMessageId() {
         ObjectNode withoutId = Events.fifoRecord("gone", "group-a", Events.updateBody("cvm_lost"), 1);
         withoutId.remove("messageId");
-        JsonNode response = harness.invoke(Events.sqs(
+        return Events.sqs(
                 Events.fifoRecord("a-1", "group-a", Events.updateBody("cvm_a"), 1),
                 withoutId,
-                Events.fifoRecord("a-3", "group-a", Events.updateBody("cvm_a"), 1)));
+                Events.fifoRecord("a-3", "group-a", Events.updateBody("cvm_a"), 1));
+    }
+
+    @Test
+    void aRecordWithoutMessageIdIsRejectedAndItsGroupGoesOn() {
+        JsonNode response = harness.invoke(groupWithARecordWithoutMessageId());
 
         assertThat(failures(response)).isEmpty();
         assertThat(harness.phala.calls()).extracting(c -> c.update().cvmId()).containsExactly("cvm_a", "cvm_a");
@@ -193,12 +198,7 @@ class SqsTriggerTest {
     @Test
     void aRecordWithoutMessageIdAfterAFailureInItsGroupIsRejectedToo() {
         harness.phala.then(503).then(503).then(503).then(503);
-        ObjectNode withoutId = Events.fifoRecord("gone", "group-a", Events.updateBody("cvm_lost"), 1);
-        withoutId.remove("messageId");
-        JsonNode response = harness.invoke(Events.sqs(
-                Events.fifoRecord("a-1", "group-a", Events.updateBody("cvm_a"), 1),
-                withoutId,
-                Events.fifoRecord("a-3", "group-a", Events.updateBody("cvm_a"), 1)));
+        JsonNode response = harness.invoke(groupWithARecordWithoutMessageId());
 
         assertThat(failures(response)).containsExactly("a-1", "a-3");
         assertThat(harness.outcomes.published()).extracting(o -> o.facts().requestId() + " " + o.status())
