@@ -33,6 +33,31 @@ public final class Fingerprint {
         return sha256Hex(text.toString().getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The same for a whole update: the CVM, the app compose as sent, each env source, and the watch. */
+    public static String of(WholeUpdate update) {
+        StringBuilder text = new StringBuilder("whole:");
+        field(text, update.cvmId());
+        field(text, update.appCompose().json());
+        text.append(update.env().size()).append(':');
+        update.env().forEach((name, value) -> {
+            field(text, name);
+            switch (value) {
+                case EnvValue.Literal literal -> {
+                    text.append('L');
+                    field(text, literal.value());
+                }
+                case EnvValue.FromSecret ref -> {
+                    text.append('S');
+                    field(text, ref.secretId());
+                    field(text, ref.jsonKey() == null ? "" : ref.jsonKey());
+                    text.append(ref.jsonKey() == null ? 'N' : 'K');
+                }
+            }
+        });
+        text.append(update.watch() ? 'W' : 'w');
+        return sha256Hex(text.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
     /** Lower-case hex SHA-256 of any bytes. */
     public static String sha256Hex(byte[] bytes) {
         try {

@@ -1,6 +1,8 @@
 package com.composerelay.core;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * What became of one request: Phala accepted the update, the request was refused for good, or it
@@ -35,7 +37,8 @@ public sealed interface Outcome {
             Integer httpStatus,
             String phalaRequestId,
             Instant startedAt,
-            Instant finishedAt) {
+            Instant finishedAt,
+            WholeDetails whole) {
 
         public Facts {
             requestId = clip(requestId, MAX_TEXT);
@@ -44,7 +47,47 @@ public sealed interface Outcome {
             composeHash = clip(composeHash, MAX_TEXT);
             phalaRequestId = clip(phalaRequestId, MAX_TEXT);
         }
+
+        /** The facts of a PATCH-form request (no whole-update details). */
+        public Facts(String requestId, String correlationId, Trigger trigger, String cvmId, String composeHash,
+                     int attempts, Integer httpStatus, String phalaRequestId, Instant startedAt, Instant finishedAt) {
+            this(requestId, correlationId, trigger, cvmId, composeHash, attempts, httpStatus, phalaRequestId, startedAt,
+                    finishedAt, null);
+        }
+
+        public Facts withWhole(WholeDetails details) {
+            return new Facts(requestId, correlationId, trigger, cvmId, composeHash, attempts, httpStatus, phalaRequestId,
+                    startedAt, finishedAt, details);
+        }
     }
+
+    /**
+     * What a whole update adds to its outcome: Phala's app id, the env names (never values), the names
+     * the relay added to {@code allowed_envs}, each step, and whether it is watched.
+     *
+     * @param watch {@code null} when not asked; else {@code scheduled}, or why it could not be
+     */
+    record WholeDetails(String appId, List<String> envKeys, List<String> allowedEnvsAdded, List<Step> steps,
+                        String watch) {
+        public WholeDetails {
+            appId = clip(appId, MAX_TEXT);
+            envKeys = List.copyOf(envKeys);
+            allowedEnvsAdded = List.copyOf(allowedEnvsAdded);
+            steps = List.copyOf(steps);
+            watch = clip(watch, MAX_TEXT);
+        }
+
+        public WholeDetails withWatch(String watch) {
+            return new WholeDetails(appId, envKeys, allowedEnvsAdded, steps, watch);
+        }
+    }
+
+    /**
+     * One step of a whole update ({@code provision}, {@code env}, {@code commit}).
+     *
+     * @param result {@code ok}, {@code failed} or {@code rejected}
+     */
+    record Step(String name, int attempts, Integer httpStatus, String result, Duration took) {}
 
     /** Phala initiated the update (202: "update initiated", not yet "deployed"). */
     record Accepted(Facts facts) implements Outcome {}
@@ -77,7 +120,13 @@ public sealed interface Outcome {
         /** Phala answered a final 4xx (400, 403, 404, 422, 465-468 ...). */
         PHALA_REFUSED,
         /** Phala answered a final status that is not a 4xx (a redirect, 501 ...). */
-        PHALA_UNEXPECTED
+        PHALA_UNEXPECTED,
+        /** An env value's secret does not exist, holds no string, lacks its json_key, or may not be read. */
+        ENV_SECRET_MISSING,
+        /** An on-chain KMS CVM: the compose hash must be registered on chain before the commit. */
+        ONCHAIN_REGISTRATION_REQUIRED,
+        /** The CVM gave no usable env public key, so the env cannot be sealed for it. */
+        CVM_ENV_KEY_UNUSABLE
     }
 
     /** Why a request failed for now. */
@@ -97,7 +146,11 @@ public sealed interface Outcome {
         /** The idempotency record could not be read or written, so the relay did not risk a PATCH. */
         IDEMPOTENCY_UNAVAILABLE,
         /** Phala reported that the CVM did not come up ({@code cvm.create_failed}, {@code cvm.stopped}). */
-        CVM_NOT_RUNNING
+        CVM_NOT_RUNNING,
+        /** Secrets Manager could not give an env value now (throttled, timed out). */
+        ENV_UNAVAILABLE,
+        /** A watched update did not run the new compose within the watch's time. */
+        WATCH_TIMED_OUT
     }
 
     Facts facts();

@@ -16,6 +16,7 @@ import java.util.Optional;
  * Forwards one compose update to Phala and decides its outcome: takes the key, sends the PATCH,
  * refreshes the key once on 401, retries what may pass with backoff, and never runs past the
  * deadline. It does not publish: the trigger knows whether an outcome is final for its caller.
+ * {@link #call} applies the same rules to any of Phala's calls (the whole update's provision and CVM read).
  */
 public final class Relay {
 
@@ -57,17 +58,58 @@ public final class Relay {
     }
 
     public Outcome relay(RelayRequest request) {
-        Attempts attempts = new Attempts(request);
-        Outcome outcome = attempts.run();
+        ComposeUpdate update = request.update();
+        Call call = call(request.deadline(), (key, timeout) -> phala.patchComposeFile(update, key, timeout));
+        Outcome.Facts facts = new Outcome.Facts(request.requestId(), request.correlationId(), request.trigger(),
+                update.cvmId(), update.composeHash(), call.attempts(), call.lastStatus(), call.phalaRequestId(),
+                request.startedAt(), clock.instant());
+        return call.outcome(facts);
+    }
+
+    /** One exchange with Phala: a PATCH, a provision, a CVM read. */
+    @FunctionalInterface
+    public interface Exchange {
+        PhalaAnswer send(String apiKey, Duration timeout) throws PhalaApi.Timeout, PhalaApi.Unreachable;
+    }
+
+    /**
+     * How one call to Phala ended after its attempts: {@code answer} is the successful answer, else
+     * {@code failure} or {@code rejection} says why not, with {@code error} in words ({@code refused}
+     * holds Phala's final answer when it refused).
+     */
+    public record Call(PhalaAnswer answer, Outcome.Failure failure, Rejection rejection, String error,
+                       PhalaAnswer refused, int attempts, Integer lastStatus, String phalaRequestId, Duration took) {
+        public boolean succeeded() {
+            return answer != null;
+        }
+
+        /** The outcome this call decides, with {@code facts}. */
+        public Outcome outcome(Outcome.Facts facts) {
+            if (answer != null) {
+                return new Accepted(facts);
+            }
+            return failure != null ? new Failed(facts, failure, error) : new Rejected(facts, rejection, error);
+        }
+    }
+
+    /**
+     * Calls Phala with the same rules as the PATCH: the key (refreshed once on 401), retries of what
+     * may pass with backoff, never past {@code deadline} less the reserve.
+     */
+    public Call call(Instant deadline, Exchange exchange) {
+        Instant began = clock.instant();
+        Attempts attempts = new Attempts(deadline, exchange);
+        Call call = attempts.run();
         if (!attempts.exchangeTimes.isEmpty()) {
             metrics.phalaExchanges(List.copyOf(attempts.exchangeTimes));
         }
-        return outcome;
+        return new Call(call.answer(), call.failure(), call.rejection(), call.error(), call.refused(), call.attempts(),
+                call.lastStatus(), call.phalaRequestId(), Duration.between(began, clock.instant()));
     }
 
-    /** The state of one request's attempts. */
+    /** The state of one call's attempts. */
     private final class Attempts {
-        private final RelayRequest request;
+        private final Exchange send;
         private final Instant lastMoment;
         private int attempts;
         private Integer lastStatus;
@@ -77,12 +119,12 @@ public final class Relay {
         /** How long each attempt's exchange with Phala took, answered or not; the metrics' only source. */
         private final List<Duration> exchangeTimes = new ArrayList<>();
 
-        Attempts(RelayRequest request) {
-            this.request = request;
-            this.lastMoment = request.deadline().minus(timing.reserve());
+        Attempts(Instant deadline, Exchange send) {
+            this.send = send;
+            this.lastMoment = deadline.minus(timing.reserve());
         }
 
-        Outcome run() {
+        Call run() {
             if (timeLeft().compareTo(timing.minAttemptTime()) < 0) {
                 return failed(Failure.NO_TIME_LEFT,
                         "too little time left before the Lambda deadline to call Phala (" + timeLeft().toMillis() + " ms)");
@@ -126,7 +168,7 @@ public final class Relay {
                     phalaRequestId = answer.requestId();
                 }
                 if (answer.isSuccess()) {
-                    return new Accepted(facts());
+                    return new Call(answer, null, null, null, null, attempts, lastStatus, phalaRequestId, Duration.ZERO);
                 }
                 if (answer.status() == 401) {
                     if (refreshed) {
@@ -154,20 +196,20 @@ public final class Relay {
                     continue;
                 }
                 if (answer.status() >= 400 && answer.status() < 500) {
-                    return rejected(Rejection.PHALA_REFUSED, "Phala answered " + answer.status() + detail(answer));
+                    return rejected(Rejection.PHALA_REFUSED, "Phala answered " + answer.status() + detail(answer), answer);
                 }
                 String where = answer.location() == null ? "" : " to " + answer.location();
                 return rejected(Rejection.PHALA_UNEXPECTED, answer.status() >= 300 && answer.status() < 400
                         ? "Phala answered a redirect " + answer.status() + where + ", which the relay does not follow"
-                        : "Phala answered an unexpected status " + answer.status() + detail(answer));
+                        : "Phala answered an unexpected status " + answer.status() + detail(answer), answer);
             }
         }
 
-        /** One PATCH, its exchange time noted whatever its end. */
+        /** One exchange, its time noted whatever its end. */
         private PhalaAnswer exchange(String key, Duration timeout) throws PhalaApi.Timeout, PhalaApi.Unreachable {
             Instant sent = clock.instant();
             try {
-                return phala.patchComposeFile(request.update(), key, timeout);
+                return send.send(key, timeout);
             } finally {
                 exchangeTimes.add(Duration.between(sent, clock.instant()));
             }
@@ -196,8 +238,8 @@ public final class Relay {
             }
         }
 
-        private Outcome gaveUp() {
-            return new Failed(facts(), failure, error);
+        private Call gaveUp() {
+            return failed(failure, error);
         }
 
         private Duration timeLeft() {
@@ -205,19 +247,12 @@ public final class Relay {
             return left.isNegative() ? Duration.ZERO : left;
         }
 
-        private Outcome failed(Failure reason, String message) {
-            return new Failed(facts(), reason, message);
+        private Call failed(Failure reason, String message) {
+            return new Call(null, reason, null, message, null, attempts, lastStatus, phalaRequestId, Duration.ZERO);
         }
 
-        private Outcome rejected(Rejection reason, String message) {
-            return new Rejected(facts(), reason, message);
-        }
-
-        private Outcome.Facts facts() {
-            ComposeUpdate update = request.update();
-            return new Outcome.Facts(request.requestId(), request.correlationId(), request.trigger(), update.cvmId(),
-                    update.composeHash(),
-                    attempts, lastStatus, phalaRequestId, request.startedAt(), clock.instant());
+        private Call rejected(Rejection reason, String message, PhalaAnswer answer) {
+            return new Call(null, null, reason, message, answer, attempts, lastStatus, phalaRequestId, Duration.ZERO);
         }
     }
 

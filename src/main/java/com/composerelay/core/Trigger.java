@@ -9,7 +9,9 @@ public enum Trigger {
     /** The signed JSON webhook for CI. */
     HOOK("hook"),
     /** Phala's own webhook events about a CVM. */
-    PHALA("phala");
+    PHALA("phala"),
+    /** The relay's own watch of a whole update, until the CVM runs it. */
+    WATCH("watch");
 
     private final String wire;
 

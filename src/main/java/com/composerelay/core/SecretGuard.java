@@ -1,0 +1,58 @@
+package com.composerelay.core;
+
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Which secrets an env value may come from: names under the configured prefix, never an ARN, and
+ * never one of the relay's own secrets (the API key, signing secrets, relay tokens), even under the
+ * prefix. The IAM policy grants the same prefix alone; this check refuses by name before any call.
+ */
+public final class SecretGuard {
+    /** The characters Secrets Manager allows in a secret's name. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9/_+=.@-]+");
+    /** An ARN's name part ends with a hyphen and six characters that Secrets Manager adds. */
+    private static final Pattern ARN_SUFFIX = Pattern.compile("-[A-Za-z0-9]{6}$");
+
+    private final String prefix;
+    private final Set<String> forbidden = new TreeSet<>();
+
+    /** @param ownSecretIds the relay's own secret ids (names or ARNs) */
+    public SecretGuard(String prefix, List<String> ownSecretIds) {
+        this.prefix = prefix;
+        for (String id : ownSecretIds) {
+            forbidden.add(id);
+            int at = id.indexOf(":secret:");
+            if (id.startsWith("arn:") && at >= 0) {
+                String name = id.substring(at + ":secret:".length());
+                forbidden.add(name);
+                forbidden.add(ARN_SUFFIX.matcher(name).replaceFirst(""));
+            }
+        }
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    /** Refuses {@code secretId} of the env variable {@code name} by field, or lets it pass. */
+    public void check(String name, String secretId) throws InvalidRequest {
+        String field = "env." + name + ".secret_id";
+        if (secretId.startsWith("arn:")) {
+            throw new InvalidRequest(field, "must be a secret name under '" + prefix + "', not an ARN");
+        }
+        if (!secretId.startsWith(prefix) || secretId.length() == prefix.length()) {
+            throw new InvalidRequest(field, "must name a secret under '" + prefix
+                    + "' (the only secrets env values may come from)");
+        }
+        if (!NAME.matcher(secretId).matches()) {
+            throw new InvalidRequest(field, "must be a secret name: letters, digits and /_+=.@- only");
+        }
+        if (forbidden.contains(secretId)) {
+            throw new InvalidRequest(field, "names one of the relay's own secrets (the API key, a signing secret or"
+                    + " a relay token), which are never read for env");
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package com.composerelay.core;
+
+import java.time.Duration;
+
+/** Where the checks of watched updates wait for their turn (delayed messages on the request queue). */
+public interface WatchQueue {
+    void schedule(WatchCheck check, Duration delay) throws Unavailable;
+
+    /** The check could not be queued. */
+    final class Unavailable extends Exception {
+        public Unavailable(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    static WatchQueue none() {
+        return (check, delay) -> {
+            throw new Unavailable("no request queue is configured");
+        };
+    }
+}
