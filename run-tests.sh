@@ -3,7 +3,8 @@
 #   1. LocalStack on the host (.venv/localstack), unless one is already healthy on :4566
 #   2. the template checked (sam validate --lint) and built (sam build, .venv/sam)
 #   3. the Lambda Runtime Interface Emulator (.tools/bin) and the Java runtime interface client (.tools/ric)
-#   4. ./mvnw clean verify -Pe2e: unit, WireMock and LocalStack tests (surefire), then the
+#   4. Python's cryptography for the env sealer's cross-check (.venv/crosscheck)
+#   5. ./mvnw clean verify -Pe2e: unit, WireMock and LocalStack tests (surefire), then the
 #      end-to-end tests of the `sam build` artifact under the emulator (failsafe)
 # and stops what it started. Usage: ./run-tests.sh [extra Maven arguments]
 set -euo pipefail
@@ -39,5 +40,8 @@ stage "runtime emulator and runtime interface client"
 rie=$(scripts/rie.sh)
 ric=$(scripts/ric.sh)
 
+stage "Python cryptography for the env sealer's cross-check"
+crosscheck_python=$(scripts/crosscheck-python.sh)
+
 stage "./mvnw clean verify -Pe2e"
-./mvnw -B -ntp clean verify -Pe2e -Drie.path="$rie" -Dric.dir="$ric" "$@"
+./mvnw -B -ntp clean verify -Pe2e -Drie.path="$rie" -Dric.dir="$ric" -Dcrosscheck.python="$crosscheck_python" "$@"

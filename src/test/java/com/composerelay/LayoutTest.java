@@ -36,6 +36,7 @@ class LayoutTest {
             Map.entry("log", Set.of("core", "json")),
             Map.entry("config", Set.of("log")),
             Map.entry("codec", Set.of("core", "json")),
+            Map.entry("crypto", Set.of("core", "json")),
             Map.entry("metrics", Set.of("core", "json", "log")),
             Map.entry("phala", Set.of("core", "codec", "json", "net")),
             Map.entry("slack", Set.of("core", "json", "log", "net")),
@@ -43,7 +44,7 @@ class LayoutTest {
             Map.entry("trigger", Set.of("core", "codec", "json", "log", "webhook")),
             Map.entry("startup", Set.of("core", "json", "log", "trigger", "aws")),
             Map.entry("wiring", Set.of("core", "codec", "json", "log", "config", "net", "metrics", "phala", "slack",
-                    "aws", "trigger", "startup", "webhook")),
+                    "aws", "trigger", "startup", "webhook", "crypto")),
             Map.entry("(root)", Set.of("core", "json", "config", "trigger", "startup", "wiring")));
 
     private static final Pattern DESCRIPTOR = Pattern.compile("Lcom/composerelay/[\\w/$]+;");
