@@ -5,7 +5,9 @@ import com.composerelay.json.Json;
 import com.fasterxml.jackson.jr.stree.JrsObject;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The outcome as subscribers and HTTP callers read it. */
@@ -27,6 +29,26 @@ public final class OutcomeJson {
         node.put("phala_request_id", f.phalaRequestId());
         node.put("started_at", iso(f.startedAt()));
         node.put("finished_at", iso(f.finishedAt()));
+        if (f.whole() != null) {
+            Outcome.WholeDetails whole = f.whole();
+            node.put("app_id", whole.appId());
+            node.put("env_keys", whole.envKeys());
+            node.put("allowed_envs_added", whole.allowedEnvsAdded());
+            List<Object> steps = new ArrayList<>();
+            for (Outcome.Step step : whole.steps()) {
+                Map<String, Object> s = new LinkedHashMap<>();
+                s.put("name", step.name());
+                s.put("result", step.result());
+                s.put("attempts", step.attempts());
+                s.put("http_status", step.httpStatus());
+                s.put("duration_ms", step.took().toMillis());
+                steps.add(s);
+            }
+            node.put("steps", steps);
+            if (whole.watch() != null) {
+                node.put("watch", whole.watch());
+            }
+        }
         return Json.object(node);
     }
 

@@ -3,6 +3,8 @@ package com.composerelay.config;
 import com.composerelay.log.Log;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -51,7 +53,28 @@ public record Config(
         Duration idempotencyTtl,
         ChatOps chatOps,
         Log.Level logLevel,
-        String metricsNamespace) {
+        String metricsNamespace,
+        Updates updates) {
+
+    /**
+     * The whole update's settings.
+     *
+     * @param envSecretPrefix {@code ENV_SECRET_PREFIX}: env values come only from secrets whose name starts so
+     * @param watchAlways {@code WATCH_UPDATES}: watch every whole update to the end, {@code wait} or not
+     * @param watchTimeout {@code WATCH_TIMEOUT_SECONDS}: a watched update that does not run by then has failed
+     * @param watchInterval {@code WATCH_INTERVAL_SECONDS}: the time between two checks of a watched update
+     */
+    public record Updates(String envSecretPrefix, boolean watchAlways, Duration watchTimeout, Duration watchInterval) {}
+
+    /** Every secret id the relay is configured with: none of them is ever read for an env value. */
+    public List<String> ownSecretIds() {
+        List<String> ids = new ArrayList<>();
+        ids.add(apiKeySecretId);
+        chatOps.slackSigningSecretId().ifPresent(ids::add);
+        chatOps.hookSecretId().ifPresent(ids::add);
+        chatOps.phalaWebhookSecretId().ifPresent(ids::add);
+        return ids;
+    }
 
     /**
      * The webhook routes' settings.
@@ -82,6 +105,7 @@ public record Config(
     public static final String DEFAULT_PHALA_BASE_URL = "https://cloud-api.phala.com";
     public static final String DEFAULT_PHALA_API_VERSION = "2026-05-22";
     public static final String DEFAULT_METRICS_NAMESPACE = "ComposeRelay";
+    public static final String DEFAULT_ENV_SECRET_PREFIX = "compose-relay/env/";
 
     /** Reads the configuration; a missing or malformed value fails with a message naming the variable. */
     public static Config from(Map<String, String> env) {
@@ -114,7 +138,13 @@ public record Config(
                         Optional.ofNullable(r.optional("HOOK_SECRET_ID")),
                         Optional.ofNullable(r.optional("PHALA_WEBHOOK_SECRET_ID"))),
                 r.logLevel("AWS_LAMBDA_LOG_LEVEL"),
-                r.metricsNamespace("METRICS_NAMESPACE"));
+                r.metricsNamespace("METRICS_NAMESPACE"),
+                new Updates(
+                        r.secretPrefix("ENV_SECRET_PREFIX", DEFAULT_ENV_SECRET_PREFIX),
+                        r.bool("WATCH_UPDATES", false),
+                        Duration.ofSeconds(r.positiveInt("WATCH_TIMEOUT_SECONDS", 600)),
+                        Duration.ofSeconds(r.between("WATCH_INTERVAL_SECONDS", 15, 1, 900,
+                                "SQS delays one message by at most 900 s"))));
     }
 
     /** Thrown at start-up for a configuration the relay cannot run with. */
@@ -147,6 +177,35 @@ public record Config(
             int value = positiveInt(name, fallback);
             if (value < min) {
                 throw new Invalid(name + " must be at least " + min + " (" + why + "), not '" + value + "'");
+            }
+            return value;
+        }
+
+        int between(String name, int fallback, int min, int max, String why) {
+            int value = positiveInt(name, fallback);
+            if (value < min || value > max) {
+                throw new Invalid(name + " must be from " + min + " to " + max + " (" + why + "), not '" + value + "'");
+            }
+            return value;
+        }
+
+        boolean bool(String name, boolean fallback) {
+            String value = optional(name);
+            if (value == null) {
+                return fallback;
+            }
+            if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+                return Boolean.parseBoolean(value);
+            }
+            throw new Invalid(name + " must be true or false, not '" + value + "'");
+        }
+
+        /** A prefix of secret names: at least one character before its last {@code /}, never an ARN. */
+        String secretPrefix(String name, String fallback) {
+            String value = text(name, fallback);
+            if (value.startsWith("arn:") || !value.matches("[A-Za-z0-9/_+=.@-]{2,256}") || !value.endsWith("/")) {
+                throw new Invalid(name + " must be a secret name prefix ending with '/' (letters, digits and /_+=.@-),"
+                        + " not '" + value + "'");
             }
             return value;
         }

@@ -1,6 +1,8 @@
 package com.composerelay.phala;
 
+import com.composerelay.core.AppCompose;
 import com.composerelay.core.ComposeUpdate;
+import com.composerelay.core.PhalaProvisioning;
 import com.composerelay.core.PhalaAnswer;
 import com.composerelay.core.PhalaApi;
 import com.composerelay.codec.ComposeUpdateJson;
@@ -16,6 +18,8 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.CompletableFuture;
@@ -27,7 +31,7 @@ import java.util.concurrent.TimeoutException;
  * Phala's compose update over {@code java.net.http} (the SDK's URL-connection client cannot send
  * PATCH). Redirects are never followed: the key must not travel to another host.
  */
-public final class HttpPhalaApi implements PhalaApi {
+public final class HttpPhalaApi implements PhalaApi, PhalaProvisioning {
     public static final String USER_AGENT = "compose-relay/" + RelayVersion.VALUE;
 
     private final Supplier<HttpClient> client;
@@ -55,26 +59,55 @@ public final class HttpPhalaApi implements PhalaApi {
     @Override
     public PhalaAnswer patchComposeFile(ComposeUpdate update, String apiKey, Duration timeout)
             throws Timeout, Unreachable {
-        HttpRequest request = request(update, apiKey, timeout);
+        return send(request(update, apiKey, timeout), apiKey, timeout, body -> Map.of());
+    }
+
+    @Override
+    public PhalaAnswer provision(String cvmId, AppCompose compose, List<String> allowedEnvs, boolean updateEnvVars,
+                                 String apiKey, Duration timeout) throws Timeout, Unreachable {
+        HttpRequest request = builder(URI.create(cvmUri(cvmId) + "/compose_file/provision"), apiKey, timeout)
+                .POST(HttpRequest.BodyPublishers.ofString(ProvisionJson.body(compose, allowedEnvs, updateEnvVars),
+                        StandardCharsets.UTF_8))
+                .build();
+        return send(request, apiKey, timeout, ProvisionJson::provisioned);
+    }
+
+    @Override
+    public PhalaAnswer readCvm(String cvmId, String apiKey, Duration timeout) throws Timeout, Unreachable {
+        HttpRequest request = builder(URI.create(cvmUri(cvmId)), apiKey, timeout).GET().build();
+        return send(request, apiKey, timeout, ProvisionJson::cvm);
+    }
+
+    private String cvmUri(String cvmId) {
+        return baseUrl + "/api/v1/cvms/" + PathSegment.encode(cvmId);
+    }
+
+    private PhalaAnswer send(HttpRequest request, String apiKey, Duration timeout, PhalaAnswers.Values values)
+            throws Timeout, Unreachable {
         AtomicReference<HttpResponse.ResponseInfo> head = new AtomicReference<>();
         CompletableFuture<HttpResponse<String>> exchange = client.get().sendAsync(request, info -> {
             head.set(info);
             return new BoundedBody(BoundedBody.LIMIT);
         });
-        return answer(exchange, head, apiKey, timeout);
+        return answer(exchange, head, apiKey, timeout, values);
     }
 
     /** The PATCH as it is sent. */
     public HttpRequest request(ComposeUpdate update, String apiKey, Duration timeout) {
-        return HttpRequest.newBuilder(composeFileUri(update.cvmId()))
+        return builder(composeFileUri(update.cvmId()), apiKey, timeout)
                 .method("PATCH", HttpRequest.BodyPublishers.ofString(ComposeUpdateJson.write(update), StandardCharsets.UTF_8))
+                .build();
+    }
+
+    /** Every call's headers: the key, the API version, JSON both ways, the relay's name. */
+    private HttpRequest.Builder builder(URI uri, String apiKey, Duration timeout) {
+        return HttpRequest.newBuilder(uri)
                 .header("X-API-Key", apiKey)
                 .header("X-Phala-Version", apiVersion)
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
                 .header("User-Agent", USER_AGENT)
-                .timeout(timeout)
-                .build();
+                .timeout(timeout);
     }
 
     /**
@@ -83,7 +116,8 @@ public final class HttpPhalaApi implements PhalaApi {
      * have taken is never sent again because of a slow, broken or oversized body.
      */
     private PhalaAnswer answer(CompletableFuture<HttpResponse<String>> exchange,
-                               AtomicReference<HttpResponse.ResponseInfo> head, String apiKey, Duration timeout)
+                               AtomicReference<HttpResponse.ResponseInfo> head, String apiKey, Duration timeout,
+                               PhalaAnswers.Values values)
             throws Timeout, Unreachable {
         HttpResponse<String> response;
         try {
@@ -108,7 +142,7 @@ public final class HttpPhalaApi implements PhalaApi {
             }
             throw (Unreachable) failure;
         }
-        return PhalaAnswers.read(response.statusCode(), response.headers(), response.body(), apiKey, clock);
+        return PhalaAnswers.read(response.statusCode(), response.headers(), response.body(), apiKey, clock, values);
     }
 
     private Optional<PhalaAnswer> statusWithoutBody(HttpResponse.ResponseInfo head, String apiKey) {

@@ -1,6 +1,7 @@
 package com.composerelay.phala;
 
 import com.composerelay.core.PhalaAnswer;
+import com.composerelay.core.PhalaProvisioning;
 import com.composerelay.core.Redaction;
 import com.composerelay.json.Json;
 import com.fasterxml.jackson.jr.stree.JrsValue;
@@ -11,7 +12,10 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.Optional;
 
 /**
@@ -23,15 +27,44 @@ final class PhalaAnswers {
     static final int MAX_DETAIL = 500;
     static final int MAX_REQUEST_ID = 128;
     static final int MAX_LOCATION = 256;
+    /** A value read from an answer's body (a hash, an id, a key, kms_info as JSON). */
+    static final int MAX_VALUE = 500;
 
     private PhalaAnswers() {}
 
     static PhalaAnswer read(int status, HttpHeaders headers, String rawBody, String apiKey, Clock clock) {
+        return read(status, headers, rawBody, apiKey, clock, body -> Map.of());
+    }
+
+    /** What a kind of call reads from a successful answer's body, by name (see {@code PhalaProvisioning}). */
+    interface Values extends Function<JrsValue, Map<String, String>> {}
+
+    /** As above, with {@code values} read from a successful answer's body and, from an error, {@code detail.details}. */
+    static PhalaAnswer read(int status, HttpHeaders headers, String rawBody, String apiKey, Clock clock, Values values) {
         String requestId = headers.firstValue("X-Request-ID").orElse(null);
         String detail = null;
+        Map<String, String> read = new LinkedHashMap<>();
+        if (status >= 200 && status < 300) {
+            JrsValue body = tryParse(rawBody);
+            if (body != null) {
+                values.apply(body).forEach((name, value) -> {
+                    if (value != null) {
+                        read.put(name, clean(value, apiKey, MAX_VALUE));
+                    }
+                });
+            }
+        }
         if (status >= 300) {
             JrsValue body = tryParse(rawBody);
             if (body != null) {
+                for (JrsValue item : Json.elements(body.path("detail").path("details"))) {
+                    String field = Json.asText(item.path("field"), null);
+                    if (field != null && read.size() < 16) {
+                        read.put(PhalaProvisioning.DETAIL_PREFIX + clean(field, apiKey, 64),
+                                clean(Json.isText(item.path("value")) ? Json.text(item.path("value"))
+                                        : Json.write(item.path("value")), apiKey, MAX_VALUE));
+                    }
+                }
                 detail = detail(body.get("detail"));
                 if (requestId == null) {
                     requestId = Json.text(body.get("request_id"));
@@ -45,7 +78,7 @@ final class PhalaAnswers {
         }
         return new PhalaAnswer(status, clean(detail, apiKey, MAX_DETAIL), clean(requestId, apiKey, MAX_REQUEST_ID),
                 retryAfter(headers.firstValue("Retry-After").orElse(null), clock),
-                clean(headers.firstValue("Location").orElse(null), apiKey, MAX_LOCATION));
+                clean(headers.firstValue("Location").orElse(null), apiKey, MAX_LOCATION), read);
     }
 
     /** An upstream string fit for an output: the key taken out, its length bounded. */

@@ -10,6 +10,9 @@ import com.composerelay.core.Outcome.Rejected;
 import com.composerelay.core.RelayRequest;
 import com.composerelay.core.Trigger;
 import com.composerelay.codec.ComposeUpdateJson;
+import com.composerelay.codec.WholeUpdateJson;
+import com.composerelay.core.WholeRequest;
+import com.composerelay.core.WholeUpdate;
 import com.composerelay.json.Json;
 import com.composerelay.codec.OutcomeJson;
 import com.fasterxml.jackson.jr.stree.JrsObject;
@@ -22,10 +25,12 @@ import java.util.regex.Pattern;
 
 /**
  * API Gateway (HTTP API payload 2.0 and REST API proxy): {@code PATCH /cvms/{cvm_id}/compose_file}
- * with Phala's JSON body in, the outcome as JSON out, with a status that says what happened.
+ * with Phala's JSON body in, and {@code POST /cvms/{cvm_id}/updates} with a whole update; the outcome
+ * as JSON out, with a status that says what happened.
  */
 public final class ApiGatewayTrigger {
     private static final Pattern ROUTE = Pattern.compile("(?:.*/)?cvms/([^/]*)/compose_file/?");
+    private static final Pattern UPDATES_ROUTE = Pattern.compile("(?:.*/)?cvms/([^/]*)/updates/?");
 
     static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
     private static final int MAX_IDEMPOTENCY_KEY = 255;
@@ -45,16 +50,20 @@ public final class ApiGatewayTrigger {
                 : Json.text(event.path("httpMethod"));
         String path = format == PayloadFormat.HTTP_API_V2 ? Json.text(event.path("rawPath")) : Json.text(event.path("path"));
         String cvmId = Json.text(event.path("pathParameters").path("cvm_id"));
+        Matcher updates = path == null ? null : UPDATES_ROUTE.matcher(path);
+        boolean whole = updates != null && updates.matches();
         if (cvmId == null && path != null) {
             Matcher route = ROUTE.matcher(path);
-            cvmId = route.matches() ? route.group(1) : null;
+            cvmId = route.matches() ? route.group(1) : whole ? updates.group(1) : null;
         }
         if (cvmId == null) {
-            return HttpRequestEvent.error(404, "no such route: the relay serves PATCH /cvms/{cvm_id}/compose_file");
+            return HttpRequestEvent.error(404, "no such route: the relay serves PATCH /cvms/{cvm_id}/compose_file"
+                    + " and POST /cvms/{cvm_id}/updates");
         }
-        if (!"PATCH".equalsIgnoreCase(method)) {
-            return HttpRequestEvent.error(405, "method " + (method == null ? "(none)" : method)
-                    + " is not allowed: use PATCH /cvms/{cvm_id}/compose_file", Map.of("Allow", "PATCH"));
+        String allowed = whole ? "POST" : "PATCH";
+        if (!allowed.equalsIgnoreCase(method)) {
+            return HttpRequestEvent.error(405, "method " + (method == null ? "(none)" : method) + " is not allowed: use "
+                    + (whole ? "POST /cvms/{cvm_id}/updates" : "PATCH /cvms/{cvm_id}/compose_file"), Map.of("Allow", allowed));
         }
         String requestId = Json.text(event.path("requestContext").path("requestId"));
         if (requestId == null) {
@@ -62,7 +71,14 @@ public final class ApiGatewayTrigger {
         }
         JrsValue body = null;
         try {
-            body = body(event, format);
+            body = body(event, format, whole);
+            if (whole) {
+                WholeUpdate update = WholeUpdateJson.read(body, cvmId);
+                String headerKey = idempotencyKey(event);
+                String key = headerKey != null ? "api:" + headerKey : "whole:" + Fingerprint.of(update);
+                return answers.relayAndAnswer(new WholeRequest(requestId, requestId, Trigger.API, update, startedAt,
+                        deadline), key);
+            }
             ComposeUpdate update = ComposeUpdateJson.read(body, cvmId);
             String headerKey = idempotencyKey(event);
             String key = headerKey != null ? "api:" + headerKey : "update:" + Fingerprint.of(update);
@@ -72,10 +88,10 @@ public final class ApiGatewayTrigger {
         }
     }
 
-    private static JrsValue body(JrsValue event, PayloadFormat format) throws InvalidRequest {
+    private static JrsValue body(JrsValue event, PayloadFormat format, boolean whole) throws InvalidRequest {
         String text = new String(new HttpRequestEvent(event, format).rawBody(), StandardCharsets.UTF_8);
         if (text.isBlank()) {
-            throw new InvalidRequest("body", "is required: a JSON object with compose_hash");
+            throw new InvalidRequest("body", "is required: a JSON object with " + (whole ? "app_compose" : "compose_hash"));
         }
         try {
             return Json.parse(text);

@@ -9,15 +9,18 @@ import com.composerelay.core.Outcome;
 import com.composerelay.core.Outcomes;
 import com.composerelay.core.Relay;
 import com.composerelay.core.UpdateThreads;
+import com.composerelay.core.Watcher;
+import com.composerelay.core.WholeUpdates;
 import com.composerelay.log.Log;
 import java.time.Clock;
 
 /**
  * What every trigger needs: the relay, the idempotency record, where outcomes go, the threads that
- * tie Phala's later events to an update, chat replies, the clock, and what counts outcomes.
+ * tie Phala's later events to an update, chat replies, the clock, what counts outcomes, the whole
+ * update and its watch.
  */
 public record Delivery(Relay relay, IdempotencyStore idempotency, Outcomes outcomes, UpdateThreads threads,
-                       ChatReplies replies, Clock clock, Metrics metrics) {
+                       ChatReplies replies, Clock clock, Metrics metrics, WholeUpdates wholeUpdates, Watcher watcher) {
 
     /**
      * A decided outcome: logged, counted, published, remembered as the CVM's thread when accepted, and

@@ -9,6 +9,7 @@ import com.composerelay.core.Outcome.Failed;
 import com.composerelay.core.Outcome.Rejected;
 import com.composerelay.core.RelayRequest;
 import com.composerelay.core.Trigger;
+import com.composerelay.core.WholeRequest;
 import com.fasterxml.jackson.jr.stree.JrsObject;
 import com.fasterxml.jackson.jr.stree.JrsValue;
 import java.time.Instant;
@@ -30,7 +31,16 @@ final class HttpAnswers {
 
     /** Relays a valid request at most once per key and answers the way the PATCH route does. */
     JrsObject relayAndAnswer(RelayRequest request, String key) throws InvalidRequest {
-        return switch (onceOnly.relay(request, key, HttpAnswers::statusOf)) {
+        return answer(onceOnly.relay(request, key, HttpAnswers::statusOf));
+    }
+
+    /** Runs a valid whole update at most once per key and answers the same way (202 once Phala accepted the commit). */
+    JrsObject relayAndAnswer(WholeRequest request, String key) throws InvalidRequest {
+        return answer(onceOnly.relay(request, delivery.wholeUpdates(), key, HttpAnswers::statusOf));
+    }
+
+    private JrsObject answer(OnceOnly.Result result) throws InvalidRequest {
+        return switch (result) {
             case OnceOnly.Result.Decided decided -> {
                 delivery.publish(decided.outcome());
                 yield HttpRequestEvent.response(statusOf(decided.outcome()), OutcomeJson.tree(decided.outcome()));

@@ -8,7 +8,13 @@ import com.composerelay.core.Relay;
 import com.composerelay.core.RelayRequest;
 import com.composerelay.codec.OutcomeJson;
 import com.composerelay.log.Log;
+import com.composerelay.core.WholeRequest;
+import com.composerelay.core.WholeUpdate;
+import com.composerelay.core.WholeUpdates;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 
 /**
@@ -43,18 +49,39 @@ final class OnceOnly {
     }
 
     Result relay(RelayRequest request, String key, ToIntFunction<Outcome> callerStatus) {
+        return run(request.requestId(), Fingerprint.of(request.update()), request.deadline(), key,
+                () -> relay.relay(request),
+                error -> Outcome.failedBeforeRelay(request, Outcome.Failure.IDEMPOTENCY_UNAVAILABLE, error, clock.instant()),
+                callerStatus);
+    }
+
+    /** A whole update, at most once per key: a duplicate never provisions nor commits again. */
+    Result relay(WholeRequest request, WholeUpdates updates, String key, ToIntFunction<Outcome> callerStatus) {
+        WholeUpdate update = request.update();
+        return run(request.requestId(), Fingerprint.of(update), request.deadline(), key, () -> updates.run(request),
+                error -> new Outcome.Failed(new Outcome.Facts(request.requestId(), request.correlationId(), request.trigger(),
+                        update.cvmId(), null, 0, null, null, request.startedAt(), clock.instant()),
+                        Outcome.Failure.IDEMPOTENCY_UNAVAILABLE, error),
+                callerStatus);
+    }
+
+    /**
+     * Runs {@code work} once per key: {@code unavailable} makes the outcome when the record cannot be
+     * checked (from the error in words).
+     */
+    private Result run(String requestId, String fingerprint, Instant deadline, String key, Supplier<Outcome> work,
+                       Function<String, Outcome> unavailable, ToIntFunction<Outcome> callerStatus) {
         Claim claim;
         try {
-            claim = store.claim(key, Fingerprint.of(request.update()), request.deadline());
+            claim = store.claim(key, fingerprint, deadline);
         } catch (IdempotencyStore.Unavailable e) {
-            return new Result.Decided(Outcome.failedBeforeRelay(request, Outcome.Failure.IDEMPOTENCY_UNAVAILABLE,
-                    "the idempotency record could not be checked, so nothing was sent: " + e.getMessage(),
-                    clock.instant()));
+            return new Result.Decided(unavailable.apply(
+                    "the idempotency record could not be checked, so nothing was sent: " + e.getMessage()));
         }
         return switch (claim) {
-            case Claim.Claimed c -> new Result.Decided(relayClaimed(request, key, callerStatus));
+            case Claim.Claimed c -> new Result.Decided(runClaimed(requestId, key, work, callerStatus));
             case Claim.Completed done -> {
-                Log.info("duplicate request: answered as recorded, nothing sent", "request_id", request.requestId(),
+                Log.info("duplicate request: answered as recorded, nothing sent", "request_id", requestId,
                         "idempotency_key", key);
                 yield new Result.Replayed(done.outcomeJson(), done.callerStatus());
             }
@@ -65,8 +92,8 @@ final class OnceOnly {
         };
     }
 
-    private Outcome relayClaimed(RelayRequest request, String key, ToIntFunction<Outcome> callerStatus) {
-        Outcome outcome = relay.relay(request);
+    private Outcome runClaimed(String requestId, String key, Supplier<Outcome> work, ToIntFunction<Outcome> callerStatus) {
+        Outcome outcome = work.get();
         try {
             if (outcome instanceof Outcome.Failed) {
                 store.release(key);
@@ -75,7 +102,7 @@ final class OnceOnly {
             }
         } catch (IdempotencyStore.Unavailable e) {
             // The result stands; the record stays "in progress" until the holder's deadline passes.
-            Log.warn("idempotency record not updated: " + e.getMessage(), "request_id", request.requestId(),
+            Log.warn("idempotency record not updated: " + e.getMessage(), "request_id", requestId,
                     "idempotency_key", key);
         }
         return outcome;

@@ -3,6 +3,7 @@ package com.composerelay.trigger;
 import com.composerelay.core.UpdateThread;
 import com.composerelay.codec.Quoted;
 import com.composerelay.core.ComposeUpdate;
+import com.composerelay.core.FinalOutcomes;
 import com.composerelay.core.Fingerprint;
 import com.composerelay.core.InvalidRequest;
 import com.composerelay.core.IdempotencyStore;
@@ -36,11 +37,13 @@ public final class PhalaEventsTrigger {
     private final IdempotencyStore seen;
     private final Delivery delivery;
     private final Clock clock;
+    private final FinalOutcomes finals;
 
     public PhalaEventsTrigger(SigningSecrets secrets, String secretId, IdempotencyStore seen, Delivery delivery) {
         this.secrets = secrets;
         this.secretId = secretId;
         this.seen = seen;
+        this.finals = new FinalOutcomes(seen);
         this.delivery = delivery;
         this.clock = delivery.clock();
     }
@@ -93,13 +96,35 @@ public final class PhalaEventsTrigger {
         }
         Optional<Outcome> outcome = outcomeOf(envelope, id, event, cvmId, startedAt);
         Optional<UpdateThread> thread = delivery.threads().find(cvmId);
-        outcome.map(o -> inThread(o, thread)).ifPresent(o -> delivery.decided(o, thread.map(UpdateThread::replyUrl).orElse(null)));
+        String result = outcome.map(Outcome::status).orElse("ignored");
+        if (outcome.isPresent()) {
+            Outcome o = inThread(outcome.get(), thread);
+            String replyUrl = thread.map(UpdateThread::replyUrl).orElse(null);
+            if (thread.isEmpty()) {
+                delivery.decided(o, replyUrl);
+            } else {
+                // One final outcome per update: the watch may have published it already, or may later.
+                try {
+                    if (!finals.decide(o, deadline, decided -> delivery.decided(decided, replyUrl))) {
+                        result = "already-final";
+                    }
+                } catch (IdempotencyStore.Unavailable e) {
+                    try {
+                        seen.release(key);
+                    } catch (IdempotencyStore.Unavailable ignored) {
+                        // the claim lapses at the deadline
+                    }
+                    Log.warn("Phala event not decided: " + e.getMessage(), "event_id", id);
+                    return HttpRequestEvent.error(503, "try again later");
+                }
+            }
+        }
         try {
             seen.complete(key, "{}", 200);
         } catch (IdempotencyStore.Unavailable e) {
             Log.warn("Phala event not recorded as handled: " + e.getMessage(), "event_id", id);
         }
-        return received(event, outcome.map(Outcome::status).orElse("ignored"));
+        return received(event, result);
     }
 
     private Optional<Outcome> outcomeOf(JrsValue envelope, String id, String event, String cvmId, Instant startedAt) {

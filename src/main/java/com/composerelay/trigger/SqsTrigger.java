@@ -7,6 +7,13 @@ import com.composerelay.core.Outcome;
 import com.composerelay.core.RelayRequest;
 import com.composerelay.core.Trigger;
 import com.composerelay.codec.ComposeUpdateJson;
+import com.composerelay.codec.WatchCheckJson;
+import com.composerelay.codec.WholeUpdateJson;
+import com.composerelay.core.UpdateThread;
+import com.composerelay.core.WatchCheck;
+import com.composerelay.core.Watcher;
+import com.composerelay.core.WholeRequest;
+import com.composerelay.core.WholeUpdate;
 import com.composerelay.json.Json;
 import com.composerelay.log.Log;
 import com.fasterxml.jackson.jr.stree.JrsObject;
@@ -24,7 +31,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * SQS (standard and FIFO): each message body is a compose update with {@code cvm_id}. Messages are
+ * SQS (standard and FIFO): each message body is a compose update with {@code cvm_id} (the PATCH
+ * form, or a whole update with {@code app_compose}), or one check of a watched update. Messages are
  * relayed concurrently (FIFO: one group after another in order, groups side by side), and only
  * transient failures go back in {@code batchItemFailures}, so SQS redelivers just those.
  */
@@ -157,10 +165,21 @@ public final class SqsTrigger {
         JrsValue body = null;
         try {
             body = body(record);
-            ComposeUpdate update = ComposeUpdateJson.read(body, null);
-            RelayRequest request = new RelayRequest(messageId, correlationId == null ? messageId : correlationId,
-                    trigger, update, startedAt, deadline);
-            switch (onceOnly.relay(request, idempotencyKey(record, messageId), o -> 0)) {
+            if (WatchCheckJson.isWatch(body)) {
+                return watch(body, messageId, deadline);
+            }
+            OnceOnly.Result result;
+            String correlation = correlationId == null ? messageId : correlationId;
+            if (WholeUpdateJson.isWhole(body)) {
+                WholeUpdate update = WholeUpdateJson.read(body, null);
+                result = onceOnly.relay(new WholeRequest(messageId, correlation, trigger, update, startedAt, deadline),
+                        delivery.wholeUpdates(), idempotencyKey(record, messageId), o -> 0);
+            } else {
+                ComposeUpdate update = ComposeUpdateJson.read(body, null);
+                RelayRequest request = new RelayRequest(messageId, correlation, trigger, update, startedAt, deadline);
+                result = onceOnly.relay(request, idempotencyKey(record, messageId), o -> 0);
+            }
+            switch (result) {
                 case OnceOnly.Result.Decided decided -> outcome = decided.outcome();
                 case OnceOnly.Result.Replayed replayed -> {
                     return true;
@@ -188,6 +207,26 @@ public final class SqsTrigger {
         }
         delivery.decided(outcome, replyUrl);
         return true;
+    }
+
+    /** One check of a watched update; true when it is done (decided, or the next check queued). */
+    private boolean watch(JrsValue body, String messageId, Instant deadline) {
+        WatchCheck check;
+        try {
+            check = WatchCheckJson.read(body);
+        } catch (InvalidRequest problem) {
+            // Only the relay writes these: one it cannot read is dropped, not retried forever.
+            Log.warn("watch message not readable, dropped: " + problem.getMessage(), "request_id", messageId);
+            return true;
+        }
+        // The update's chat, when it came from one and its thread is remembered (Phala's webhook is configured).
+        String replyUrl = delivery.threads().find(check.cvmId())
+                .filter(thread -> thread.correlationId().equals(check.correlationId()))
+                .map(UpdateThread::replyUrl).orElse(null);
+        Watcher.Verdict verdict = delivery.watcher().check(check, deadline, outcome -> delivery.decided(outcome, replyUrl));
+        Log.info("watch check " + verdict.name().toLowerCase(Locale.ROOT), "request_id", check.requestId(),
+                "correlation_id", check.correlationId(), "cvm_id", check.cvmId(), "check", check.check());
+        return verdict != Watcher.Verdict.LATER;
     }
 
     /**

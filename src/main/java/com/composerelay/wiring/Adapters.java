@@ -1,6 +1,15 @@
 package com.composerelay.wiring;
 
 import com.composerelay.core.ApiKeys;
+import com.composerelay.core.AppCompose;
+import com.composerelay.core.EnvSealer;
+import com.composerelay.core.EnvSecrets;
+import com.composerelay.core.PhalaAnswer;
+import com.composerelay.core.PhalaProvisioning;
+import com.composerelay.core.WatchQueue;
+import com.composerelay.crypto.X25519EnvSealer;
+import java.time.Duration;
+import java.util.List;
 import com.composerelay.core.ChatReplies;
 import com.composerelay.core.IdempotencyStore;
 import com.composerelay.core.Metrics;
@@ -21,12 +30,33 @@ import java.util.function.DoubleSupplier;
  */
 public record Adapters(ApiKeys keys, PhalaApi phala, IdempotencyStore idempotency, Outcomes outcomes,
                        UpdateThreads threads, ChatReplies replies, SigningSecrets signingSecrets, UpdateQueue queue,
-                       Clock clock, Relay.Sleeper sleeper, DoubleSupplier jitter, Metrics metrics) {
+                       Clock clock, Relay.Sleeper sleeper, DoubleSupplier jitter, Metrics metrics, Whole whole) {
+
+    /** What the whole update talks to beyond the PATCH: Phala's provision and CVM read, env secrets, the sealer, the watch queue. */
+    public record Whole(PhalaProvisioning provisioning, EnvSecrets envSecrets, EnvSealer sealer, WatchQueue watchQueue) {
+        /** Without provisioning (a relay of the PATCH form only, priming): every whole update fails, named. */
+        public static Whole none() {
+            PhalaProvisioning none = new PhalaProvisioning() {
+                @Override
+                public PhalaAnswer provision(String cvmId, AppCompose compose, List<String> allowedEnvs,
+                                             boolean updateEnvVars, String apiKey, Duration timeout)
+                        throws PhalaApi.Unreachable {
+                    throw new PhalaApi.Unreachable("no provisioning is configured");
+                }
+
+                @Override
+                public PhalaAnswer readCvm(String cvmId, String apiKey, Duration timeout) throws PhalaApi.Unreachable {
+                    throw new PhalaApi.Unreachable("no provisioning is configured");
+                }
+            };
+            return new Whole(none, EnvSecrets.none(), new X25519EnvSealer(), WatchQueue.none());
+        }
+    }
 
     /** Only what every relay needs: the key, Phala and the outcomes; every other port is its none(). */
     public static Adapters of(ApiKeys keys, PhalaApi phala, Outcomes outcomes, Clock clock, Relay.Sleeper sleeper,
                               DoubleSupplier jitter, Metrics metrics) {
         return new Adapters(keys, phala, IdempotencyStore.none(), outcomes, UpdateThreads.none(), ChatReplies.none(),
-                SigningSecrets.none(), UpdateQueue.none(), clock, sleeper, jitter, metrics);
+                SigningSecrets.none(), UpdateQueue.none(), clock, sleeper, jitter, metrics, Whole.none());
     }
 }

@@ -7,6 +7,9 @@ import com.composerelay.core.PhalaAnswer;
 import com.composerelay.core.PhalaApi;
 import com.composerelay.core.Relay;
 import com.composerelay.core.RetryPolicy;
+import com.composerelay.core.SecretGuard;
+import com.composerelay.core.Watcher;
+import com.composerelay.core.WholeUpdates;
 import com.composerelay.aws.SnsOutcomes;
 import com.composerelay.log.Log;
 import com.composerelay.metrics.EmfMetrics;
@@ -65,11 +68,20 @@ public final class Assembly {
     public static Dispatcher dispatcher(Config config, Adapters adapters) {
         RetryPolicy retry = new RetryPolicy(config.maxAttempts(), config.retryBaseDelay(), config.retryMaxDelay(),
                 adapters.jitter());
-        Relay relay = new Relay(adapters.keys(), adapters.phala(), retry,
-                new Relay.Timing(config.attemptTimeout(), config.deadlineReserve(), Duration.ofMillis(100)),
-                adapters.clock(), adapters.sleeper(), adapters.metrics());
+        Relay.Timing timing = new Relay.Timing(config.attemptTimeout(), config.deadlineReserve(), Duration.ofMillis(100));
+        Relay relay = new Relay(adapters.keys(), adapters.phala(), retry, timing, adapters.clock(), adapters.sleeper(),
+                adapters.metrics());
+        // The whole update and its watch keep the PATCH's rules: the same relay, retry policy and timing.
+        Adapters.Whole whole = adapters.whole();
+        Config.Updates updates = config.updates();
+        WholeUpdates wholeUpdates = new WholeUpdates(relay, whole.provisioning(), adapters.phala(), whole.envSecrets(),
+                whole.sealer(), new SecretGuard(updates.envSecretPrefix(), config.ownSecretIds()), whole.watchQueue(),
+                new WholeUpdates.Watching(updates.watchAlways(), updates.watchTimeout(), updates.watchInterval()),
+                adapters.clock());
+        Watcher watcher = new Watcher(whole.provisioning(), adapters.keys(), adapters.idempotency(), whole.watchQueue(),
+                updates.watchInterval(), timing, adapters.clock());
         Delivery delivery = new Delivery(relay, adapters.idempotency(), adapters.outcomes(), adapters.threads(),
-                adapters.replies(), adapters.clock(), adapters.metrics());
+                adapters.replies(), adapters.clock(), adapters.metrics(), wholeUpdates, watcher);
         ApiGatewayTrigger api = new ApiGatewayTrigger(delivery);
         return new Dispatcher(api, new SqsTrigger(delivery, config.maxReceiveCount()),
                 Routes.signed(config, adapters, delivery));

@@ -10,6 +10,10 @@ import com.composerelay.aws.SecretsManagerApiKeys;
 import com.composerelay.aws.SecretsManagerSigningSecrets;
 import com.composerelay.aws.SnsOutcomes;
 import com.composerelay.aws.SqsUpdateQueue;
+import com.composerelay.aws.SqsWatchQueue;
+import com.composerelay.aws.SecretsManagerEnvSecrets;
+import com.composerelay.core.WatchQueue;
+import com.composerelay.crypto.X25519EnvSealer;
 import com.composerelay.config.Config;
 import com.composerelay.core.CachingApiKeys;
 import com.composerelay.core.IdempotencyStore;
@@ -63,10 +67,15 @@ record DeployedAdapters(Adapters adapters, Lazy<HttpClient> http, AwsClients aws
                 .orElse(UpdateQueue.none());
         HttpPhalaApi phala = new HttpPhalaApi(http, config.phalaBaseUrl(), config.phalaApiVersion(), clock);
         ReseedableRandom jitter = new ReseedableRandom();
+        WatchQueue watchQueue = config.chatOps().requestQueueUrl()
+                .<WatchQueue>map(url -> new SqsWatchQueue(aws::sqs, url, afterPatch))
+                .orElse(WatchQueue.none());
+        Adapters.Whole whole = new Adapters.Whole(phala, new SecretsManagerEnvSecrets(aws::secretsManager, beforePatch),
+                new X25519EnvSealer(), watchQueue);
         Adapters adapters = new Adapters(keys, phala, idempotency,
                 new SnsOutcomes(aws::sns, config.outcomeTopicArn(), afterPatch), threads,
                 new SlackReplies(http, config.chatOps().slackResponseUrlPrefix()), signingSecrets, queue,
-                clock, d -> Thread.sleep(d), jitter, metrics);
+                clock, d -> Thread.sleep(d), jitter, metrics, whole);
         return new DeployedAdapters(adapters, http, aws, keys, signingSecrets, phala,
                 new Priming(config, credentials, clock), jitter);
     }

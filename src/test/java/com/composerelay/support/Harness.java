@@ -2,7 +2,12 @@ package com.composerelay.support;
 
 import com.composerelay.RelayHandler;
 import com.composerelay.config.Config;
+import com.composerelay.aws.SecretsManagerEnvSecrets;
 import com.composerelay.core.ComposeUpdate;
+import com.composerelay.core.EnvSecrets;
+import com.composerelay.core.WatchCheck;
+import com.composerelay.core.WatchQueue;
+import com.composerelay.crypto.X25519EnvSealer;
 import com.composerelay.core.IdempotencyStore;
 import com.composerelay.core.PhalaApi;
 import com.composerelay.core.Relay;
@@ -57,6 +62,18 @@ public final class Harness {
             "slack-secret", List.of(SLACK_SECRET, "slack-previous-secret"),
             "hook-secret", List.of(HOOK_SECRET),
             "phala-secret", List.of(PHALA_SECRET)));
+    /** The secrets env values come from, by id (their string); a missing id is not found. */
+    public final Map<String, String> envSecrets = new HashMap<>();
+    /** Every env secret read, by id. */
+    public final List<String> envSecretReads = new ArrayList<>();
+    /** When set, Secrets Manager is throttling every env read. */
+    public boolean envSecretsDown;
+    public final FakeProvisioning provisioning = new FakeProvisioning();
+    /** A watch check put on the queue, with its delay. */
+    public record Scheduled(WatchCheck check, Duration delay) {}
+    public final List<Scheduled> scheduled = new ArrayList<>();
+    /** When set, the queue refuses every watch check. */
+    public boolean watchQueueDown;
     public final RelayHandler handler;
     /** When set, the request queue refuses every update. */
     public boolean queueDown;
@@ -77,7 +94,8 @@ public final class Harness {
         Adapters adapters = new Adapters(keys, b.phala == null ? phala : b.phala,
                 b.idempotency == null ? idempotency : b.idempotency, outcomes,
                 threadStore(), (url, text) -> replies.add(new Reply(url, text)), signingSecrets(), queue(),
-                time, sleeper, new ReseedableRandom(), metrics);
+                time, sleeper, new ReseedableRandom(), metrics,
+                new Adapters.Whole(provisioning, envSecretStore(), new X25519EnvSealer(), watchQueue()));
         this.handler = new RelayHandler(Assembly.dispatcher(b.config, adapters), time);
     }
 
@@ -202,6 +220,30 @@ public final class Harness {
                 throw new UpdateQueue.Unavailable("the request queue did not take the update (SqsException)");
             }
             queued.add(new Queued(update, Map.copyOf(attributes)));
+        };
+    }
+
+    private EnvSecrets envSecretStore() {
+        return (secretId, jsonKey) -> {
+            envSecretReads.add(secretId);
+            if (envSecretsDown) {
+                throw new EnvSecrets.Unavailable("Secrets Manager could not read secret " + secretId
+                        + " now (ThrottlingException)");
+            }
+            String value = envSecrets.get(secretId);
+            if (value == null) {
+                throw new EnvSecrets.Missing("secret " + secretId + " was not found");
+            }
+            return SecretsManagerEnvSecrets.valueOf(value, secretId, jsonKey);
+        };
+    }
+
+    private WatchQueue watchQueue() {
+        return (check, delay) -> {
+            if (watchQueueDown) {
+                throw new WatchQueue.Unavailable("the request queue did not take the watch's next check (SqsException)");
+            }
+            scheduled.add(new Scheduled(check, delay));
         };
     }
 

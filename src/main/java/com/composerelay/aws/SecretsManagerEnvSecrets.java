@@ -1,0 +1,79 @@
+package com.composerelay.aws;
+
+import com.composerelay.core.EnvSecrets;
+import com.composerelay.json.Json;
+import com.fasterxml.jackson.jr.stree.JrsValue;
+import java.util.Set;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
+import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerException;
+
+/**
+ * Reads env values from Secrets Manager: a secret's string, or one field of its JSON object. What
+ * cannot change by retrying (missing, no string, no such field, access refused) is {@link Missing};
+ * the rest {@link Unavailable}. Messages name the secret and the field, never a value.
+ */
+public final class SecretsManagerEnvSecrets implements EnvSecrets {
+    /** Secrets Manager's answers that a retry will not change. */
+    private static final Set<String> FINAL = Set.of("AccessDeniedException", "DecryptionFailure",
+            "InvalidRequestException", "InvalidParameterException", "ValidationException");
+
+    private final Supplier<SecretsManagerClient> client;
+    private final AwsCallDeadline deadline;
+
+    public SecretsManagerEnvSecrets(Supplier<SecretsManagerClient> client, AwsCallDeadline deadline) {
+        this.client = client;
+        this.deadline = deadline;
+    }
+
+    @Override
+    public String read(String secretId, String jsonKey) throws Missing, Unavailable {
+        GetSecretValueResponse response;
+        try {
+            response = client.get().getSecretValue(b -> b.secretId(secretId).overrideConfiguration(deadline.bound()));
+        } catch (ResourceNotFoundException e) {
+            throw new Missing("secret " + secretId + " was not found");
+        } catch (SecretsManagerException e) {
+            String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+            String what = code == null ? "HTTP " + e.statusCode() : code;
+            if (code != null && FINAL.contains(code)) {
+                throw new Missing("Secrets Manager refused to read secret " + secretId + " (" + what + ")");
+            }
+            throw new Unavailable("Secrets Manager could not read secret " + secretId + " now (" + what + ")");
+        } catch (SdkException e) {
+            throw new Unavailable("Secrets Manager could not be reached for secret " + secretId + " ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+        return valueOf(response.secretString(), secretId, jsonKey);
+    }
+
+    /** The value of a secret's string: itself, or its JSON object's field {@code jsonKey}. */
+    public static String valueOf(String secretString, String secretId, String jsonKey) throws Missing {
+        if (secretString == null) {
+            throw new Missing("secret " + secretId + " holds no string (a binary secret cannot be an env value)");
+        }
+        if (jsonKey == null) {
+            return secretString;
+        }
+        JrsValue json;
+        try {
+            json = Json.parse(secretString);
+        } catch (Json.Malformed e) {
+            throw new Missing("secret " + secretId + " is not a JSON object, so it has no field '" + jsonKey + "'");
+        }
+        if (!json.isObject()) {
+            throw new Missing("secret " + secretId + " is not a JSON object, so it has no field '" + jsonKey + "'");
+        }
+        JrsValue field = json.get(jsonKey);
+        if (field == null || field.isNull()) {
+            throw new Missing("secret " + secretId + " has no field '" + jsonKey + "'");
+        }
+        if (field.isContainerNode()) {
+            throw new Missing("secret " + secretId + "'s field '" + jsonKey + "' is not a string, number or boolean");
+        }
+        return Json.asText(field);
+    }
+}
