@@ -48,7 +48,7 @@ public final class FakeProvisioning implements PhalaProvisioning {
     }
 
     public static Reply provisioned(String hash) {
-        return new Reply.Answer(answer(200, Map.of(COMPOSE_HASH, hash, APP_ID, FakeProvisioning.APP_ID)));
+        return new Reply.Answer(answer(200, Map.of(COMPOSE_HASH, hash, PhalaProvisioning.APP_ID, FakeProvisioning.APP_ID)));
     }
 
     /** A CVM read with this status, progress and hash, and the test env public key. */

@@ -99,4 +99,16 @@ public final class TestJson {
     public static String text(JsonNode node) {
         return node != null && node.isTextual() ? node.textValue() : null;
     }
+
+    /** A string as a JSON string literal. */
+    public static String quote(String text) {
+        return write(textNode(text));
+    }
+
+    /** The texts of a JSON array of strings. */
+    public static java.util.List<String> texts(JsonNode array) {
+        java.util.List<String> texts = new java.util.ArrayList<>();
+        array.forEach(item -> texts.add(item.textValue()));
+        return texts;
+    }
 }

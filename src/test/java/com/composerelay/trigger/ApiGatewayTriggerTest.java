@@ -180,7 +180,7 @@ class ApiGatewayTriggerTest {
                 Events.sampleHttpApiHeaders(), hashBody(), false)));
         assertThat(response.get("statusCode").intValue()).isEqualTo(404);
         assertThat(Harness.body(response).get("error").textValue())
-                .isEqualTo("no such route: the relay serves PATCH /cvms/{cvm_id}/compose_file");
+                .isEqualTo("no such route: the relay serves PATCH /cvms/{cvm_id}/compose_file and POST /cvms/{cvm_id}/updates");
         assertThat(harness.outcomes.published()).isEmpty();
     }
 
