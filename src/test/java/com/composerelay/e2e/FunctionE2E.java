@@ -9,6 +9,9 @@ import com.composerelay.support.TestJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.HexFormat;
+import com.composerelay.support.EnvDecryption;
+import com.composerelay.local.PhalaStandIn;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +39,7 @@ class FunctionE2E {
     static void deploy() {
         stack = LocalDeployment.start(new LocalDeployment.Options(
                 "e2e-" + UUID.randomUUID().toString().substring(0, 8),
-                Map.of("MaxReceiveCount", "3"),
+                Map.of("MaxReceiveCount", "3", "WatchIntervalSeconds", "1"),
                 1, // a one-second visibility timeout, so redeliveries come quickly
                 LocalDeployment.Phala.PROMPT,
                 Path.of("target", "e2e-logs")));
@@ -47,7 +50,8 @@ class FunctionE2E {
         if (stack != null) {
             String log = stack.function.log();
             stack.close();
-            assertThat(log).as("function log").doesNotContain(LocalDeployment.SAMPLE_API_KEY);
+            assertThat(log).as("function log").doesNotContain(LocalDeployment.SAMPLE_API_KEY)
+                    .doesNotContain(LocalDeployment.SAMPLE_DATABASE_URL);
         }
     }
 
@@ -102,12 +106,13 @@ class FunctionE2E {
     @Test
     @Order(4)
     void eventsHoldExactlyTheSamplesTheE2eTestsInvoke() throws IOException {
-        // http-api, rest-api and sqs-batch here; slack-command, phala-event and hook-compose-update in ChatOpsE2E;
+        // http-api, rest-api, sqs-batch and the two whole-update samples here; slack-command, phala-event and hook-compose-update in ChatOpsE2E;
         // sqs-fifo-batch (a FIFO group's order) in SqsTriggerTest.
         try (Stream<Path> files = Files.list(Path.of("events"))) {
             assertThat(files.map(p -> p.getFileName().toString()).sorted().toList())
-                    .containsExactly("env.json", "hook-compose-update.json", "http-api.json", "phala-event.json",
-                            "rest-api.json", "slack-command.json", "sqs-batch.json", "sqs-fifo-batch.json");
+                    .containsExactly("env.json", "hook-compose-update.json", "http-api-whole-update.json", "http-api.json",
+                            "phala-event.json", "rest-api.json", "slack-command.json", "sqs-batch.json",
+                            "sqs-fifo-batch.json", "sqs-whole-update.json");
         }
     }
 
@@ -208,6 +213,89 @@ class FunctionE2E {
         assertThat(stack.phala.patches() - patchesBefore).isEqualTo(1);
         assertThat(stack.outcomes(2, 3)).extracting(Published::status).containsExactly("accepted");
         stack.sqs.deleteMessage(b -> b.queueUrl(stack.requestQueueUrl).receiptHandle(messages.getFirst().receiptHandle()));
+    }
+
+    @Test
+    @Order(10)
+    void theWholeUpdateSampleOverHttpIsProvisionedSealedCommittedAndWatchedToCompleted() throws Exception {
+        long provisions = stack.phala.provisions();
+        long patches = stack.phala.patches();
+        long reads = stack.phala.reads();
+        long began = System.nanoTime();
+        JsonNode response = invokeFile("http-api-whole-update.json");
+        long acceptedMillis = (System.nanoTime() - began) / 1_000_000;
+
+        assertThat(response.get("statusCode").intValue()).isEqualTo(202);
+        JsonNode outcome = TestJson.parse(response.get("body").textValue());
+        assertThat(outcome.get("status").textValue()).isEqualTo("accepted");
+        assertThat(outcome.get("watch").textValue()).isEqualTo("scheduled");
+        assertThat(outcome.get("app_id").textValue()).isEqualTo("app_standin0000000000000000000000000000000001");
+        assertThat(TestJson.texts(outcome.get("env_keys"))).containsExactly("DATABASE_URL", "LOG_LEVEL");
+        assertThat(TestJson.texts(outcome.get("allowed_envs_added"))).containsExactly("DATABASE_URL");
+        assertThat(outcome.get("steps")).extracting(step -> step.get("name").textValue() + " " + step.get("result").textValue())
+                .containsExactly("env ok", "provision ok", "commit ok");
+        assertThat(stack.phala.provisions() - provisions).isEqualTo(1);
+        assertThat(stack.phala.patches() - patches).isEqualTo(1);
+        assertThat(stack.phala.reads() - reads).isEqualTo(1);
+        // The provision: the app compose at the top level, allowed_envs completed, update_env_vars.
+        JsonNode provision = TestJson.parse(stack.phala.lastProvision("cvm_ykL5lbAn"));
+        assertThat(TestJson.texts(provision.get("allowed_envs"))).containsExactly("LOG_LEVEL", "DATABASE_URL");
+        assertThat(provision.get("name").textValue()).isEqualTo("shop");
+        assertThat(provision.get("update_env_vars").booleanValue()).isTrue();
+        // The commit: the provisioned hash, and the env opened with the CVM's private key gives the secret's value.
+        JsonNode patch = TestJson.parse(stack.phala.lastPatch("cvm_ykL5lbAn"));
+        assertThat(patch.get("compose_hash").textValue()).isEqualTo(outcome.get("compose_hash").textValue());
+        assertThat(TestJson.texts(patch.get("env_keys"))).containsExactly("DATABASE_URL", "LOG_LEVEL");
+        assertThat(patch.get("update_env_vars").booleanValue()).isTrue();
+        String env = EnvDecryption.open(HexFormat.of().parseHex(
+                "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20"), patch.get("encrypted_env").textValue());
+        assertThat(TestJson.parse(env)).isEqualTo(TestJson.parse("{\"env\":[{\"key\":\"DATABASE_URL\",\"value\":\""
+                + LocalDeployment.SAMPLE_DATABASE_URL + "\"},{\"key\":\"LOG_LEVEL\",\"value\":\"info\"}]}"));
+        assertThat(response.toString()).doesNotContain(LocalDeployment.SAMPLE_DATABASE_URL);
+
+        List<Published> published = watchUntilFinal(outcome.get("correlation_id").textValue());
+        long completedMillis = (System.nanoTime() - began) / 1_000_000;
+        assertThat(published).extracting(Published::status).containsExactly("accepted", "completed");
+        JsonNode completed = published.get(1).outcome();
+        assertThat(completed.get("trigger").textValue()).isEqualTo("watch");
+        assertThat(completed.get("compose_hash").textValue()).isEqualTo(outcome.get("compose_hash").textValue());
+        assertThat(stack.outcomes(1, 3)).as("exactly one final outcome").isEmpty();
+        System.out.println("whole update over HTTP under the emulator: accepted in " + acceptedMillis + " ms, completed in "
+                + completedMillis + " ms (stand-in updating for " + PhalaStandIn.UPDATE_MILLIS + " ms); Phala calls: "
+                + (stack.phala.provisions() - provisions) + " provision, " + (stack.phala.patches() - patches) + " PATCH, "
+                + (stack.phala.reads() - reads) + " CVM reads");
+    }
+
+    @Test
+    @Order(11)
+    void theWholeUpdateSampleOverTheQueueEndsInAcceptedThenCompleted() throws Exception {
+        JsonNode sample = TestJson.parse(Files.readString(Path.of("events", "sqs-whole-update.json")));
+        String body = sample.get("Records").get(0).get("body").textValue();
+        long provisions = stack.phala.provisions();
+        String id = stack.sqs.sendMessage(b -> b.queueUrl(stack.requestQueueUrl).messageBody(body)).messageId();
+
+        List<Published> published = watchUntilFinal(id);
+        assertThat(published).extracting(Published::status).containsExactly("accepted", "completed");
+        assertThat(published.get(0).outcome().get("trigger").textValue()).isEqualTo("sqs");
+        assertThat(published.get(0).outcome().get("request_id").textValue()).isEqualTo(id);
+        assertThat(published.get(1).outcome().get("correlation_id").textValue()).isEqualTo(id);
+        assertThat(stack.phala.provisions() - provisions).isEqualTo(1);
+        assertThat(stack.outcomes(1, 3)).as("exactly one final outcome").isEmpty();
+        assertThat(stack.depth(stack.requestQueueUrl)).isZero();
+    }
+
+    /** Polls the request queue as Lambda would until the update of {@code correlationId} has its final outcome. */
+    private static List<Published> watchUntilFinal(String correlationId) throws Exception {
+        List<Published> published = new java.util.ArrayList<>();
+        long until = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < until && published.stream().noneMatch(p -> p.status().equals("completed")
+                || p.status().equals("failed"))) {
+            stack.eventSource.pollOnce(10, 1);
+            published.addAll(stack.outcomes(0, 0));
+        }
+        assertThat(published).allSatisfy(p ->
+                assertThat(p.outcome().get("correlation_id").textValue()).isEqualTo(correlationId));
+        return published;
     }
 
     private static SqsEventSource.Poll pollUntilReceived() throws Exception {

@@ -34,6 +34,9 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 public final class LocalDeployment implements AutoCloseable {
     /** A made-up key for the local secret; a test asserts it never shows in logs or outcomes. */
     public static final String SAMPLE_API_KEY = "phak_local_sample_7d3f9a1e5c2b8d4f";
+    /** The env secret the whole-update samples read ({@code json_key} database_url), and its value. */
+    public static final String SAMPLE_ENV_SECRET = "compose-relay/env/shop";
+    public static final String SAMPLE_DATABASE_URL = "postgres://shop:local-sample-db-pass-3e7a@db.internal:5432/shop";
     public static final String REGION = "us-east-1";
     public static final String FUNCTION = "ComposeRelayFunction";
 
@@ -109,6 +112,13 @@ public final class LocalDeployment implements AutoCloseable {
                 .secretString(SampleEvents.sampleSecret("SAMPLE_PHALA_WEBHOOK_SECRET"))).arn());
         parameters.putIfAbsent("SlackAllowlist", "T0001/C0001/*=cvm_*");
         parameters.put("PhalaApiBaseUrl", "http://127.0.0.1:" + phala.port());
+        // The whole-update samples' env secret, under the default prefix (LocalStack may have it from a run before).
+        String sampleEnv = "{\"database_url\":\"" + SAMPLE_DATABASE_URL + "\"}";
+        try {
+            secrets.createSecret(b -> b.name(SAMPLE_ENV_SECRET).secretString(sampleEnv));
+        } catch (software.amazon.awssdk.services.secretsmanager.model.ResourceExistsException e) {
+            secrets.putSecretValue(b -> b.secretId(SAMPLE_ENV_SECRET).secretString(sampleEnv));
+        }
 
         SamTemplate.Function declared = template.function(FUNCTION);
         Map<String, String> environment = new LinkedHashMap<>(

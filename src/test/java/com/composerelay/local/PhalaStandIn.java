@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -18,6 +20,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * with {@code down_} always gets 503, {@code gone_} gets 404, and a configurable share of requests
  * get 503 or a slow answer. {@code GET /_stats} counts PATCHes. Only the JDK is used.
  *
+ * <p>It also serves the whole update: {@code POST …/compose_file/provision} answers a compose hash
+ * (SHA-256 of the body), and {@code GET /api/v1/cvms/{id}} a CVM whose env public key is
+ * {@link #ENV_PUBKEY} (private key 01 02 … 20) and which, after a PATCH, is {@code updating} (with
+ * {@code progress.target}) for {@link #UPDATE_MILLIS}, then {@code running} with the committed hash.
+ * A provision for a {@code chain_} CVM says the hash is not registered on chain.
+ *
  * <p>Usage: {@code java -cp target/test-classes com.composerelay.local.PhalaStandIn [port]
  * [share503=0.0] [shareSlow=0.0] [slowMillis=0]}.
  */
@@ -29,6 +37,16 @@ public final class PhalaStandIn {
     private final AtomicLong patches = new AtomicLong();
     private final AtomicLong accepted = new AtomicLong();
     private final Map<String, AtomicLong> perBody = new ConcurrentHashMap<>();
+    /** The env public key every CVM here has: of the private key 01 02 … 20 (API-NOTES' vectors). */
+    public static final String ENV_PUBKEY = "07a37cbc142093c8b755dc1b10e86cb426374ad16aa853ed0bdfc0b2b86d1c7c";
+    /** How long a CVM is "updating" after a PATCH. */
+    public static final long UPDATE_MILLIS = 2500;
+    private final AtomicLong provisions = new AtomicLong();
+    private final AtomicLong reads = new AtomicLong();
+    /** Per CVM: the hash it runs, the hash it is updating to and until when, the last PATCH body. */
+    private final Map<String, String[]> cvms = new ConcurrentHashMap<>();
+    private final Map<String, String> lastPatch = new ConcurrentHashMap<>();
+    private final Map<String, String> lastProvision = new ConcurrentHashMap<>();
 
     public PhalaStandIn(int port, double share503, double shareSlow, long slowMillis) throws IOException {
         this.share503 = share503;
@@ -71,6 +89,25 @@ public final class PhalaStandIn {
         return perBody.values().stream().mapToLong(v -> Math.max(0, v.get() - 1)).sum();
     }
 
+    public long provisions() {
+        return provisions.get();
+    }
+
+    /** CVM reads ({@code GET /api/v1/cvms/{id}}). */
+    public long reads() {
+        return reads.get();
+    }
+
+    /** The last PATCH body accepted for this CVM, or null. */
+    public String lastPatch(String cvmId) {
+        return lastPatch.get(cvmId);
+    }
+
+    /** The last provision body for this CVM, or null. */
+    public String lastProvision(String cvmId) {
+        return lastProvision.get(cvmId);
+    }
+
     /** PATCHes received so far, whatever they were answered. */
     public long patches() {
         return patches.get();
@@ -89,6 +126,30 @@ public final class PhalaStandIn {
                 long duplicates = perBody.values().stream().mapToLong(v -> Math.max(0, v.get() - 1)).sum();
                 reply(exchange, 200, "{\"patches\":" + patches.get() + ",\"accepted\":" + accepted.get()
                         + ",\"distinct_bodies\":" + perBody.size() + ",\"repeated_patches\":" + duplicates + "}");
+                return;
+            }
+            if (exchange.getRequestMethod().equals("POST") && path.matches("/api/v1/cvms/[^/]+/compose_file/provision")) {
+                String cvm = path.substring("/api/v1/cvms/".length(), path.length() - "/compose_file/provision".length());
+                String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                provisions.incrementAndGet();
+                lastProvision.put(cvm, body);
+                String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                        .digest(body.getBytes(StandardCharsets.UTF_8)));
+                reply(exchange, 200, "{\"app_id\":\"app_standin0000000000000000000000000000000001\",\"device_id\":\"dev_1\","
+                        + "\"compose_hash\":\"" + hash + "\",\"compose_hash_registered\":" + !cvm.startsWith("chain_")
+                        + ",\"kms_info\":{\"chain_id\":8453}}");
+                return;
+            }
+            if (exchange.getRequestMethod().equals("GET") && path.matches("/api/v1/cvms/[^/]+")) {
+                String cvm = path.substring("/api/v1/cvms/".length());
+                reads.incrementAndGet();
+                String[] state = cvms.getOrDefault(cvm, new String[] {"0".repeat(64), null, "0"});
+                boolean updating = state[1] != null && System.currentTimeMillis() < Long.parseLong(state[2]);
+                String hash = state[1] != null && !updating ? state[1] : state[0];
+                reply(exchange, 200, "{\"id\":\"" + cvm + "\",\"status\":\"" + (updating ? "updating" : "running")
+                        + "\",\"compose_hash\":\"" + hash + "\",\"progress\":" + (updating
+                        ? "{\"target\":\"running\",\"started_at\":\"2026-11-28T00:00:00Z\",\"correlation_id\":\"c\"}" : "null")
+                        + ",\"kms_info\":{\"encrypted_env_pubkey\":\"" + ENV_PUBKEY + "\"}}");
                 return;
             }
             if (!exchange.getRequestMethod().equals("PATCH") || !path.matches("/api/v1/cvms/[^/]+/compose_file")) {
@@ -118,9 +179,19 @@ public final class PhalaStandIn {
             }
             perBody.computeIfAbsent(cvm + " " + body, k -> new AtomicLong()).incrementAndGet();
             accepted.incrementAndGet();
+            lastPatch.put(cvm, body);
+            java.util.regex.Matcher hash = java.util.regex.Pattern.compile("\"compose_hash\":\"(?:0x)?([0-9a-fA-F]+)\"")
+                    .matcher(body);
+            if (hash.find()) {
+                String[] before = cvms.getOrDefault(cvm, new String[] {"0".repeat(64), null, "0"});
+                cvms.put(cvm, new String[] {before[1] != null ? before[1] : before[0], hash.group(1),
+                        String.valueOf(System.currentTimeMillis() + UPDATE_MILLIS)});
+            }
             reply(exchange, 202, "{}");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
