@@ -2,7 +2,8 @@
 # Runs the relay end to end on this machine, without Docker: LocalStack, the stack of template.yaml
 # made in it, a Phala stand-in, and the function that `sam build` makes, under the Lambda Runtime
 # Interface Emulator; then one request through the HTTP path, two through the queue, a Slack slash
-# command and Phala's webhook closing its loop, with the outcomes printed. Stops what it started.
+# command, Phala's webhook closing its loop, and one whole update (compose file and a secret-backed env var)
+# watched to completed, with the outcomes printed. Stops what it started.
 #
 # With Docker, the same can be done with SAM's own tooling instead:
 #   localstack start -d    (LocalStack's container)  and a Phala stand-in on :8089, then

@@ -15,7 +15,8 @@ import java.util.Map;
 
 /**
  * What {@code ./run-local.sh} shows: the stack made locally, one request through the HTTP path
- * and one through the queue, and the outcomes as a subscriber of the topic gets them.
+ * and one through the queue, chat-ops, a whole update watched to {@code completed}, and the
+ * outcomes as a subscriber of the topic gets them.
  */
 public final class LocalRun {
     private LocalRun() {}
@@ -24,7 +25,8 @@ public final class LocalRun {
         String stackName = "compose-relay-local-" + (System.currentTimeMillis() / 1000);
         say("Creating the stack '%s' in LocalStack from .aws-sam/build/template.yaml ...", stackName);
         try (LocalDeployment stack = LocalDeployment.start(new LocalDeployment.Options(
-                stackName, Map.of(), null, LocalDeployment.Phala.PROMPT, Path.of("target", "local-run")))) {
+                stackName, Map.of("WatchIntervalSeconds", "2"), null, LocalDeployment.Phala.PROMPT,
+                Path.of("target", "local-run")))) {
             say("  secret      %s (holds a made-up sample key)", stack.secretArn);
             say("  topic       %s", stack.topicArn);
             say("  queue       %s (dead letters after %d deliveries)", stack.requestQueueUrl, stack.maxReceiveCount);
@@ -53,6 +55,7 @@ public final class LocalRun {
             stack.eventSource.pollOnce(10, 5);
             show(stack.outcomes(1, 10));
             slackAndPhala(stack);
+            wholeUpdate(stack);
             say("Function log: target/local-run/%s-function.log", stackName);
         }
     }
@@ -87,6 +90,31 @@ public final class LocalRun {
         } finally {
             slack.stop(0);
         }
+    }
+
+    /** A whole update: compose file and one secret-backed env var in, watched until the CVM runs it. */
+    private static void wholeUpdate(LocalDeployment stack) throws Exception {
+        say("6) Whole update: POST /cvms/cvm_ykL5lbAn/updates (events/http-api-whole-update.json): the compose file,");
+        say("   DATABASE_URL from secret %s (json_key database_url), LOG_LEVEL=info, wait: true ...",
+                LocalDeployment.SAMPLE_ENV_SECRET);
+        long began = System.nanoTime();
+        JsonNode response = TestJson.parse(stack.function.invoke(
+                Files.readString(Path.of("events", "http-api-whole-update.json"))));
+        JsonNode outcome = TestJson.parse(response.get("body").textValue());
+        say("   answered %d in %d ms: compose_hash %s, env_keys %s, allowed_envs_added %s, watch %s",
+                response.get("statusCode").intValue(), (System.nanoTime() - began) / 1_000_000,
+                outcome.path("compose_hash").asText(), outcome.path("env_keys"), outcome.path("allowed_envs_added"),
+                outcome.path("watch").asText());
+        List<Published> published = new java.util.ArrayList<>();
+        long until = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < until && published.stream().noneMatch(p -> !p.status().equals("accepted"))) {
+            stack.eventSource.pollOnce(10, 1);
+            published.addAll(stack.outcomes(0, 0));
+        }
+        show(published);
+        say("   %s after %d ms; Phala saw %d provision(s), %d PATCH(es), %d CVM read(s) in this run",
+                published.isEmpty() ? "nothing" : published.getLast().status(), (System.nanoTime() - began) / 1_000_000,
+                stack.phala.provisions(), stack.phala.patches(), stack.phala.reads());
     }
 
     private static void show(List<Published> outcomes) {
