@@ -18,59 +18,11 @@ SAM_CLI_VERSION=1.170.0   # newest on PyPI that installs on Python 3.11 here (ch
 
 REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$REPO_DIR/.venv/sam"
-MARKER="$VENV/.aws-sam-cli-version"
 WANT="aws-sam-cli==$SAM_CLI_VERSION"
 
-die() { echo "sam.sh: $*" >&2; exit 1; }
-
-is_current() {
-  [ -x "$VENV/bin/sam" ] && [ -f "$MARKER" ] && [ "$(cat "$MARKER")" = "$WANT" ]
-}
-
-pick_python() {
-  local candidate
-  for candidate in "${SAM_PYTHON:-}" python3.11 python3; do
-    [ -n "$candidate" ] || continue
-    if command -v "$candidate" >/dev/null 2>&1 &&
-       "$candidate" -c 'import sys, venv; sys.exit(0 if sys.version_info >= (3, 9) else 1)' 2>/dev/null; then
-      echo "$candidate"
-      return 0
-    fi
-  done
-  return 1
-}
-
-install_sam() {
-  local py
-  py="$(pick_python)" || die "no Python 3.9+ with the venv module found (set SAM_PYTHON); it is needed to install $WANT."
-  echo "sam.sh: installing $WANT into $VENV with $("$py" --version 2>&1) ..." >&2
-  rm -rf "$VENV"
-  mkdir -p "$(dirname "$VENV")"
-  if ! "$py" -m venv "$VENV" >&2 ||
-     ! "$VENV/bin/python" -m pip install --disable-pip-version-check --no-input -q "$WANT" >&2; then
-    rm -rf "$VENV"
-    die "installing $WANT failed; see the pip output above."
-  fi
-  "$VENV/bin/sam" --version >/dev/null 2>&1 || { rm -rf "$VENV"; die "$WANT installed but 'sam --version' does not run."; }
-  printf '%s\n' "$WANT" > "$MARKER"
-  echo "sam.sh: installed $("$VENV/bin/sam" --version)" >&2
-}
-
-ensure() {
-  is_current && return 0
-  mkdir -p "$REPO_DIR/.venv"
-  if command -v flock >/dev/null 2>&1; then
-    exec 9>"$REPO_DIR/.venv/sam.lock"
-    flock 9
-    is_current || install_sam
-    flock -u 9
-    exec 9>&-
-  else
-    install_sam
-  fi
-}
-
-ensure
+# shellcheck source=pinned-venv.sh
+. "$REPO_DIR/scripts/pinned-venv.sh"
+ensure_pinned_venv sam.sh "$VENV" "$WANT" "${SAM_PYTHON:-}" "$VENV/bin/sam" --version
 
 export SAM_CLI_TELEMETRY=0
 

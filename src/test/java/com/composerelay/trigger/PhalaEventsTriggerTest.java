@@ -1,6 +1,7 @@
 package com.composerelay.trigger;
 
 import com.composerelay.support.Harness;
+import com.composerelay.support.PhalaEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.composerelay.core.Outcome;
@@ -8,9 +9,7 @@ import com.composerelay.json.Json;
 import com.composerelay.support.Events;
 import com.composerelay.support.Fixtures;
 import com.composerelay.support.TestJson;
-import com.composerelay.webhook.PhalaWebhookSignature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,23 +18,7 @@ class PhalaEventsTriggerTest {
     private final Harness harness = Harness.chatOps();
 
     private String event(String id, String type, String cvmId, String error, long timestamp, String secret) {
-        ObjectNode envelope = TestJson.object();
-        envelope.put("id", id);
-        envelope.put("event", type);
-        envelope.put("version", "1");
-        envelope.put("created_at", "2026-11-25T12:00:00Z");
-        envelope.putObject("workspace").put("id", "ws_1").put("name", "acme");
-        ObjectNode data = envelope.putObject("data");
-        data.put("cvm_id", cvmId).put("cvm_name", "web").put("app_id", "app_1").put("status", "running");
-        if (error != null) {
-            data.put("error", error);
-        }
-        String body = TestJson.write(envelope);
-        String ts = String.valueOf(timestamp);
-        return Harness.post("/phala/events", Map.of("X-Webhook-Id", id, "X-Webhook-Event", type,
-                "X-Webhook-Timestamp", ts,
-                "X-Webhook-Signature", PhalaWebhookSignature.sign(secret, ts, body.getBytes(StandardCharsets.UTF_8))),
-                body, false);
+        return PhalaEvents.signed(id, type, cvmId, error, timestamp, secret);
     }
 
     private String event(String id, String type, String cvmId) {
