@@ -11,6 +11,8 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.util.function.Supplier;
+import com.composerelay.core.Lazy;
 import java.security.interfaces.XECPublicKey;
 import java.security.spec.InvalidKeySpecException;
 import java.security.spec.NamedParameterSpec;
@@ -39,15 +41,21 @@ public final class X25519EnvSealer implements EnvSealer {
     private static final int TAG_BITS = 128;
     private static final HexFormat HEX = HexFormat.of();
 
-    private final SecureRandom random;
+    private final Supplier<SecureRandom> randomness;
 
+    /**
+     * With the JDK's default {@link SecureRandom}, made at the first seal: never at start-up (it would
+     * cost the cold start of every request form) and never before a SnapStart snapshot (restored
+     * copies of one generator's state must not give the same ephemeral key and IV).
+     */
     public X25519EnvSealer() {
-        this(new SecureRandom());
+        this.randomness = new Lazy<>(SecureRandom::new);
     }
 
     /** {@code random} gives the ephemeral private key, then the IV, on every seal. */
     public X25519EnvSealer(SecureRandom random) {
-        this.random = Objects.requireNonNull(random, "random");
+        Objects.requireNonNull(random, "random");
+        this.randomness = () -> random;
     }
 
     @Override
@@ -58,6 +66,7 @@ public final class X25519EnvSealer implements EnvSealer {
         try {
             // A generator per seal: KeyPairGenerator is not thread-safe, and getInstance is cheap.
             KeyPairGenerator generator = KeyPairGenerator.getInstance("XDH");
+            SecureRandom random = randomness.get();
             generator.initialize(NamedParameterSpec.X25519, random);
             KeyPair ephemeral = generator.generateKeyPair();
             sharedSecret = agree(ephemeral, cvmKey);
