@@ -15,10 +15,6 @@ public final class WatchCheckJson {
 
     private WatchCheckJson() {}
 
-    public static boolean isWatch(JrsValue body) {
-        return body.isObject() && body.get(WATCH) != null;
-    }
-
     public static String write(WatchCheck check) {
         Map<String, Object> watch = new LinkedHashMap<>();
         watch.put("cvm_id", check.cvmId());

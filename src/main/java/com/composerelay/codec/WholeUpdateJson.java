@@ -37,19 +37,6 @@ public final class WholeUpdateJson {
 
     private WholeUpdateJson() {}
 
-    /** True when the body asks for a whole update ({@code app_compose}), false for the PATCH form; both is an error. */
-    public static boolean isWhole(JrsValue body) throws InvalidRequest {
-        if (!body.isObject()) {
-            return false;
-        }
-        boolean whole = body.get(APP_COMPOSE) != null;
-        if (whole && body.get(ComposeUpdateJson.COMPOSE_HASH) != null) {
-            throw new InvalidRequest(APP_COMPOSE + ", " + ComposeUpdateJson.COMPOSE_HASH, "cannot both be given: "
-                    + "app_compose asks the relay to provision and commit, compose_hash commits a hash provisioned before");
-        }
-        return whole;
-    }
-
     /**
      * @param pathCvmId the {@code cvm_id} of the URL path, or {@code null} when the body must carry it
      */

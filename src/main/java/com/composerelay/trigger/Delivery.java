@@ -13,14 +13,16 @@ import com.composerelay.core.Watcher;
 import com.composerelay.core.WholeUpdates;
 import com.composerelay.log.Log;
 import java.time.Clock;
+import java.util.function.Supplier;
 
 /**
  * What every trigger needs: the relay, the idempotency record, where outcomes go, the threads that
  * tie Phala's later events to an update, chat replies, the clock, what counts outcomes, the whole
- * update and its watch.
+ * update and its watch (made when first asked for: the PATCH form never pays for them).
  */
 public record Delivery(Relay relay, IdempotencyStore idempotency, Outcomes outcomes, UpdateThreads threads,
-                       ChatReplies replies, Clock clock, Metrics metrics, WholeUpdates wholeUpdates, Watcher watcher) {
+                       ChatReplies replies, Clock clock, Metrics metrics, Supplier<WholeUpdates> wholeUpdates,
+                       Supplier<Watcher> watcher) {
 
     /**
      * A decided outcome: logged, counted, published, remembered as the CVM's thread when accepted, and

@@ -36,7 +36,7 @@ final class HttpAnswers {
 
     /** Runs a valid whole update at most once per key and answers the same way (202 once Phala accepted the commit). */
     JrsObject relayAndAnswer(WholeRequest request, String key) throws InvalidRequest {
-        return answer(onceOnly.relay(request, delivery.wholeUpdates(), key, HttpAnswers::statusOf));
+        return answer(onceOnly.relay(request, delivery.wholeUpdates().get(), key, HttpAnswers::statusOf));
     }
 
     private JrsObject answer(OnceOnly.Result result) throws InvalidRequest {

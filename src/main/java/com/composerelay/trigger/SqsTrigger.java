@@ -7,6 +7,7 @@ import com.composerelay.core.Outcome;
 import com.composerelay.core.RelayRequest;
 import com.composerelay.core.Trigger;
 import com.composerelay.codec.ComposeUpdateJson;
+import com.composerelay.codec.RequestForm;
 import com.composerelay.codec.WatchCheckJson;
 import com.composerelay.codec.WholeUpdateJson;
 import com.composerelay.core.UpdateThread;
@@ -165,15 +166,16 @@ public final class SqsTrigger {
         JrsValue body = null;
         try {
             body = body(record);
-            if (WatchCheckJson.isWatch(body)) {
+            RequestForm form = RequestForm.of(body);
+            if (form == RequestForm.WATCH) {
                 return watch(body, messageId, deadline);
             }
             OnceOnly.Result result;
             String correlation = correlationId == null ? messageId : correlationId;
-            if (WholeUpdateJson.isWhole(body)) {
+            if (form == RequestForm.WHOLE) {
                 WholeUpdate update = WholeUpdateJson.read(body, null);
                 result = onceOnly.relay(new WholeRequest(messageId, correlation, trigger, update, startedAt, deadline),
-                        delivery.wholeUpdates(), idempotencyKey(record, messageId), o -> 0);
+                        delivery.wholeUpdates().get(), idempotencyKey(record, messageId), o -> 0);
             } else {
                 ComposeUpdate update = ComposeUpdateJson.read(body, null);
                 RelayRequest request = new RelayRequest(messageId, correlation, trigger, update, startedAt, deadline);
@@ -223,7 +225,7 @@ public final class SqsTrigger {
         String replyUrl = delivery.threads().find(check.cvmId())
                 .filter(thread -> thread.correlationId().equals(check.correlationId()))
                 .map(UpdateThread::replyUrl).orElse(null);
-        Watcher.Verdict verdict = delivery.watcher().check(check, deadline, outcome -> delivery.decided(outcome, replyUrl));
+        Watcher.Verdict verdict = delivery.watcher().get().check(check, deadline, outcome -> delivery.decided(outcome, replyUrl));
         Log.info("watch check " + verdict.name().toLowerCase(Locale.ROOT), "request_id", check.requestId(),
                 "correlation_id", check.correlationId(), "cvm_id", check.cvmId(), "check", check.check());
         return verdict != Watcher.Verdict.LATER;

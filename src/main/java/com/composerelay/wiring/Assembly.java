@@ -6,6 +6,7 @@ import com.composerelay.core.Metrics;
 import com.composerelay.core.PhalaAnswer;
 import com.composerelay.core.PhalaApi;
 import com.composerelay.core.Relay;
+import com.composerelay.core.Lazy;
 import com.composerelay.core.RetryPolicy;
 import com.composerelay.core.SecretGuard;
 import com.composerelay.core.Watcher;
@@ -74,12 +75,13 @@ public final class Assembly {
         // The whole update and its watch keep the PATCH's rules: the same relay, retry policy and timing.
         Adapters.Whole whole = adapters.whole();
         Config.Updates updates = config.updates();
-        WholeUpdates wholeUpdates = new WholeUpdates(relay, whole.provisioning(), adapters.phala(), whole.envSecrets(),
-                whole.sealer(), new SecretGuard(updates.envSecretPrefix(), config.ownSecretIds()), whole.watchQueue(),
+        Lazy<WholeUpdates> wholeUpdates = new Lazy<>(() -> new WholeUpdates(relay, whole.provisioning(), adapters.phala(),
+                whole.envSecrets(), whole.sealer(), new SecretGuard(updates.envSecretPrefix(), config.ownSecretIds()),
+                whole.watchQueue(),
                 new WholeUpdates.Watching(updates.watchAlways(), updates.watchTimeout(), updates.watchInterval()),
-                adapters.clock());
-        Watcher watcher = new Watcher(whole.provisioning(), adapters.keys(), adapters.idempotency(), whole.watchQueue(),
-                updates.watchInterval(), timing, adapters.clock());
+                adapters.clock()));
+        Lazy<Watcher> watcher = new Lazy<>(() -> new Watcher(whole.provisioning(), adapters.keys(), adapters.idempotency(),
+                whole.watchQueue(), updates.watchInterval(), timing, adapters.clock()));
         Delivery delivery = new Delivery(relay, adapters.idempotency(), adapters.outcomes(), adapters.threads(),
                 adapters.replies(), adapters.clock(), adapters.metrics(), wholeUpdates, watcher);
         ApiGatewayTrigger api = new ApiGatewayTrigger(delivery);
