@@ -29,6 +29,9 @@ public final class OutcomeJson {
         node.put("phala_request_id", f.phalaRequestId());
         node.put("started_at", iso(f.startedAt()));
         node.put("finished_at", iso(f.finishedAt()));
+        if (f.actor() != null) {
+            node.put("actor", f.actor());
+        }
         if (f.whole() != null) {
             Outcome.WholeDetails whole = f.whole();
             node.put("app_id", whole.appId());

@@ -25,6 +25,9 @@ public final class WatchCheckJson {
         watch.put("check", check.check());
         watch.put("started_at", check.startedAt().toEpochMilli());
         watch.put("give_up_at", check.giveUpAt().toEpochMilli());
+        if (check.actor() != null) {
+            watch.put("actor", check.actor());
+        }
         return Json.write(Json.object(Map.of(WATCH, Json.object(watch))));
     }
 
@@ -47,7 +50,8 @@ public final class WatchCheckJson {
         }
         return new WatchCheck(cvmId, text(watch, "compose_hash"), text(watch, "correlation_id"), text(watch, "request_id"),
                 trigger, (int) number(watch, "check"), Instant.ofEpochMilli(number(watch, "started_at")),
-                Instant.ofEpochMilli(number(watch, "give_up_at")));
+                Instant.ofEpochMilli(number(watch, "give_up_at")),
+                watch.get("actor") == null ? null : text(watch, "actor"));
     }
 
     private static String text(JrsValue watch, String field) throws InvalidRequest {

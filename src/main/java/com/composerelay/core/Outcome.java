@@ -38,7 +38,8 @@ public sealed interface Outcome {
             String phalaRequestId,
             Instant startedAt,
             Instant finishedAt,
-            WholeDetails whole) {
+            WholeDetails whole,
+            String actor) {
 
         public Facts {
             requestId = clip(requestId, MAX_TEXT);
@@ -46,18 +47,25 @@ public sealed interface Outcome {
             cvmId = clip(cvmId, MAX_TEXT);
             composeHash = clip(composeHash, MAX_TEXT);
             phalaRequestId = clip(phalaRequestId, MAX_TEXT);
+            actor = clip(actor, MAX_TEXT);
         }
 
         /** The facts of a PATCH-form request (no whole-update details). */
         public Facts(String requestId, String correlationId, Trigger trigger, String cvmId, String composeHash,
                      int attempts, Integer httpStatus, String phalaRequestId, Instant startedAt, Instant finishedAt) {
             this(requestId, correlationId, trigger, cvmId, composeHash, attempts, httpStatus, phalaRequestId, startedAt,
-                    finishedAt, null);
+                    finishedAt, null, null);
         }
 
         public Facts withWhole(WholeDetails details) {
             return new Facts(requestId, correlationId, trigger, cvmId, composeHash, attempts, httpStatus, phalaRequestId,
-                    startedAt, finishedAt, details);
+                    startedAt, finishedAt, details, actor);
+        }
+
+        /** The same facts with who asked for the update (a token's name, an IAM ARN, a Slack user), or null. */
+        public Facts withActor(String actor) {
+            return new Facts(requestId, correlationId, trigger, cvmId, composeHash, attempts, httpStatus, phalaRequestId,
+                    startedAt, finishedAt, whole, actor);
         }
     }
 
@@ -178,7 +186,8 @@ public sealed interface Outcome {
     /** A request that failed before Phala was called (for example, its idempotency record was unreachable). */
     static Outcome failedBeforeRelay(RelayRequest request, Failure reason, String error, Instant finishedAt) {
         return new Failed(new Facts(request.requestId(), request.correlationId(), request.trigger(), request.update().cvmId(),
-                request.update().composeHash(), 0, null, null, request.startedAt(), finishedAt), reason, error);
+                request.update().composeHash(), 0, null, null, request.startedAt(), finishedAt).withActor(request.actor()),
+                reason, error);
     }
 
     /** The outcome of a request that broke a validation rule: Phala was not called. */

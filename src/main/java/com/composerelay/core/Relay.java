@@ -62,7 +62,7 @@ public final class Relay {
         Call call = call(request.deadline(), (key, timeout) -> phala.patchComposeFile(update, key, timeout));
         Outcome.Facts facts = new Outcome.Facts(request.requestId(), request.correlationId(), request.trigger(),
                 update.cvmId(), update.composeHash(), call.attempts(), call.lastStatus(), call.phalaRequestId(),
-                request.startedAt(), clock.instant());
+                request.startedAt(), clock.instant()).withActor(request.actor());
         return call.outcome(facts);
     }
 

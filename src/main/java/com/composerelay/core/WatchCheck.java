@@ -7,9 +7,9 @@ import java.time.Instant;
  * came before, and when the watch gives up.
  */
 public record WatchCheck(String cvmId, String composeHash, String correlationId, String requestId, Trigger trigger,
-                         int check, Instant startedAt, Instant giveUpAt) {
+                         int check, Instant startedAt, Instant giveUpAt, String actor) {
 
     public WatchCheck next() {
-        return new WatchCheck(cvmId, composeHash, correlationId, requestId, trigger, check + 1, startedAt, giveUpAt);
+        return new WatchCheck(cvmId, composeHash, correlationId, requestId, trigger, check + 1, startedAt, giveUpAt, actor);
     }
 }

@@ -162,7 +162,7 @@ public final class Watcher {
         PhalaAnswer answer = seen.answer;
         return new Outcome.Facts(check.requestId(), check.correlationId(), Trigger.WATCH, check.cvmId(),
                 check.composeHash(), check.check(), answer == null ? null : answer.status(),
-                answer == null ? null : answer.requestId(), check.startedAt(), clock.instant());
+                answer == null ? null : answer.requestId(), check.startedAt(), clock.instant()).withActor(check.actor());
     }
 
     /** Compose hashes are equal whatever their case and {@code 0x} prefix. */

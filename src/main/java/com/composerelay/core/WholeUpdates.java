@@ -201,7 +201,7 @@ public final class WholeUpdates {
         private String startWatch(Outcome.Facts facts) {
             Instant now = clock.instant();
             WatchCheck first = new WatchCheck(facts.cvmId(), facts.composeHash(), facts.correlationId(),
-                    facts.requestId(), facts.trigger(), 1, now, now.plus(watching.timeout()));
+                    facts.requestId(), facts.trigger(), 1, now, now.plus(watching.timeout()), facts.actor());
             try {
                 watchQueue.schedule(first, watching.interval());
                 return "scheduled";
@@ -237,7 +237,7 @@ public final class WholeUpdates {
         private Outcome.Facts facts() {
             return new Outcome.Facts(request.requestId(), request.correlationId(), request.trigger(), update.cvmId(),
                     composeHash, attempts, lastStatus, phalaRequestId, request.startedAt(), clock.instant(),
-                    new Outcome.WholeDetails(appId, List.copyOf(update.env().keySet()), added, steps, null));
+                    new Outcome.WholeDetails(appId, List.copyOf(update.env().keySet()), added, steps, null), request.actor());
         }
 
         /** What an on-chain registration needs, from the provision's answer. */

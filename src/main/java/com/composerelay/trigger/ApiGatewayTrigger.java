@@ -77,12 +77,13 @@ public final class ApiGatewayTrigger {
                 String headerKey = idempotencyKey(event);
                 String key = headerKey != null ? "api:" + headerKey : "whole:" + Fingerprint.of(update);
                 return answers.relayAndAnswer(new WholeRequest(requestId, requestId, Trigger.API, update, startedAt,
-                        deadline), key);
+                        deadline, callerArn(event, format)), key);
             }
             ComposeUpdate update = ComposeUpdateJson.read(body, cvmId);
             String headerKey = idempotencyKey(event);
             String key = headerKey != null ? "api:" + headerKey : "update:" + Fingerprint.of(update);
-            return answers.relayAndAnswer(new RelayRequest(requestId, Trigger.API, update, startedAt, deadline), key);
+            return answers.relayAndAnswer(new RelayRequest(requestId, requestId, Trigger.API, update, startedAt, deadline,
+                    callerArn(event, format)), key);
         } catch (InvalidRequest problem) {
             return answers.invalidAnswer(requestId, Trigger.API, validOrNull(cvmId), body, problem, startedAt);
         }
@@ -107,6 +108,18 @@ public final class ApiGatewayTrigger {
         } catch (InvalidRequest e) {
             return null;
         }
+    }
+
+    /**
+     * The IAM caller's ARN as API Gateway puts it in the request context (HTTP API:
+     * {@code authorizer.iam.userArn}; REST API: {@code identity.userArn}), or null.
+     */
+    static String callerArn(JrsValue event, PayloadFormat format) {
+        JrsValue context = event.path("requestContext");
+        String arn = format == PayloadFormat.HTTP_API_V2
+                ? Json.asText(context.path("authorizer").path("iam").path("userArn"), null)
+                : Json.asText(context.path("identity").path("userArn"), null);
+        return arn == null || arn.isBlank() ? null : arn;
     }
 
     /** The caller's {@code Idempotency-Key} header (any case), or null when it sent none. */

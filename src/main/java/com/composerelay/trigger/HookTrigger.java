@@ -31,12 +31,15 @@ public final class HookTrigger {
     private final HttpAnswers answers;
     private final SigningSecrets secrets;
     private final String secretId;
+    /** Who the hook's callers are: whoever holds its secret, named by the secret ({@code hook:<secret name>}). */
+    private final String actor;
     private final Clock clock;
 
     public HookTrigger(Delivery delivery, SigningSecrets secrets, String secretId, Clock clock) {
         this.answers = new HttpAnswers(delivery);
         this.secrets = secrets;
         this.secretId = secretId;
+        this.actor = "hook:" + secretName(secretId);
         this.clock = clock;
     }
 
@@ -67,9 +70,19 @@ public final class HookTrigger {
             }
             ComposeUpdate update = ComposeUpdateJson.readWithTimestamp(body);
             String idempotencyKey = "hook:" + Fingerprint.sha256Hex(raw);
-            return answers.relayAndAnswer(new RelayRequest(requestId, Trigger.HOOK, update, startedAt, deadline), idempotencyKey);
+            return answers.relayAndAnswer(new RelayRequest(requestId, requestId, Trigger.HOOK, update, startedAt, deadline,
+                    actor), idempotencyKey);
         } catch (InvalidRequest problem) {
             return answers.invalidAnswer(requestId, Trigger.HOOK, ComposeUpdateJson.validCvmId(body), body, problem, startedAt);
         }
+    }
+
+    /** A secret's name, from a name or an ARN (without the six characters Secrets Manager adds to it). */
+    static String secretName(String secretId) {
+        int at = secretId.indexOf(":secret:");
+        if (!secretId.startsWith("arn:") || at < 0) {
+            return secretId;
+        }
+        return secretId.substring(at + ":secret:".length()).replaceFirst("-[A-Za-z0-9]{6}$", "");
     }
 }

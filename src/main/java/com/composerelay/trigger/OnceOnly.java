@@ -60,7 +60,7 @@ final class OnceOnly {
         WholeUpdate update = request.update();
         return run(request.requestId(), Fingerprint.of(update), request.deadline(), key, () -> updates.run(request),
                 error -> new Outcome.Failed(new Outcome.Facts(request.requestId(), request.correlationId(), request.trigger(),
-                        update.cvmId(), null, 0, null, null, request.startedAt(), clock.instant()),
+                        update.cvmId(), null, 0, null, null, request.startedAt(), clock.instant()).withActor(request.actor()),
                         Outcome.Failure.IDEMPOTENCY_UNAVAILABLE, error),
                 callerStatus);
     }

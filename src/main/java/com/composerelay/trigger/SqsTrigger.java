@@ -174,11 +174,13 @@ public final class SqsTrigger {
             String correlation = correlationId == null ? messageId : correlationId;
             if (form == RequestForm.WHOLE) {
                 WholeUpdate update = WholeUpdateJson.read(body, null);
-                result = onceOnly.relay(new WholeRequest(messageId, correlation, trigger, update, startedAt, deadline),
+                result = onceOnly.relay(new WholeRequest(messageId, correlation, trigger, update, startedAt, deadline,
+                                actor(record)),
                         delivery.wholeUpdates().get(), idempotencyKey(record, messageId), o -> 0);
             } else {
                 ComposeUpdate update = ComposeUpdateJson.read(body, null);
-                RelayRequest request = new RelayRequest(messageId, correlation, trigger, update, startedAt, deadline);
+                RelayRequest request = new RelayRequest(messageId, correlation, trigger, update, startedAt, deadline,
+                        actor(record));
                 result = onceOnly.relay(request, idempotencyKey(record, messageId), o -> 0);
             }
             switch (result) {
@@ -250,6 +252,20 @@ public final class SqsTrigger {
                 "receive_count", text == null ? Json.kind(count).toLowerCase(Locale.ROOT)
                         : text.length() > 32 ? text.substring(0, 32) + "…" : text);
         return Integer.MAX_VALUE;
+    }
+
+    /**
+     * Who sent the message: the Slack user of a slash command ({@code slack:<user id>}), else the
+     * sender's IAM principal id as SQS records it ({@code sqs:<SenderId>}), else null.
+     */
+    static String actor(JrsValue record) {
+        JrsValue attributes = record.path("messageAttributes");
+        String user = "slack".equals(attribute(attributes, QueueAttributes.ORIGIN)) ? attribute(attributes, "slack_user") : null;
+        if (user != null) {
+            return "slack:" + user;
+        }
+        String sender = Json.asText(record.path("attributes").path("SenderId"), null);
+        return sender == null || sender.isBlank() ? null : "sqs:" + sender;
     }
 
     /** A string message attribute as Lambda's SQS event carries it. */

@@ -76,7 +76,7 @@ class EnvSecretsAndWatchQueueLocalStackTest {
         String queue = aws.queue("watch", Map.of());
         Instant started = Instant.parse("2026-11-28T12:00:00Z");
         WatchCheck check = new WatchCheck("cvm_ykL5lbAn", "ab".repeat(32), "corr-1", "req-1", Trigger.API, 3, started,
-                started.plusSeconds(600));
+                started.plusSeconds(600), "arn:aws:iam::123456789012:role/deployer");
         new SqsWatchQueue(() -> aws.sqs, queue, DEADLINE).schedule(check, Duration.ofSeconds(2));
 
         long sent = System.nanoTime();
@@ -89,7 +89,8 @@ class EnvSecretsAndWatchQueueLocalStackTest {
         assertThat(WatchCheckJson.read(com.composerelay.json.Json.parse(message.body()))).isEqualTo(check);
         assertThat(TestJson.parse(message.body())).isEqualTo(TestJson.parse("""
                 {"watch": {"cvm_id": "cvm_ykL5lbAn", "compose_hash": "%s", "correlation_id": "corr-1", "request_id": "req-1",
-                           "trigger": "api", "check": 3, "started_at": %d, "give_up_at": %d}}"""
+                           "trigger": "api", "check": 3, "started_at": %d, "give_up_at": %d,
+                           "actor": "arn:aws:iam::123456789012:role/deployer"}}"""
                 .formatted("ab".repeat(32), started.toEpochMilli(), started.plusSeconds(600).toEpochMilli())));
     }
 }
