@@ -63,8 +63,11 @@ public record Config(
      * @param watchAlways {@code WATCH_UPDATES}: watch every whole update to the end, {@code wait} or not
      * @param watchTimeout {@code WATCH_TIMEOUT_SECONDS}: a watched update that does not run by then has failed
      * @param watchInterval {@code WATCH_INTERVAL_SECONDS}: the time between two checks of a watched update
+     * @param relayTokensSecretId {@code RELAY_TOKENS_SECRET_ID}: the relay tokens of the Phala-compatible API
+     *     ({@code /api/v1/…}); unset, that API is off
      */
-    public record Updates(String envSecretPrefix, boolean watchAlways, Duration watchTimeout, Duration watchInterval) {}
+    public record Updates(String envSecretPrefix, boolean watchAlways, Duration watchTimeout, Duration watchInterval,
+                          Optional<String> relayTokensSecretId) {}
 
     /** Every secret id the relay is configured with: none of them is ever read for an env value. */
     public List<String> ownSecretIds() {
@@ -73,6 +76,7 @@ public record Config(
         chatOps.slackSigningSecretId().ifPresent(ids::add);
         chatOps.hookSecretId().ifPresent(ids::add);
         chatOps.phalaWebhookSecretId().ifPresent(ids::add);
+        updates.relayTokensSecretId().ifPresent(ids::add);
         return ids;
     }
 
@@ -144,7 +148,8 @@ public record Config(
                         r.bool("WATCH_UPDATES", false),
                         Duration.ofSeconds(r.positiveInt("WATCH_TIMEOUT_SECONDS", 600)),
                         Duration.ofSeconds(r.between("WATCH_INTERVAL_SECONDS", 15, 1, 900,
-                                "SQS delays one message by at most 900 s"))));
+                                "SQS delays one message by at most 900 s")),
+                        Optional.ofNullable(r.optional("RELAY_TOKENS_SECRET_ID"))));
     }
 
     /** Thrown at start-up for a configuration the relay cannot run with. */

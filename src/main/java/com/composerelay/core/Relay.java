@@ -78,7 +78,8 @@ public final class Relay {
      * holds Phala's final answer when it refused).
      */
     public record Call(PhalaAnswer answer, Outcome.Failure failure, Rejection rejection, String error,
-                       PhalaAnswer refused, int attempts, Integer lastStatus, String phalaRequestId, Duration took) {
+                       PhalaAnswer refused, int attempts, Integer lastStatus, String phalaRequestId, Duration took,
+                       PhalaAnswer last) {
         public boolean succeeded() {
             return answer != null;
         }
@@ -104,7 +105,7 @@ public final class Relay {
             metrics.phalaExchanges(List.copyOf(attempts.exchangeTimes));
         }
         return new Call(call.answer(), call.failure(), call.rejection(), call.error(), call.refused(), call.attempts(),
-                call.lastStatus(), call.phalaRequestId(), Duration.between(began, clock.instant()));
+                call.lastStatus(), call.phalaRequestId(), Duration.between(began, clock.instant()), attempts.lastAnswer);
     }
 
     /** The state of one call's attempts. */
@@ -116,6 +117,8 @@ public final class Relay {
         private String phalaRequestId;
         private Failure failure;
         private String error;
+        /** Phala's last answer, whatever its status; null when none came. */
+        private PhalaAnswer lastAnswer;
         /** How long each attempt's exchange with Phala took, answered or not; the metrics' only source. */
         private final List<Duration> exchangeTimes = new ArrayList<>();
 
@@ -164,11 +167,12 @@ public final class Relay {
                     continue;
                 }
                 lastStatus = answer.status();
+                lastAnswer = answer;
                 if (answer.requestId() != null) {
                     phalaRequestId = answer.requestId();
                 }
                 if (answer.isSuccess()) {
-                    return new Call(answer, null, null, null, null, attempts, lastStatus, phalaRequestId, Duration.ZERO);
+                    return new Call(answer, null, null, null, null, attempts, lastStatus, phalaRequestId, Duration.ZERO, answer);
                 }
                 if (answer.status() == 401) {
                     if (refreshed) {
@@ -248,11 +252,11 @@ public final class Relay {
         }
 
         private Call failed(Failure reason, String message) {
-            return new Call(null, reason, null, message, null, attempts, lastStatus, phalaRequestId, Duration.ZERO);
+            return new Call(null, reason, null, message, null, attempts, lastStatus, phalaRequestId, Duration.ZERO, lastAnswer);
         }
 
         private Call rejected(Rejection reason, String message, PhalaAnswer answer) {
-            return new Call(null, null, reason, message, answer, attempts, lastStatus, phalaRequestId, Duration.ZERO);
+            return new Call(null, null, reason, message, answer, attempts, lastStatus, phalaRequestId, Duration.ZERO, answer);
         }
     }
 

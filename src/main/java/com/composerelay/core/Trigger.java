@@ -11,7 +11,9 @@ public enum Trigger {
     /** Phala's own webhook events about a CVM. */
     PHALA("phala"),
     /** The relay's own watch of a whole update, until the CVM runs it. */
-    WATCH("watch");
+    WATCH("watch"),
+    /** Phala's own clients (CLI, SDKs) on the relay's Phala-compatible API, with a relay token. */
+    PHALA_API("phala-api");
 
     private final String wire;
 

@@ -2,6 +2,7 @@ package com.composerelay.phala;
 
 import com.composerelay.core.AppCompose;
 import com.composerelay.core.ComposeUpdate;
+import com.composerelay.core.PhalaPassThrough;
 import com.composerelay.core.PhalaProvisioning;
 import com.composerelay.core.PhalaAnswer;
 import com.composerelay.core.PhalaApi;
@@ -31,7 +32,7 @@ import java.util.concurrent.TimeoutException;
  * Phala's compose update over {@code java.net.http} (the SDK's URL-connection client cannot send
  * PATCH). Redirects are never followed: the key must not travel to another host.
  */
-public final class HttpPhalaApi implements PhalaApi, PhalaProvisioning {
+public final class HttpPhalaApi implements PhalaApi, PhalaProvisioning, PhalaPassThrough {
     public static final String USER_AGENT = "compose-relay/" + RelayVersion.VALUE;
 
     private final Supplier<HttpClient> client;
@@ -76,6 +77,18 @@ public final class HttpPhalaApi implements PhalaApi, PhalaProvisioning {
     public PhalaAnswer readCvm(String cvmId, String apiKey, Duration timeout) throws Timeout, Unreachable {
         HttpRequest request = builder(URI.create(cvmUri(cvmId)), apiKey, timeout).GET().build();
         return send(request, apiKey, timeout, ProvisionJson::cvm);
+    }
+
+    @Override
+    public PhalaAnswer forward(String method, String cvmId, String suffix, String body, String version, String apiKey,
+                               Duration timeout) throws Timeout, Unreachable {
+        HttpRequest.Builder builder = builder(URI.create(cvmUri(cvmId) + suffix), apiKey, timeout)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        if (version != null) {
+            builder.setHeader("X-Phala-Version", version);
+        }
+        return send(builder.build(), apiKey, timeout, PhalaAnswers.RAW);
     }
 
     private String cvmUri(String cvmId) {

@@ -1,6 +1,7 @@
 package com.composerelay.phala;
 
 import com.composerelay.core.PhalaAnswer;
+import com.composerelay.core.PhalaPassThrough;
 import com.composerelay.core.PhalaProvisioning;
 import com.composerelay.core.Redaction;
 import com.composerelay.json.Json;
@@ -39,11 +40,22 @@ final class PhalaAnswers {
     /** What a kind of call reads from a successful answer's body, by name (see {@code PhalaProvisioning}). */
     interface Values extends Function<JrsValue, Map<String, String>> {}
 
+    /** Reads nothing from the body: the answer keeps the raw body itself (a pass-through), see {@link #read}. */
+    static final Values RAW = body -> Map.of();
+
+    /** The longest raw body passed back to a client: the bounded body as read. */
+    static final int MAX_RAW = BoundedBody.LIMIT;
+
     /** As above, with {@code values} read from a successful answer's body and, from an error, {@code detail.details}. */
     static PhalaAnswer read(int status, HttpHeaders headers, String rawBody, String apiKey, Clock clock, Values values) {
         String requestId = headers.firstValue("X-Request-ID").orElse(null);
         String detail = null;
         Map<String, String> read = new LinkedHashMap<>();
+        if (values == RAW) {
+            read.put(PhalaPassThrough.RAW_BODY, clean(rawBody == null ? "" : rawBody, apiKey, MAX_RAW));
+            headers.firstValue("Content-Type").ifPresent(type -> read.put(PhalaPassThrough.CONTENT_TYPE,
+                    clean(type, apiKey, 128)));
+        }
         if (status >= 200 && status < 300) {
             JrsValue body = tryParse(rawBody);
             if (body != null) {

@@ -69,7 +69,7 @@ final class OnceOnly {
      * Runs {@code work} once per key: {@code unavailable} makes the outcome when the record cannot be
      * checked (from the error in words).
      */
-    private Result run(String requestId, String fingerprint, Instant deadline, String key, Supplier<Outcome> work,
+    Result run(String requestId, String fingerprint, Instant deadline, String key, Supplier<Outcome> work,
                        Function<String, Outcome> unavailable, ToIntFunction<Outcome> callerStatus) {
         Claim claim;
         try {
