@@ -101,7 +101,8 @@ public final class AwsClients {
     }
 
     private <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C build(B builder) {
-        builder.httpClient(http).region(Region.of(config.awsRegion())).credentialsProvider(credentials);
+        builder.httpClient(http).region(Region.of(config.awsRegion())).credentialsProvider(credentials)
+                .overrideConfiguration(o -> o.addExecutionInterceptor(JdkSdkHttpClient.CALL_BOUND));
         config.awsEndpointUrl().ifPresent(builder::endpointOverride);
         return builder.build();
     }

@@ -38,7 +38,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Every AWS client against an endpoint that accepts connections and never answers: each call ends
+ * Every AWS client against an endpoint that accepts connections and never answers (and a claim whose
+ * answer stalls after the status, a record whose connect stalls): each call ends
  * before the Lambda deadline (those made before the PATCH leave the deadline reserve too), with the
  * failure each adapter reports for an unreachable service, and the whole function answers in time.
  */
@@ -159,6 +160,53 @@ class StalledAwsTest {
         leftAfter(() -> threads.remember(new UpdateThread("cvm_1", "c-1", Fixtures.HASH, null)));
         leftAfter(() -> assertThat(threads.find("cvm_1")).isEmpty());
         assertThat(log.text()).contains("thread not remembered: ApiCallTimeoutException", "thread not read: ApiCallTimeoutException");
+    }
+
+    /** The relay's clients on an adapter whose first call (over java.net.http) is used up, as after start-up. */
+    private static AwsClients warmClients(String endpoint) {
+        Config at = Fixtures.config("AWS_ENDPOINT_URL", endpoint, "AWS_REGION", "us-east-1");
+        JdkSdkHttpClient adapter = new JdkSdkHttpClient(new com.composerelay.core.Lazy<>(
+                () -> com.composerelay.net.HttpClients.newClient(Duration.ofSeconds(10))));
+        adapter.prepareRequest(software.amazon.awssdk.http.HttpExecuteRequest.builder().request(
+                software.amazon.awssdk.http.SdkHttpFullRequest.builder().method(software.amazon.awssdk.http.SdkHttpMethod.POST)
+                        .uri(java.net.URI.create(endpoint)).build()).build());
+        return new AwsClients(at, LocalAws.CREDENTIALS, adapter);
+    }
+
+    @Test
+    void aClaimWhoseAnswerStallsAfterTheStatusEndsBeforeTheReserve() throws Exception {
+        try (var server = com.composerelay.support.RawHttpServer.plain(
+                (nth, out) -> com.composerelay.support.RawHttpServer.statusThenStall(out))) {
+            var store = new DynamoDbIdempotencyStore(warmClients(server.url("http"))::dynamoDb, "compose-relay-idempotency",
+                    Duration.ofHours(1), CLOCK, BEFORE_PATCH, AFTER_PATCH);
+            Duration left = leftAfter(() -> assertThatThrownBy(() -> store.claim("k", "f", CLOCK.instant().plusSeconds(3)))
+                    .isInstanceOf(IdempotencyStore.Unavailable.class)
+                    .hasMessage("could not claim the idempotency record in DynamoDB table compose-relay-idempotency "
+                            + "(ApiCallTimeoutException)"));
+            assertThat(left).as("the read timeout is the call's bound, not the 10 s default").isGreaterThan(RESERVE_LEFT);
+            assertThat(server.requests()).isPositive();
+        }
+    }
+
+    @Test
+    void aRecordWhoseConnectStallsEndsBeforeTheDeadline() throws Exception {
+        try (ServerSocket full = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            List<Socket> filling = JdkSdkHttpClientTest.fill(full);
+            try {
+                var store = new DynamoDbIdempotencyStore(warmClients("http://127.0.0.1:" + full.getLocalPort())::dynamoDb,
+                        "compose-relay-idempotency", Duration.ofHours(1), CLOCK, BEFORE_PATCH, AFTER_PATCH);
+                // The connect timeout is 10 s here: what ends the connect is what is left of the call.
+                Duration left = leftAfter(() -> assertThatThrownBy(() -> store.complete("k", "{}", 202))
+                        .isInstanceOf(IdempotencyStore.Unavailable.class)
+                        .hasMessage("could not record the outcome of the idempotency record in DynamoDB table compose-relay-idempotency "
+                                + "(ApiCallTimeoutException)"));
+                assertThat(left).as("the answer margin is left").isGreaterThan(Duration.ofMillis(300));
+            } finally {
+                for (Socket socket : filling) {
+                    socket.close();
+                }
+            }
+        }
     }
 
     @Test
