@@ -4,7 +4,8 @@
 #   2. the template checked (sam validate --lint) and built (sam build, .venv/sam)
 #   3. the Lambda Runtime Interface Emulator (.tools/bin) and the Java runtime interface client (.tools/ric)
 #   4. Python's cryptography for the env sealer's cross-check (.venv/crosscheck)
-#   5. ./mvnw clean verify -Pe2e: unit, WireMock and LocalStack tests (surefire), then the
+#   5. Phala's own clients, pinned: the Python SDK (.venv/phala-python) and the CLI (.tools/phala-cli)
+#   6. ./mvnw clean verify -Pe2e: unit, WireMock and LocalStack tests (surefire), then the
 #      end-to-end tests of the `sam build` artifact under the emulator (failsafe)
 # and stops what it started. Usage: ./run-tests.sh [extra Maven arguments]
 set -euo pipefail
@@ -43,5 +44,11 @@ ric=$(scripts/ric.sh)
 stage "Python cryptography for the env sealer's cross-check"
 crosscheck_python=$(scripts/crosscheck-python.sh)
 
+stage "Phala's own clients (Python SDK and CLI)"
+phala_clients=$(scripts/phala-clients.sh)
+phala_python=$(sed -n 's/^python=//p' <<<"$phala_clients")
+phala_cli=$(sed -n 's/^phala=//p' <<<"$phala_clients")
+
 stage "./mvnw clean verify -Pe2e"
-./mvnw -B -ntp clean verify -Pe2e -Drie.path="$rie" -Dric.dir="$ric" -Dcrosscheck.python="$crosscheck_python" "$@"
+./mvnw -B -ntp clean verify -Pe2e -Drie.path="$rie" -Dric.dir="$ric" -Dcrosscheck.python="$crosscheck_python" \
+  -Dphala.python="$phala_python" -Dphala.cli="$phala_cli" "$@"
