@@ -8,14 +8,15 @@ import java.util.Optional;
 
 /**
  * The signed routes beside the PATCH route: {@code POST /slack/command}, {@code POST
- * /hooks/compose-update} and {@code POST /phala/events}. A route whose secret is not configured
- * answers 404, as if it were not there.
+ * /hooks/compose-update}, {@code POST /phala/events}, and the Phala-compatible API under
+ * {@code /api/v1} (relay tokens). A route whose secret is not configured answers 404, as if it
+ * were not there.
  */
 public record WebhookRoutes(Optional<SlackCommandTrigger> slack, Optional<HookTrigger> hook,
-                            Optional<PhalaEventsTrigger> phala) {
+                            Optional<PhalaEventsTrigger> phala, Optional<PhalaApiTrigger> phalaApi) {
 
     public static WebhookRoutes none() {
-        return new WebhookRoutes(Optional.empty(), Optional.empty(), Optional.empty());
+        return new WebhookRoutes(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /** The answer of the route the event is for, or empty when it is for none of them. */
@@ -23,6 +24,10 @@ public record WebhookRoutes(Optional<SlackCommandTrigger> slack, Optional<HookTr
                                        String lambdaRequestId) {
         HttpRequestEvent request = new HttpRequestEvent(event, format);
         String path = request.path();
+        if (PhalaApiTrigger.serves(path)) {
+            return Optional.of(phalaApi.map(t -> t.handle(request, deadline, lambdaRequestId)).orElseGet(() ->
+                    PhalaApiTrigger.detail(404, "the relay's Phala-compatible API is not configured (RELAY_TOKENS_SECRET_ID)")));
+        }
         if (path.endsWith("/slack/command")) {
             return Optional.of(post(request).orElseGet(() -> slack.map(t -> t.handle(request, deadline)).orElseGet(WebhookRoutes::off)));
         }

@@ -5,7 +5,9 @@ import com.composerelay.core.AppCompose;
 import com.composerelay.core.EnvSealer;
 import com.composerelay.core.EnvSecrets;
 import com.composerelay.core.PhalaAnswer;
+import com.composerelay.core.PhalaPassThrough;
 import com.composerelay.core.PhalaProvisioning;
+import com.composerelay.core.RelayTokens;
 import com.composerelay.core.WatchQueue;
 import com.composerelay.crypto.X25519EnvSealer;
 import java.time.Duration;
@@ -30,7 +32,21 @@ import java.util.function.DoubleSupplier;
  */
 public record Adapters(ApiKeys keys, PhalaApi phala, IdempotencyStore idempotency, Outcomes outcomes,
                        UpdateThreads threads, ChatReplies replies, SigningSecrets signingSecrets, UpdateQueue queue,
-                       Clock clock, Relay.Sleeper sleeper, DoubleSupplier jitter, Metrics metrics, Whole whole) {
+                       Clock clock, Relay.Sleeper sleeper, DoubleSupplier jitter, Metrics metrics, Whole whole,
+                       ClientApi clientApi) {
+
+    /**
+     * What the Phala-compatible API ({@code /api/v1}) talks to: Phala's API passed through with the real
+     * key, and the relay tokens' store.
+     */
+    public record ClientApi(PhalaPassThrough phala, RelayTokens.Source tokens) {
+        /** Off: nothing is passed through, no token is known. */
+        public static ClientApi none() {
+            return new ClientApi((method, cvmId, suffix, body, version, key, timeout) -> {
+                throw new PhalaApi.Unreachable("no Phala pass-through is configured");
+            }, List::of);
+        }
+    }
 
     /** What the whole update talks to beyond the PATCH: Phala's provision and CVM read, env secrets, the sealer, the watch queue. */
     public record Whole(PhalaProvisioning provisioning, EnvSecrets envSecrets, EnvSealer sealer, WatchQueue watchQueue) {
@@ -57,6 +73,6 @@ public record Adapters(ApiKeys keys, PhalaApi phala, IdempotencyStore idempotenc
     public static Adapters of(ApiKeys keys, PhalaApi phala, Outcomes outcomes, Clock clock, Relay.Sleeper sleeper,
                               DoubleSupplier jitter, Metrics metrics) {
         return new Adapters(keys, phala, IdempotencyStore.none(), outcomes, UpdateThreads.none(), ChatReplies.none(),
-                SigningSecrets.none(), UpdateQueue.none(), clock, sleeper, jitter, metrics, Whole.none());
+                SigningSecrets.none(), UpdateQueue.none(), clock, sleeper, jitter, metrics, Whole.none(), ClientApi.none());
     }
 }

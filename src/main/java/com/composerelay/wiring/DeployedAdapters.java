@@ -12,6 +12,9 @@ import com.composerelay.aws.SnsOutcomes;
 import com.composerelay.aws.SqsUpdateQueue;
 import com.composerelay.aws.SqsWatchQueue;
 import com.composerelay.aws.SecretsManagerEnvSecrets;
+import com.composerelay.aws.SecretsManagerRelayTokens;
+import com.composerelay.core.RelayTokens;
+import java.util.List;
 import com.composerelay.core.WatchQueue;
 import com.composerelay.crypto.X25519EnvSealer;
 import com.composerelay.config.Config;
@@ -75,7 +78,10 @@ record DeployedAdapters(Adapters adapters, Lazy<HttpClient> http, AwsClients aws
         Adapters adapters = new Adapters(keys, phala, idempotency,
                 new SnsOutcomes(aws::sns, config.outcomeTopicArn(), afterPatch), threads,
                 new SlackReplies(http, config.chatOps().slackResponseUrlPrefix()), signingSecrets, queue,
-                clock, d -> Thread.sleep(d), jitter, metrics, whole);
+                clock, d -> Thread.sleep(d), jitter, metrics, whole,
+                new Adapters.ClientApi(phala, config.updates().relayTokensSecretId()
+                        .<RelayTokens.Source>map(id -> new SecretsManagerRelayTokens(aws::secretsManager, id, beforePatch))
+                        .orElse(List::of)));
         return new DeployedAdapters(adapters, http, aws, keys, signingSecrets, phala,
                 new Priming(config, credentials, clock), jitter);
     }

@@ -4,6 +4,9 @@ import com.composerelay.config.Config;
 import com.composerelay.log.Log;
 import com.composerelay.trigger.Delivery;
 import com.composerelay.trigger.HookTrigger;
+import com.composerelay.core.RelayTokens;
+import com.composerelay.core.TokenCheck;
+import com.composerelay.trigger.PhalaApiTrigger;
 import com.composerelay.trigger.PhalaEventsTrigger;
 import com.composerelay.trigger.SlackAllowlist;
 import com.composerelay.trigger.SlackCommandTrigger;
@@ -12,7 +15,8 @@ import java.util.Optional;
 
 /**
  * Which signed routes are on, from the configuration alone: each once its secret id is set, and
- * Slack's only with a request queue to hand its updates to. A route that is off answers 404.
+ * Slack's only with a request queue to hand its updates to; the Phala-compatible API once its relay
+ * tokens' secret is set. A route that is off answers 404.
  */
 final class Routes {
     private Routes() {}
@@ -35,6 +39,9 @@ final class Routes {
                 .map(id -> new HookTrigger(delivery, adapters.signingSecrets(), id, adapters.clock()));
         Optional<PhalaEventsTrigger> phala = chat.phalaWebhookSecretId()
                 .map(id -> new PhalaEventsTrigger(adapters.signingSecrets(), id, adapters.idempotency(), delivery));
-        return new WebhookRoutes(slack, hook, phala);
+        Optional<PhalaApiTrigger> phalaApi = config.updates().relayTokensSecretId()
+                .map(id -> new PhalaApiTrigger(new TokenCheck(new RelayTokens(adapters.clientApi().tokens(),
+                        config.apiKeyCacheTtl(), adapters.clock())), adapters.clientApi().phala(), delivery.relay(), delivery));
+        return new WebhookRoutes(slack, hook, phala, phalaApi);
     }
 }

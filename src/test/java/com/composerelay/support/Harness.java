@@ -5,6 +5,9 @@ import com.composerelay.config.Config;
 import com.composerelay.aws.SecretsManagerEnvSecrets;
 import com.composerelay.core.ComposeUpdate;
 import com.composerelay.core.EnvSecrets;
+import com.composerelay.core.PhalaPassThrough;
+import com.composerelay.core.RelayToken;
+import com.composerelay.core.TokenCheck;
 import com.composerelay.core.WatchCheck;
 import com.composerelay.core.WatchQueue;
 import com.composerelay.crypto.X25519EnvSealer;
@@ -74,6 +77,10 @@ public final class Harness {
     public final List<Scheduled> scheduled = new ArrayList<>();
     /** When set, the queue refuses every watch check. */
     public boolean watchQueueDown;
+    /** The relay tokens the tokens' store holds (see {@link #tokenFor}). */
+    public final List<RelayToken> relayTokens = new ArrayList<>();
+    /** How many times the tokens' store was read. */
+    public int relayTokenReads;
     public final RelayHandler handler;
     /** When set, the request queue refuses every update. */
     public boolean queueDown;
@@ -95,7 +102,11 @@ public final class Harness {
                 b.idempotency == null ? idempotency : b.idempotency, outcomes,
                 threadStore(), (url, text) -> replies.add(new Reply(url, text)), signingSecrets(), queue(),
                 time, sleeper, new ReseedableRandom(), metrics,
-                new Adapters.Whole(provisioning, envSecretStore(), new X25519EnvSealer(), watchQueue()));
+                new Adapters.Whole(provisioning, envSecretStore(), new X25519EnvSealer(), watchQueue()),
+                new Adapters.ClientApi(b.passThrough == null ? Adapters.ClientApi.none().phala() : b.passThrough, () -> {
+                    relayTokenReads++;
+                    return List.copyOf(relayTokens);
+                }));
         this.handler = new RelayHandler(Assembly.dispatcher(b.config, adapters), time);
     }
 
@@ -131,6 +142,13 @@ public final class Harness {
         private RecordingOutcomes outcomes = new RecordingOutcomes();
         private IdempotencyStore idempotency;
         private boolean realTime;
+        private PhalaPassThrough passThrough;
+
+        /** Phala's API as the Phala-compatible routes pass it through (e.g. the relay's HttpPhalaApi over WireMock). */
+        public Builder passThrough(PhalaPassThrough passThrough) {
+            this.passThrough = passThrough;
+            return this;
+        }
 
         private Builder() {}
 
@@ -259,6 +277,15 @@ public final class Harness {
                 return Optional.ofNullable(threads.get(cvmId));
             }
         };
+    }
+
+    /** Lists a relay token named {@code name} for these CVMs in the tokens' store; returns the token. */
+    public String tokenFor(String name, String... cvms) {
+        byte[] random = new byte[32];
+        new java.security.SecureRandom().nextBytes(random);
+        String token = "crt_" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        relayTokens.add(new RelayToken(name, java.util.HexFormat.of().formatHex(TokenCheck.sha256(token)), List.of(cvms)));
+        return token;
     }
 
     /** An HTTP API event for {@code POST path} with these headers and raw body, built with AWS's event model. */
