@@ -40,9 +40,20 @@ public final class LocalDeployment implements AutoCloseable {
     public static final String REGION = "us-east-1";
     public static final String FUNCTION = "ComposeRelayFunction";
 
-    /** What a local run may change: the stack's name, template parameters, the queue's visibility. */
+    /**
+     * What a local run may change: the stack's name, template parameters, the queue's visibility, and
+     * environment variables set beside the template's (e.g. a short API_KEY_CACHE_TTL_SECONDS).
+     */
     public record Options(String stackName, Map<String, String> parameters, Integer visibilityTimeoutSeconds,
-                          Phala phala, Path logDir) {}
+                          Phala phala, Path logDir, Map<String, String> environment) {
+        public Options(String stackName, Map<String, String> parameters, Integer visibilityTimeoutSeconds, Phala phala,
+                       Path logDir) {
+            this(stackName, parameters, visibilityTimeoutSeconds, phala, logDir, Map.of());
+        }
+    }
+
+    /** A relay token for every CVM, listed in the stack's relay tokens secret (name {@code local-sample}). */
+    public static final String SAMPLE_TOKEN = "crt_localSampleToken0000000000000000000000000000";
 
     /** How the Phala stand-in behaves: a share of 503s, and a share of answers that take a while. */
     public record Phala(double share503, double shareSlow, long slowMillis) {
@@ -50,6 +61,7 @@ public final class LocalDeployment implements AutoCloseable {
     }
 
     public final SqsClient sqs;
+    public final String relayTokensSecretArn;
     public final SnsClient sns;
     public final SecretsManagerClient secrets;
     public final DynamoDbClient dynamoDb;
@@ -112,6 +124,9 @@ public final class LocalDeployment implements AutoCloseable {
                 .secretString(SampleEvents.sampleSecret("SAMPLE_PHALA_WEBHOOK_SECRET"))).arn());
         parameters.putIfAbsent("SlackAllowlist", "T0001/C0001/*=cvm_*");
         parameters.put("PhalaApiBaseUrl", "http://127.0.0.1:" + phala.port());
+        relayTokensSecretArn = secrets.createSecret(b -> b.name(stack + "/relay-tokens")
+                .secretString(relayTokens(List.<String[]>of(new String[] {"local-sample", SAMPLE_TOKEN, "*"})))).arn();
+        parameters.put("RelayTokensSecretArn", relayTokensSecretArn);
         // The whole-update samples' env secret, under the default prefix (LocalStack may have it from a run before).
         String sampleEnv = "{\"database_url\":\"" + SAMPLE_DATABASE_URL + "\"}";
         try {
@@ -133,10 +148,31 @@ public final class LocalDeployment implements AutoCloseable {
         environment.put("AWS_ENDPOINT_URL", endpoint.toString());
         // Locally, Slack's response_url is a server on this machine.
         environment.put("SLACK_RESPONSE_URL_PREFIX", "http://127.0.0.1:");
+        environment.putAll(options.environment());
         function = FunctionUnderEmulator.start(rie, ricDir, declared, environment,
                 options.logDir().resolve(stack + "-function.log"));
         toClose.add(function);
         eventSource = new SqsEventSource(sqs, requestQueueUrl, REGION, function.invokeUrl());
+    }
+
+    /** The relay tokens secret's string for these tokens: each {name, token, cvm...}. */
+    public static String relayTokens(List<String[]> tokens) {
+        StringBuilder json = new StringBuilder("[");
+        for (String[] t : tokens) {
+            json.append(json.length() > 1 ? "," : "").append("{\"name\":\"").append(t[0]).append("\",\"sha256\":\"")
+                    .append(java.util.HexFormat.of().formatHex(com.composerelay.core.TokenCheck.sha256(t[1])))
+                    .append("\",\"cvms\":[");
+            for (int i = 2; i < t.length; i++) {
+                json.append(i > 2 ? "," : "").append('"').append(t[i]).append('"');
+            }
+            json.append("]}");
+        }
+        return json.append("]").toString();
+    }
+
+    /** Replaces the relay tokens secret's list (the function reads it anew as RelayTokens says). */
+    public void setRelayTokens(List<String[]> tokens) {
+        secrets.putSecretValue(b -> b.secretId(relayTokensSecretArn).secretString(relayTokens(tokens)));
     }
 
     /** Makes the stack; the paths come from system properties the scripts and Maven set. */

@@ -53,7 +53,8 @@ public final class LocalServe {
         say("");
         say("The line Phala's clients would use:");
         say("PHALA_CLOUD_API_PREFIX=%s/api/v1", base);
-        // Sample relay token: printed here once relay tokens exist (another change adds them); nothing yet.
+        say("PHALA_CLOUD_API_KEY=%s   (relay token 'local-sample', every CVM; the real key stays in LocalStack)",
+                LocalDeployment.SAMPLE_TOKEN);
         say("");
         say("Try: curl -i -X PATCH %s/cvms/cvm_ykL5lbAn/compose_file -H 'content-type: application/json' \\", base);
         say("       -d '{\"compose_hash\":\"9f2c1e4b7a6d5c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b\"}'");

@@ -47,6 +47,9 @@ public final class PhalaStandIn {
     private final Map<String, String[]> cvms = new ConcurrentHashMap<>();
     private final Map<String, String> lastPatch = new ConcurrentHashMap<>();
     private final Map<String, String> lastProvision = new ConcurrentHashMap<>();
+    private final Map<String, String> lastDeploy = new ConcurrentHashMap<>();
+    private final AtomicLong deploys = new AtomicLong();
+    private final java.util.Set<String> keysSeen = ConcurrentHashMap.newKeySet();
 
     public PhalaStandIn(int port, double share503, double shareSlow, long slowMillis) throws IOException {
         this.share503 = share503;
@@ -103,6 +106,21 @@ public final class PhalaStandIn {
         return lastPatch.get(cvmId);
     }
 
+    /** The CLI's deploys ({@code PATCH /api/v1/cvms/{id}}) received. */
+    public long deploys() {
+        return deploys.get();
+    }
+
+    /** The last deploy body for this CVM, or null. */
+    public String lastDeploy(String cvmId) {
+        return lastDeploy.get(cvmId);
+    }
+
+    /** Every X-API-Key value received under /api/v1. */
+    public java.util.Set<String> keysSeen() {
+        return java.util.Set.copyOf(keysSeen);
+    }
+
     /** The last provision body for this CVM, or null. */
     public String lastProvision(String cvmId) {
         return lastProvision.get(cvmId);
@@ -138,6 +156,29 @@ public final class PhalaStandIn {
                 reply(exchange, 200, "{\"app_id\":\"app_standin0000000000000000000000000000000001\",\"device_id\":\"dev_1\","
                         + "\"compose_hash\":\"" + hash + "\",\"compose_hash_registered\":" + !cvm.startsWith("chain_")
                         + ",\"kms_info\":{\"chain_id\":8453}}");
+                return;
+            }
+            String presented = exchange.getRequestHeaders().getFirst("X-API-Key");
+            if (path.startsWith("/api/v1/") && presented != null) {
+                keysSeen.add(presented);
+            }
+            if (exchange.getRequestMethod().equals("PATCH") && path.matches("/api/v1/cvms/[^/]+")) {
+                // The CLI's deploy (`phala deploy --cvm-id`): the compose in the body, a correlation id back.
+                String cvm = path.substring("/api/v1/cvms/".length());
+                lastDeploy.put(cvm, new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                long n = deploys.incrementAndGet();
+                reply(exchange, 202, "{\"correlation_id\":\"corr_standin_" + n + "\"}");
+                return;
+            }
+            if (exchange.getRequestMethod().equals("GET") && path.matches("/api/v1/cvms/[^/]+")
+                    && "2025-10-28".equals(exchange.getRequestHeaders().getFirst("X-Phala-Version"))) {
+                // API 2025-10-28, as the CLI asks for it: a numeric id, the env key at the top level.
+                String cvm = path.substring("/api/v1/cvms/".length());
+                reads.incrementAndGet();
+                reply(exchange, 200, "{\"id\":4711,\"name\":\"" + cvm + "\",\"status\":\"running\",\"in_progress\":false,"
+                        + "\"teepod_id\":12,\"app_id\":\"app_standin0000000000000000000000000000000001\",\"vm_uuid\":null,"
+                        + "\"instance_id\":null,\"vcpu\":2,\"memory\":4096,\"disk_size\":40,\"base_image\":\"dstack-0.5.3\","
+                        + "\"encrypted_env_pubkey\":\"" + ENV_PUBKEY + "\",\"listed\":false,\"public_urls\":[]}");
                 return;
             }
             if (exchange.getRequestMethod().equals("GET") && path.matches("/api/v1/cvms/[^/]+")) {
