@@ -57,6 +57,22 @@ public final class PhalaApiTrigger {
     }
 
     JrsObject handle(HttpRequestEvent request, Instant deadline, String lambdaRequestId) {
+        JrsObject answer = answer(request, deadline, lambdaRequestId);
+        String requestId = request.requestId() != null ? request.requestId() : lambdaRequestId;
+        JrsValue headers = answer.get("headers");
+        if (requestId != null && headers instanceof JrsObject h && h.get("X-Request-ID") == null) {
+            Map<String, Object> all = new LinkedHashMap<>();
+            Json.fields(h).forEach(field -> all.put(field.getKey(), field.getValue()));
+            all.put("X-Request-ID", requestId);
+            Map<String, Object> response = new LinkedHashMap<>();
+            Json.fields(answer).forEach(field -> response.put(field.getKey(), field.getValue()));
+            response.put("headers", Json.object(all));
+            return Json.object(response);
+        }
+        return answer;
+    }
+
+    private JrsObject answer(HttpRequestEvent request, Instant deadline, String lambdaRequestId) {
         Instant startedAt = delivery.clock().instant();
         String method = request.method().toUpperCase(Locale.ROOT);
         String path = request.path();

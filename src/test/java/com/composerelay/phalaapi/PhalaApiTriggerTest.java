@@ -182,6 +182,8 @@ class PhalaApiTriggerTest {
         assertThat(response.get("statusCode").intValue()).isEqualTo(401);
         assertThat(response.get("body").textValue())
                 .isEqualTo("{\"detail\":\"Invalid API key: the relay takes a relay token (crt_…) in X-API-Key\"}");
+        // As Phala's answers do, the relay's own carry a request id (API Gateway's), which the SDKs print.
+        assertThat(response.get("headers").get("X-Request-ID").textValue()).isEqualTo("Jb1fHgq7IAMEVfA=");
         phala.verify(0, anyRequestedFor(anyUrl()));
     }
 
@@ -268,6 +270,35 @@ class PhalaApiTriggerTest {
         assertThat(response.get("statusCode").intValue()).isEqualTo(502);
         assertThat(response.get("body").textValue())
                 .isEqualTo("{\"detail\":\"Phala refused the relay's API key (401); the relay's operator must check it\"}");
+    }
+
+    @Test
+    void theTokenThatRelayTokenShIssuesIsAcceptedForItsCvmsOnly() throws Exception {
+        Process script = new ProcessBuilder("scripts/relay-token.sh", "ci-script", CVM).redirectErrorStream(true).start();
+        String printed = new String(script.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(script.waitFor()).as(printed).isZero();
+        String issued = printed.lines().filter(l -> l.startsWith("token: ")).findFirst().orElseThrow().substring(7);
+        String entry = printed.lines().filter(l -> l.startsWith("entry: ")).findFirst().orElseThrow().substring(7);
+        assertThat(issued).matches("crt_[A-Za-z0-9_-]{43}");
+        assertThat(entry).doesNotContain(issued);
+        harness.relayTokens.clear();
+        harness.relayTokens.addAll(com.composerelay.aws.SecretsManagerRelayTokens.parse("[" + entry + "]", "test"));
+        phala.stubFor(get("/api/v1/cvms/" + CVM).willReturn(aResponse().withStatus(200).withBody("{}")));
+        assertThat(harness.invoke(request("GET", "/api/v1/cvms/" + CVM, issued, null, null)).get("statusCode").intValue())
+                .isEqualTo(200);
+        assertThat(harness.invoke(request("GET", "/api/v1/cvms/cvm_other", issued, null, null)).get("statusCode").intValue())
+                .isEqualTo(403);
+    }
+
+    @Test
+    void aTokensSecretWithABadEntryIsUnreadableNamedByItsIndex() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> com.composerelay.aws.SecretsManagerRelayTokens.parse(
+                "[{\"name\":\"ok\",\"sha256\":\"" + "a".repeat(64) + "\",\"cvms\":[\"*\"]},"
+                        + "{\"name\":\"typo\",\"sha256\":\"" + "A".repeat(64) + "\",\"cvms\":[\"x\"]}]", "tokens"))
+                .hasMessage("the relay tokens secret tokens, entry 1: sha256 must be 64 lowercase hex digits (the token's SHA-256)");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> com.composerelay.aws.SecretsManagerRelayTokens.parse(
+                "{\"name\":\"ok\"}", "tokens"))
+                .hasMessage("the relay tokens secret tokens is not a JSON array of {name, sha256, cvms}");
     }
 
     @Test

@@ -176,6 +176,14 @@ class WholeUpdateHttpTest {
     }
 
     @Test
+    void theRelayTokensSecretIsRefusedEvenUnderThePrefix() {
+        Harness h = Harness.builder().config(Fixtures.config("RELAY_TOKENS_SECRET_ID", "compose-relay/env/tokens")).build();
+        JsonNode response = h.invoke(post(CVM, body("{\"T\": {\"secret_id\": \"compose-relay/env/tokens\"}}", ""), Map.of()));
+        assertThat(Harness.body(response).get("error").textValue()).startsWith("env.T.secret_id: names one of the relay's own");
+        assertThat(h.envSecretReads).isEmpty();
+    }
+
+    @Test
     void anArnIsRefusedEvenUnderThePrefix() {
         String env = "{\"A\": {\"secret_id\": \"arn:aws:secretsmanager:us-east-1:1:secret:compose-relay/env/a\"}}";
         JsonNode response = harness.invoke(post(CVM, body(env, ""), Map.of()));
