@@ -44,14 +44,7 @@ class HttpFrontE2E {
 
     @AfterAll
     static void tearDown() {
-        if (front != null) {
-            front.close();
-        }
-        if (stack != null) {
-            String log = stack.function.log();
-            stack.close();
-            assertThat(log).doesNotContain(LocalDeployment.SAMPLE_API_KEY);
-        }
+        Teardown.close(front, stack);
         http.close();
     }
 

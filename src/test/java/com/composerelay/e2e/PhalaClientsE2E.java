@@ -61,14 +61,7 @@ class PhalaClientsE2E {
 
     @AfterAll
     static void tearDown() {
-        if (front != null) {
-            front.close();
-        }
-        if (stack != null) {
-            String log = stack.function.log();
-            stack.close();
-            assertThat(log).doesNotContain(LocalDeployment.SAMPLE_API_KEY).doesNotContain(TOKEN).doesNotContain(OTHER);
-        }
+        Teardown.close(front, stack, TOKEN, OTHER);
     }
 
     private static PhalaClients as(String token, Path home) {
