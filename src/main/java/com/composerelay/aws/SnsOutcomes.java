@@ -17,8 +17,8 @@ import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sns.model.PublishRequest;
 
 /**
- * Publishes each outcome to the SNS topic, with string attributes {@code status}, {@code cvm_id}
- * and {@code trigger} for subscription filter policies, and {@code MessageStructure=json} so that
+ * Publishes each outcome to the SNS topic, with string attributes {@code status}, {@code cvm_id},
+ * {@code trigger} and (when known) {@code actor} for subscription filter policies, and {@code MessageStructure=json} so that
  * each kind of subscriber reads it best: email a short text, SQS, Lambda and HTTP the JSON outcome,
  * HTTPS (Amazon Q Developer in chat applications) its custom notification. A publish that fails
  * after the SDK's own retries is logged whole as an error; the request's result stands.
@@ -103,6 +103,9 @@ public final class SnsOutcomes implements Outcomes {
         attributes.put("trigger", text(outcome.facts().trigger().wire()));
         if (outcome.facts().cvmId() != null) {
             attributes.put("cvm_id", text(outcome.facts().cvmId()));
+        }
+        if (outcome.facts().actor() != null) {
+            attributes.put("actor", text(outcome.facts().actor()));
         }
         return attributes;
     }

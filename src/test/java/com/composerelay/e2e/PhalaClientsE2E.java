@@ -87,6 +87,7 @@ class PhalaClientsE2E {
         assertThat(published).singleElement().satisfies(p -> {
             assertThat(p.status()).isEqualTo("accepted");
             assertThat(p.outcome().get("actor").textValue()).isEqualTo("token:ci-e2e");
+            assertThat(p.attributes()).containsEntry("actor", "token:ci-e2e").containsEntry("trigger", "phala-api");
             assertThat(p.outcome().get("trigger").textValue()).isEqualTo("phala-api");
             assertThat(p.outcome().get("compose_hash").textValue()).isEqualTo(hash);
         });
