@@ -71,6 +71,16 @@ final class OnceOnly {
      */
     Result run(String requestId, String fingerprint, Instant deadline, String key, Supplier<Outcome> work,
                        Function<String, Outcome> unavailable, ToIntFunction<Outcome> callerStatus) {
+        return run(requestId, fingerprint, deadline, key, work, unavailable, callerStatus, OutcomeJson::write);
+    }
+
+    /**
+     * The same, recording for duplicates what {@code recorded} makes of the outcome (the outcome's JSON,
+     * or for the Phala-compatible routes Phala's own answer) beside the caller's status.
+     */
+    Result run(String requestId, String fingerprint, Instant deadline, String key, Supplier<Outcome> work,
+               Function<String, Outcome> unavailable, ToIntFunction<Outcome> callerStatus,
+               Function<Outcome, String> recorded) {
         Claim claim;
         try {
             claim = store.claim(key, fingerprint, deadline);
@@ -79,7 +89,7 @@ final class OnceOnly {
                     "the idempotency record could not be checked, so nothing was sent: " + e.getMessage()));
         }
         return switch (claim) {
-            case Claim.Claimed c -> new Result.Decided(runClaimed(requestId, key, work, callerStatus));
+            case Claim.Claimed c -> new Result.Decided(runClaimed(requestId, key, work, callerStatus, recorded));
             case Claim.Completed done -> {
                 Log.info("duplicate request: answered as recorded, nothing sent", "request_id", requestId,
                         "idempotency_key", key);
@@ -92,13 +102,14 @@ final class OnceOnly {
         };
     }
 
-    private Outcome runClaimed(String requestId, String key, Supplier<Outcome> work, ToIntFunction<Outcome> callerStatus) {
+    private Outcome runClaimed(String requestId, String key, Supplier<Outcome> work, ToIntFunction<Outcome> callerStatus,
+                               Function<Outcome, String> recorded) {
         Outcome outcome = work.get();
         try {
             if (outcome instanceof Outcome.Failed) {
                 store.release(key);
             } else {
-                store.complete(key, OutcomeJson.write(outcome), callerStatus.applyAsInt(outcome));
+                store.complete(key, recorded.apply(outcome), callerStatus.applyAsInt(outcome));
             }
         } catch (IdempotencyStore.Unavailable e) {
             // The result stands; the record stays "in progress" until the holder's deadline passes.

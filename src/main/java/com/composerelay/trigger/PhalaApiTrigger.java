@@ -194,26 +194,24 @@ public final class PhalaApiTrigger {
         }, error -> new Outcome.Failed(new Outcome.Facts(requestId, requestId, Trigger.PHALA_API, cvmId, null, 0, null,
                 null, startedAt, delivery.clock().instant()).withActor(actor), Outcome.Failure.IDEMPOTENCY_UNAVAILABLE, error),
                 outcome -> made.get() != null && made.get().last() != null && made.get().lastStatus() != null
-                        ? made.get().last().status() : HttpAnswers.statusOf(outcome));
+                        ? made.get().last().status() : HttpAnswers.statusOf(outcome),
+                // A duplicate gets Phala's own answer again (the CLI needs the deploy's correlation_id).
+                outcome -> Json.asText(bodyOf(made.get() == null ? null : asPhalaAnswered(made.get())), "{}"));
         return switch (result) {
             case OnceOnly.Result.Decided decided -> {
                 delivery.publish(decided.outcome());
                 yield made.get() == null ? detail(HttpAnswers.statusOf(decided.outcome()), decided.outcome().error())
                         : asPhalaAnswered(made.get());
             }
-            case OnceOnly.Result.Replayed replayed -> {
-                String error = null;
-                try {
-                    error = Json.asText(Json.parse(replayed.outcomeJson()).path("error"), null);
-                } catch (Json.Malformed e) {
-                    // recorded by the relay itself: not expected
-                }
-                yield replayed.callerStatus() < 300 ? HttpRequestEvent.response(replayed.callerStatus(), "{}",
-                        Map.of("Idempotent-Replayed", "true")) : detail(replayed.callerStatus(), error);
-            }
+            case OnceOnly.Result.Replayed replayed -> HttpRequestEvent.response(replayed.callerStatus(),
+                    replayed.outcomeJson(), Map.of("Idempotent-Replayed", "true"));
             case OnceOnly.Result.Busy busy -> detail(409, busy.message());
             case OnceOnly.Result.Conflict conflict -> detail(409, conflict.message());
         };
+    }
+
+    private static JrsValue bodyOf(JrsObject response) {
+        return response == null ? null : response.get("body");
     }
 
     private static Outcome.Facts facts(String requestId, String cvmId, String composeHash, Relay.Call call,

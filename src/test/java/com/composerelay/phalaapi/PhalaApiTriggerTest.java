@@ -136,6 +136,19 @@ class PhalaApiTriggerTest {
     }
 
     @Test
+    void aDuplicateDeployGetsPhalasOwnAnswerAgainWithItsCorrelationId() {
+        phala.stubFor(patch("/api/v1/cvms/" + CVM).willReturn(aResponse().withStatus(202)
+                .withBody("{\"correlation_id\":\"corr-7\"}")));
+        String event = request("PATCH", "/api/v1/cvms/" + CVM, token, "2025-10-28", "{\"docker_compose_file\":\"x\"}");
+        harness.invoke(event);
+        JsonNode second = harness.invoke(event);
+        assertThat(second.get("statusCode").intValue()).isEqualTo(202);
+        assertThat(second.get("body").textValue()).isEqualTo("{\"correlation_id\":\"corr-7\"}");
+        assertThat(second.get("headers").get("Idempotent-Replayed").textValue()).isEqualTo("true");
+        phala.verify(1, patchRequestedFor(anyUrl()));
+    }
+
+    @Test
     void anInvalidCommitIsRefusedInPhalasShapeWithNothingSent() {
         JsonNode response = harness.invoke(request("PATCH", "/api/v1/cvms/" + CVM + "/compose_file", token, null,
                 "{\"composeHash\":\"" + HASH + "\"}"));
