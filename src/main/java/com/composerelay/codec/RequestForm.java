@@ -15,7 +15,7 @@ public enum RequestForm {
         if (!body.isObject()) {
             return PATCH;
         }
-        if (body.get(WatchCheckJson.WATCH) != null) {
+        if (body.get(WatchCheckJson.WATCH) != null && body.get(WatchCheckJson.WATCH).isObject()) {
             return WATCH;
         }
         if (body.get(WholeUpdateJson.APP_COMPOSE) == null) {

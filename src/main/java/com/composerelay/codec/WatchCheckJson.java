@@ -28,6 +28,9 @@ public final class WatchCheckJson {
         if (check.actor() != null) {
             watch.put("actor", check.actor());
         }
+        watch.put("nonce", check.nonce());
+        watch.put("needs_progress", check.needsProgress());
+        watch.put("seen_progress", check.seenProgress());
         return Json.write(Json.object(Map.of(WATCH, Json.object(watch))));
     }
 
@@ -51,7 +54,8 @@ public final class WatchCheckJson {
         return new WatchCheck(cvmId, text(watch, "compose_hash"), text(watch, "correlation_id"), text(watch, "request_id"),
                 trigger, (int) number(watch, "check"), Instant.ofEpochMilli(number(watch, "started_at")),
                 Instant.ofEpochMilli(number(watch, "give_up_at")),
-                watch.get("actor") == null ? null : text(watch, "actor"));
+                watch.get("actor") == null ? null : text(watch, "actor"), text(watch, "nonce"),
+                Json.asBoolean(watch.path("needs_progress"), false), Json.asBoolean(watch.path("seen_progress"), false));
     }
 
     private static String text(JrsValue watch, String field) throws InvalidRequest {

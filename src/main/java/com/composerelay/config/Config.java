@@ -60,14 +60,15 @@ public record Config(
      * The whole update's settings.
      *
      * @param envSecretPrefix {@code ENV_SECRET_PREFIX}: env values come only from secrets whose name starts so
+     * @param envSecretsPerCvm {@code ENV_SECRETS_PER_CVM}: a CVM's env secrets only under {@code <prefix><cvm_id>/}
      * @param watchAlways {@code WATCH_UPDATES}: watch every whole update to the end, {@code wait} or not
      * @param watchTimeout {@code WATCH_TIMEOUT_SECONDS}: a watched update that does not run by then has failed
      * @param watchInterval {@code WATCH_INTERVAL_SECONDS}: the time between two checks of a watched update
      * @param relayTokensSecretId {@code RELAY_TOKENS_SECRET_ID}: the relay tokens of the Phala-compatible API
      *     ({@code /api/v1/…}); unset, that API is off
      */
-    public record Updates(String envSecretPrefix, boolean watchAlways, Duration watchTimeout, Duration watchInterval,
-                          Optional<String> relayTokensSecretId) {}
+    public record Updates(String envSecretPrefix, boolean envSecretsPerCvm, boolean watchAlways, Duration watchTimeout,
+                          Duration watchInterval, Optional<String> relayTokensSecretId) {}
 
     /** Every secret id the relay is configured with: none of them is ever read for an env value. */
     public List<String> ownSecretIds() {
@@ -145,8 +146,9 @@ public record Config(
                 r.metricsNamespace("METRICS_NAMESPACE"),
                 new Updates(
                         r.secretPrefix("ENV_SECRET_PREFIX", DEFAULT_ENV_SECRET_PREFIX),
+                        r.bool("ENV_SECRETS_PER_CVM", false),
                         r.bool("WATCH_UPDATES", false),
-                        Duration.ofSeconds(r.positiveInt("WATCH_TIMEOUT_SECONDS", 600)),
+                        Duration.ofSeconds(r.watchTimeout()),
                         Duration.ofSeconds(r.between("WATCH_INTERVAL_SECONDS", 15, 1, 900,
                                 "SQS delays one message by at most 900 s")),
                         Optional.ofNullable(r.optional("RELAY_TOKENS_SECRET_ID"))));
@@ -184,6 +186,13 @@ public record Config(
                 throw new Invalid(name + " must be at least " + min + " (" + why + "), not '" + value + "'");
             }
             return value;
+        }
+
+        /** The watch's time: its registration and checks live in the idempotency table, so at most that long. */
+        int watchTimeout() {
+            int ttl = positiveInt("IDEMPOTENCY_TTL_SECONDS", 3600);
+            return between("WATCH_TIMEOUT_SECONDS", 600, 1, ttl, "a watch is registered in the idempotency table,"
+                    + " whose records live IDEMPOTENCY_TTL_SECONDS (" + ttl + ")");
         }
 
         int between(String name, int fallback, int min, int max, String why) {

@@ -35,6 +35,11 @@ public interface IdempotencyStore {
     /** Gives the key up, so a retry or a redelivery may try again (a transient failure). */
     void release(String key) throws Unavailable;
 
+    /** False for {@link #none()}, which remembers nothing (so nothing can be checked against it). */
+    default boolean durable() {
+        return true;
+    }
+
     /** The store could not be read or written. */
     final class Unavailable extends Exception {
         public Unavailable(String message) {
@@ -55,6 +60,11 @@ public interface IdempotencyStore {
 
             @Override
             public void release(String key) {}
+
+            @Override
+            public boolean durable() {
+                return false;
+            }
         };
     }
 }

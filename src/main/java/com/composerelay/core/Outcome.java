@@ -134,7 +134,15 @@ public sealed interface Outcome {
         /** An on-chain KMS CVM: the compose hash must be registered on chain before the commit. */
         ONCHAIN_REGISTRATION_REQUIRED,
         /** The CVM gave no usable env public key, so the env cannot be sealed for it. */
-        CVM_ENV_KEY_UNUSABLE
+        CVM_ENV_KEY_UNUSABLE;
+
+        /**
+         * Refusals that the caller fixes outside the request (a secret created, a hash registered on
+         * chain): the same request sent again must run again, so they are not replayed to duplicates.
+         */
+        public boolean dependsOnOutsideState() {
+            return this == ENV_SECRET_MISSING || this == ONCHAIN_REGISTRATION_REQUIRED || this == CVM_ENV_KEY_UNUSABLE;
+        }
     }
 
     /** Why a request failed for now. */

@@ -18,6 +18,8 @@ public interface PhalaProvisioning {
     /** {@code "true"} when {@code progress.target} is set or {@code in_progress} is true. */
     String IN_PROGRESS = "in_progress";
     String ENV_PUBKEY = "encrypted_env_pubkey";
+    /** The CVM's {@code kms_info.chain_id}, set for an on-chain KMS. */
+    String KMS_CHAIN_ID = "kms_chain_id";
     /** An error answer's {@code detail.details[]}, {@code field} to {@code value}: prefixed with this. */
     String DETAIL_PREFIX = "detail.";
 

@@ -142,7 +142,10 @@ public final class Relay {
             while (true) {
                 Duration left = timeLeft();
                 if (left.compareTo(timing.minAttemptTime()) < 0) {
-                    return failed(failure, error + "; no time left before the Lambda deadline");
+                    return failure == null
+                            ? failed(Failure.NO_TIME_LEFT, "too little time left before the Lambda deadline to call Phala"
+                                    + " after reading the API key (" + left.toMillis() + " ms)")
+                            : failed(failure, error + "; no time left before the Lambda deadline");
                 }
                 attempts++;
                 Duration timeout = left.compareTo(timing.attemptTimeout()) < 0 ? left : timing.attemptTimeout();

@@ -17,11 +17,21 @@ public final class SecretGuard {
     private static final Pattern ARN_SUFFIX = Pattern.compile("-[A-Za-z0-9]{6}$");
 
     private final String prefix;
+    private final boolean perCvm;
     private final Set<String> forbidden = new TreeSet<>();
 
     /** @param ownSecretIds the relay's own secret ids (names or ARNs) */
     public SecretGuard(String prefix, List<String> ownSecretIds) {
+        this(prefix, false, ownSecretIds);
+    }
+
+    /**
+     * @param perCvm when true, a CVM's env values come only from {@code <prefix><cvm_id>/…}, so a caller
+     *     allowed one CVM cannot seal another CVM's secrets into it
+     */
+    public SecretGuard(String prefix, boolean perCvm, List<String> ownSecretIds) {
         this.prefix = prefix;
+        this.perCvm = perCvm;
         for (String id : ownSecretIds) {
             forbidden.add(id);
             int at = id.indexOf(":secret:");
@@ -37,8 +47,8 @@ public final class SecretGuard {
         return prefix;
     }
 
-    /** Refuses {@code secretId} of the env variable {@code name} by field, or lets it pass. */
-    public void check(String name, String secretId) throws InvalidRequest {
+    /** Refuses {@code secretId} of the env variable {@code name} for {@code cvmId} by field, or lets it pass. */
+    public void check(String name, String secretId, String cvmId) throws InvalidRequest {
         String field = "env." + name + ".secret_id";
         if (secretId.startsWith("arn:")) {
             throw new InvalidRequest(field, "must be a secret name under '" + prefix + "', not an ARN");
@@ -46,6 +56,11 @@ public final class SecretGuard {
         if (!secretId.startsWith(prefix) || secretId.length() == prefix.length()) {
             throw new InvalidRequest(field, "must name a secret under '" + prefix
                     + "' (the only secrets env values may come from)");
+        }
+        String cvmPrefix = prefix + cvmId + "/";
+        if (perCvm && (!secretId.startsWith(cvmPrefix) || secretId.length() == cvmPrefix.length())) {
+            throw new InvalidRequest(field, "must name a secret under '" + cvmPrefix + "' (ENV_SECRETS_PER_CVM: each CVM's"
+                    + " env values come from its own secrets)");
         }
         if (!NAME.matcher(secretId).matches()) {
             throw new InvalidRequest(field, "must be a secret name: letters, digits and /_+=.@- only");

@@ -13,9 +13,22 @@ public interface WatchQueue {
         }
     }
 
+    /** False for {@link #none()}: a relay without a queue refuses {@code wait}. */
+    default boolean configured() {
+        return true;
+    }
+
     static WatchQueue none() {
-        return (check, delay) -> {
-            throw new Unavailable("no request queue is configured");
+        return new WatchQueue() {
+            @Override
+            public void schedule(WatchCheck check, Duration delay) throws Unavailable {
+                throw new Unavailable("no request queue is configured");
+            }
+
+            @Override
+            public boolean configured() {
+                return false;
+            }
         };
     }
 }

@@ -24,7 +24,9 @@ public final class Watcher {
         /** This check ran before (a redelivery): nothing done. */
         SEEN,
         /** Could not be done now (the store or the queue is unavailable, or another delivery holds it): redeliver. */
-        LATER
+        LATER,
+        /** Not a check the relay queued (no such watch, or the wrong nonce): ignored, never retried. */
+        FORGED
     }
 
     private final PhalaProvisioning phala;
@@ -49,6 +51,23 @@ public final class Watcher {
     }
 
     public Verdict check(WatchCheck check, Instant deadline, Consumer<Outcome> publish) {
+        if (store.durable()) {
+            try {
+                IdempotencyStore.Claim registered = store.claim(check.registrationKey(), check.credential(), deadline);
+                if (registered instanceof IdempotencyStore.Claim.Claimed) {
+                    store.release(check.registrationKey());
+                    return Verdict.FORGED;
+                }
+                if (registered instanceof IdempotencyStore.Claim.Mismatch) {
+                    return Verdict.FORGED;
+                }
+                if (registered instanceof IdempotencyStore.Claim.InProgress) {
+                    return Verdict.LATER;
+                }
+            } catch (IdempotencyStore.Unavailable e) {
+                return Verdict.LATER;
+            }
+        }
         String key = "watch:" + check.correlationId() + ":" + check.check();
         try {
             IdempotencyStore.Claim claim = store.claim(key, "watch", deadline);
@@ -77,11 +96,15 @@ public final class Watcher {
     private Verdict run(WatchCheck check, Instant deadline, Consumer<Outcome> publish) {
         Seen seen = read(check, deadline);
         Outcome outcome = null;
+        boolean sawProgress = false;
         if (seen.answer != null && seen.answer.isSuccess()) {
             boolean inProgress = "true".equals(seen.answer.value(PhalaProvisioning.IN_PROGRESS));
             String status = seen.answer.value(PhalaProvisioning.STATUS);
             String hash = seen.answer.value(PhalaProvisioning.COMPOSE_HASH);
-            if ("running".equals(status) && !inProgress && sameHash(hash, check.composeHash())) {
+            sawProgress = inProgress || (status != null && !status.equals("running"));
+            // An update that keeps the hash (new env only) is done only once the CVM was seen updating.
+            boolean progressed = !check.needsProgress() || check.seenProgress() || sawProgress;
+            if ("running".equals(status) && !inProgress && sameHash(hash, check.composeHash()) && progressed) {
                 outcome = new Outcome.Completed(facts(check, seen), "watch");
             } else if (status != null && !inProgress && STOPPED.contains(status.toLowerCase(Locale.ROOT))) {
                 outcome = new Outcome.Failed(facts(check, seen), Outcome.Failure.CVM_NOT_RUNNING,
@@ -106,7 +129,7 @@ public final class Watcher {
             }
         }
         try {
-            queue.schedule(check.next(), interval);
+            queue.schedule(check.next(sawProgress), interval);
             return Verdict.DONE;
         } catch (WatchQueue.Unavailable e) {
             return Verdict.LATER;

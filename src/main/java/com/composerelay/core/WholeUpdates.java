@@ -31,10 +31,11 @@ public final class WholeUpdates {
     private final SecretGuard guard;
     private final WatchQueue watchQueue;
     private final Watching watching;
+    private final IdempotencyStore store;
     private final Clock clock;
 
     public WholeUpdates(Relay relay, PhalaProvisioning phala, PhalaApi commit, EnvSecrets secrets, EnvSealer sealer,
-                        SecretGuard guard, WatchQueue watchQueue, Watching watching, Clock clock) {
+                        SecretGuard guard, WatchQueue watchQueue, Watching watching, IdempotencyStore store, Clock clock) {
         this.relay = relay;
         this.phala = phala;
         this.commit = commit;
@@ -43,6 +44,7 @@ public final class WholeUpdates {
         this.guard = guard;
         this.watchQueue = watchQueue;
         this.watching = watching;
+        this.store = store;
         this.clock = clock;
     }
 
@@ -63,6 +65,8 @@ public final class WholeUpdates {
         private final List<String> added = new ArrayList<>();
         private final List<String> allowed;
         private String composeHash;
+        /** The hash the CVM ran before, when the env step read it. */
+        private String hashBefore;
         private String appId;
         private int attempts;
         private Integer lastStatus;
@@ -82,10 +86,14 @@ public final class WholeUpdates {
 
         Outcome run() {
             String cvmId = update.cvmId();
+            if (watched(update) && !watchQueue.configured()) {
+                return new Outcome.Rejected(facts(), Rejection.INVALID_REQUEST, "wait: the relay has no request queue"
+                        + " (REQUEST_QUEUE_URL) to watch the update with; leave wait out");
+            }
             try {
                 for (Map.Entry<String, EnvValue> entry : update.env().entrySet()) {
                     if (entry.getValue() instanceof EnvValue.FromSecret ref) {
-                        guard.check(entry.getKey(), ref.secretId());
+                        guard.check(entry.getKey(), ref.secretId(), cvmId);
                     }
                 }
             } catch (InvalidRequest problem) {
@@ -124,6 +132,13 @@ public final class WholeUpdates {
                 note(read);
                 if (!read.succeeded()) {
                     return stop(read.outcome(facts()), "env", read, began);
+                }
+                hashBefore = read.answer().value(PhalaProvisioning.COMPOSE_HASH);
+                if (read.answer().value(PhalaProvisioning.KMS_CHAIN_ID) != null) {
+                    return stop(new Outcome.Rejected(facts(), Rejection.CVM_ENV_KEY_UNUSABLE, "the CVM uses an on-chain KMS"
+                            + " (kms_info.chain_id " + read.answer().value(PhalaProvisioning.KMS_CHAIN_ID) + "): its env key"
+                            + " comes from that KMS, which the relay does not read; send the update without env"),
+                            "env", read, began);
                 }
                 String publicKey = read.answer().value(PhalaProvisioning.ENV_PUBKEY);
                 if (publicKey == null) {
@@ -197,17 +212,34 @@ public final class WholeUpdates {
             return new Outcome.Accepted(facts);
         }
 
-        /** Queues the watch's first check; says how that went, for the outcome. */
+        /**
+         * Registers the watch (its nonce, so that only checks the relay queued are obeyed) and queues its
+         * first check, trying twice; says how that went, for the outcome.
+         */
         private String startWatch(Outcome.Facts facts) {
             Instant now = clock.instant();
+            byte[] nonce = new byte[16];
+            new java.security.SecureRandom().nextBytes(nonce);
+            boolean needsProgress = hashBefore != null && Watcher.sameHash(hashBefore, facts.composeHash());
             WatchCheck first = new WatchCheck(facts.cvmId(), facts.composeHash(), facts.correlationId(),
-                    facts.requestId(), facts.trigger(), 1, now, now.plus(watching.timeout()), facts.actor());
+                    facts.requestId(), facts.trigger(), 1, now, now.plus(watching.timeout()), facts.actor(),
+                    java.util.HexFormat.of().formatHex(nonce), needsProgress, false);
             try {
-                watchQueue.schedule(first, watching.interval());
-                return "scheduled";
-            } catch (WatchQueue.Unavailable e) {
-                return "not scheduled: " + e.getMessage();
+                store.claim(first.registrationKey(), first.credential(), now);
+                store.complete(first.registrationKey(), "{}", 200);
+            } catch (IdempotencyStore.Unavailable e) {
+                return "not scheduled: the watch could not be registered (" + e.getMessage() + ")";
             }
+            String problem = null;
+            for (int attempt = 0; attempt < 2; attempt++) {
+                try {
+                    watchQueue.schedule(first, watching.interval());
+                    return "scheduled";
+                } catch (WatchQueue.Unavailable e) {
+                    problem = e.getMessage();
+                }
+            }
+            return "not scheduled: " + problem;
         }
 
         private void note(Relay.Call call) {

@@ -65,6 +65,10 @@ final class ProvisionJson {
             key = Json.asText(body.path("encrypted_env_pubkey"), null);
         }
         values.put(PhalaProvisioning.ENV_PUBKEY, key == null || key.isBlank() ? null : key);
+        JrsValue chain = body.path("kms_info").path("chain_id");
+        if (!chain.isNull() && !chain.isMissingNode()) {
+            values.put(PhalaProvisioning.KMS_CHAIN_ID, Json.asText(chain));
+        }
         return values;
     }
 }

@@ -106,7 +106,8 @@ final class OnceOnly {
                                Function<Outcome, String> recorded) {
         Outcome outcome = work.get();
         try {
-            if (outcome instanceof Outcome.Failed) {
+            if (outcome instanceof Outcome.Failed
+                    || outcome instanceof Outcome.Rejected r && r.reason().dependsOnOutsideState()) {
                 store.release(key);
             } else {
                 store.complete(key, recorded.apply(outcome), callerStatus.applyAsInt(outcome));

@@ -80,6 +80,13 @@ public final class PhalaApiTrigger {
         String cvmId = matcher.matches() ? decode(matcher.group(1)) : null;
         String suffix = matcher.matches() && matcher.group(2) != null ? matcher.group(2) : "";
         String requestId = request.requestId() != null ? request.requestId() : lambdaRequestId;
+        if (cvmId != null) {
+            try {
+                ComposeUpdate.checkCvmId(cvmId);
+            } catch (InvalidRequest problem) {
+                return detail(400, problem.getMessage());
+            }
+        }
 
         TokenCheck.Verdict verdict;
         try {
@@ -155,7 +162,7 @@ public final class PhalaApiTrigger {
         RelayRequest relayed = new RelayRequest(requestId, requestId, Trigger.PHALA_API, update, startedAt, deadline, actor);
         String sent = ComposeUpdateJson.write(update);
         String version = request.header("X-Phala-Version");
-        return once(relayed.requestId(), "phala-api:" + Fingerprint.of(update), Fingerprint.of(update), deadline,
+        return once(relayed.requestId(), key(request, requestId), Fingerprint.of(update), deadline,
                 () -> relay.call(deadline, (key, timeout) -> phala.forward("PATCH", cvmId, "/compose_file", sent, version,
                         key, timeout)),
                 call -> call.outcome(facts(relayed.requestId(), cvmId, update.composeHash(), call, startedAt, actor)),
@@ -173,7 +180,7 @@ public final class PhalaApiTrigger {
         }
         String version = request.header("X-Phala-Version");
         String fingerprint = Fingerprint.sha256Hex((cvmId + "\n" + body).getBytes(StandardCharsets.UTF_8));
-        return once(requestId, "phala-api:" + fingerprint, fingerprint, deadline,
+        return once(requestId, key(request, requestId), fingerprint, deadline,
                 () -> relay.call(deadline, (key, timeout) -> phala.forward("PATCH", cvmId, "", body, version, key, timeout)),
                 call -> call.outcome(facts(requestId, cvmId, null, call, startedAt, actor)), cvmId, startedAt, actor);
     }
@@ -208,6 +215,16 @@ public final class PhalaApiTrigger {
             case OnceOnly.Result.Busy busy -> detail(409, busy.message());
             case OnceOnly.Result.Conflict conflict -> detail(409, conflict.message());
         };
+    }
+
+    /**
+     * The idempotency key of a call that changes a CVM: the client's {@code Idempotency-Key} if it sent
+     * one, else this HTTP request's own id. Not the content: Phala's clients send no key, and the same
+     * compose sent again later (a rollback, a re-pull) must be deployed again, not answered from memory.
+     */
+    private static String key(HttpRequestEvent request, String requestId) {
+        String header = request.header("Idempotency-Key");
+        return "phala-api:" + (header != null && !header.isBlank() && header.length() <= 255 ? header : "request:" + requestId);
     }
 
     private static JrsValue bodyOf(JrsObject response) {

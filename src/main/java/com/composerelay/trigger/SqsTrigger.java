@@ -167,8 +167,11 @@ public final class SqsTrigger {
         try {
             body = body(record);
             RequestForm form = RequestForm.of(body);
-            if (form == RequestForm.WATCH) {
+            if (form == RequestForm.WATCH && "watch".equals(attribute(attributes, QueueAttributes.ORIGIN))) {
                 return watch(body, messageId, deadline);
+            }
+            if (form == RequestForm.WATCH) {
+                form = RequestForm.PATCH; // not one of the relay's own checks: read as a request, and refused by name
             }
             OnceOnly.Result result;
             String correlation = correlationId == null ? messageId : correlationId;

@@ -76,10 +76,11 @@ public final class Assembly {
         Adapters.Whole whole = adapters.whole();
         Config.Updates updates = config.updates();
         Lazy<WholeUpdates> wholeUpdates = new Lazy<>(() -> new WholeUpdates(relay, whole.provisioning(), adapters.phala(),
-                whole.envSecrets(), whole.sealer(), new SecretGuard(updates.envSecretPrefix(), config.ownSecretIds()),
+                whole.envSecrets(), whole.sealer(),
+                new SecretGuard(updates.envSecretPrefix(), updates.envSecretsPerCvm(), config.ownSecretIds()),
                 whole.watchQueue(),
                 new WholeUpdates.Watching(updates.watchAlways(), updates.watchTimeout(), updates.watchInterval()),
-                adapters.clock()));
+                adapters.idempotency(), adapters.clock()));
         Lazy<Watcher> watcher = new Lazy<>(() -> new Watcher(whole.provisioning(), adapters.keys(), adapters.idempotency(),
                 whole.watchQueue(), updates.watchInterval(), timing, adapters.clock()));
         Delivery delivery = new Delivery(relay, adapters.idempotency(), adapters.outcomes(), adapters.threads(),

@@ -76,7 +76,8 @@ class EnvSecretsAndWatchQueueLocalStackTest {
         String queue = aws.queue("watch", Map.of());
         Instant started = Instant.parse("2026-11-28T12:00:00Z");
         WatchCheck check = new WatchCheck("cvm_ykL5lbAn", "ab".repeat(32), "corr-1", "req-1", Trigger.API, 3, started,
-                started.plusSeconds(600), "arn:aws:iam::123456789012:role/deployer");
+                started.plusSeconds(600), "arn:aws:iam::123456789012:role/deployer", "00112233445566778899aabbccddeeff",
+                true, false);
         new SqsWatchQueue(() -> aws.sqs, queue, DEADLINE).schedule(check, Duration.ofSeconds(2));
 
         long sent = System.nanoTime();
@@ -90,7 +91,8 @@ class EnvSecretsAndWatchQueueLocalStackTest {
         assertThat(TestJson.parse(message.body())).isEqualTo(TestJson.parse("""
                 {"watch": {"cvm_id": "cvm_ykL5lbAn", "compose_hash": "%s", "correlation_id": "corr-1", "request_id": "req-1",
                            "trigger": "api", "check": 3, "started_at": %d, "give_up_at": %d,
-                           "actor": "arn:aws:iam::123456789012:role/deployer"}}"""
+                           "actor": "arn:aws:iam::123456789012:role/deployer", "nonce": "00112233445566778899aabbccddeeff",
+                           "needs_progress": true, "seen_progress": false}}"""
                 .formatted("ab".repeat(32), started.toEpochMilli(), started.plusSeconds(600).toEpochMilli())));
     }
 }

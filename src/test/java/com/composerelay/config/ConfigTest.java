@@ -37,6 +37,27 @@ class ConfigTest {
     }
 
     @Test
+    void aWatchMayNotOutliveTheIdempotencyRecordsThatHoldIt() {
+        assertThatThrownBy(() -> Fixtures.config("WATCH_TIMEOUT_SECONDS", "3601"))
+                .isInstanceOf(Config.Invalid.class)
+                .hasMessage("configuration: WATCH_TIMEOUT_SECONDS must be from 1 to 3600 (a watch is registered in the"
+                        + " idempotency table, whose records live IDEMPOTENCY_TTL_SECONDS (3600)), not '3601'");
+        assertThatThrownBy(() -> Fixtures.config("WATCH_INTERVAL_SECONDS", "901"))
+                .hasMessage("configuration: WATCH_INTERVAL_SECONDS must be from 1 to 900 (SQS delays one message by at"
+                        + " most 900 s), not '901'");
+        assertThatThrownBy(() -> Fixtures.config("ENV_SECRETS_PER_CVM", "yes"))
+                .hasMessage("configuration: ENV_SECRETS_PER_CVM must be true or false, not 'yes'");
+        assertThatThrownBy(() -> Fixtures.config("ENV_SECRET_PREFIX", "compose-relay/env"))
+                .hasMessage("configuration: ENV_SECRET_PREFIX must be a secret name prefix ending with '/' (letters,"
+                        + " digits and /_+=.@-), not 'compose-relay/env'");
+        Config config = Fixtures.config("WATCH_TIMEOUT_SECONDS", "7200", "IDEMPOTENCY_TTL_SECONDS", "7200",
+                "ENV_SECRETS_PER_CVM", "true", "RELAY_TOKENS_SECRET_ID", "relay/tokens");
+        assertThat(config.updates().watchTimeout()).isEqualTo(java.time.Duration.ofSeconds(7200));
+        assertThat(config.updates().envSecretsPerCvm()).isTrue();
+        assertThat(config.ownSecretIds()).containsExactly("compose-relay/phala-api-key", "relay/tokens");
+    }
+
+    @Test
     void refusesAnIdempotencyWindowShorterThanTheSignedRequestsWindow() {
         // A Phala event signed 4 minutes ago could be replayed once a 60 s record had expired; one dated
         // 300 s ahead stays fresh for 600 s after its first use.

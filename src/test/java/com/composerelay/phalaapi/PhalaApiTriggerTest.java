@@ -149,6 +149,30 @@ class PhalaApiTriggerTest {
     }
 
     @Test
+    void theSameComposeDeployedAgainInANewRequestIsForwardedAgain() {
+        // A rollback A -> B -> A, or a re-pull of :latest: Phala's clients send no key, each HTTP request is its own.
+        phala.stubFor(patch("/api/v1/cvms/" + CVM).willReturn(aResponse().withStatus(202)
+                .withBody("{\"correlation_id\":\"corr-8\"}")));
+        String body = "{\"docker_compose_file\":\"services: {}\"}";
+        harness.invoke(request("PATCH", "/api/v1/cvms/" + CVM, token, "2025-10-28", body));
+        JsonNode again = harness.invoke(request("PATCH", "/api/v1/cvms/" + CVM, token, "2025-10-28", body)
+                .replace("Jb1fHgq7IAMEVfA=", "Kd3hJis9KCOGXhC="));
+        assertThat(again.get("statusCode").intValue()).isEqualTo(202);
+        assertThat(again.get("headers").has("Idempotent-Replayed")).isFalse();
+        phala.verify(2, patchRequestedFor(urlEqualTo("/api/v1/cvms/" + CVM)));
+        assertThat(harness.outcomes.published()).hasSize(2);
+    }
+
+    @Test
+    void aCvmIdThatWouldClimbThePathIsRefusedBeforeTheToken() {
+        String all = harness.tokenFor("ops", "*");
+        JsonNode response = harness.invoke(request("GET", "/api/v1/cvms/%2E%2E", all, null, null));
+        assertThat(response.get("statusCode").intValue()).isEqualTo(400);
+        assertThat(response.get("body").textValue()).isEqualTo("{\"detail\":\"cvm_id: must not be '.' or '..'\"}");
+        phala.verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
     void anInvalidCommitIsRefusedInPhalasShapeWithNothingSent() {
         JsonNode response = harness.invoke(request("PATCH", "/api/v1/cvms/" + CVM + "/compose_file", token, null,
                 "{\"composeHash\":\"" + HASH + "\"}"));

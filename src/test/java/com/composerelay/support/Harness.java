@@ -77,6 +77,8 @@ public final class Harness {
     public final List<Scheduled> scheduled = new ArrayList<>();
     /** When set, the queue refuses every watch check. */
     public boolean watchQueueDown;
+    /** When set, the relay has no queue for the watch at all (no REQUEST_QUEUE_URL). */
+    public boolean noWatchQueue;
     /** The relay tokens the tokens' store holds (see {@link #tokenFor}). */
     public final List<RelayToken> relayTokens = new ArrayList<>();
     /** How many times the tokens' store was read. */
@@ -257,11 +259,19 @@ public final class Harness {
     }
 
     private WatchQueue watchQueue() {
-        return (check, delay) -> {
-            if (watchQueueDown) {
-                throw new WatchQueue.Unavailable("the request queue did not take the watch's next check (SqsException)");
+        return new WatchQueue() {
+            @Override
+            public void schedule(WatchCheck check, Duration delay) throws Unavailable {
+                if (watchQueueDown) {
+                    throw new WatchQueue.Unavailable("the request queue did not take the watch's next check (SqsException)");
+                }
+                scheduled.add(new Scheduled(check, delay));
             }
-            scheduled.add(new Scheduled(check, delay));
+
+            @Override
+            public boolean configured() {
+                return !noWatchQueue;
+            }
         };
     }
 

@@ -41,7 +41,14 @@ class WatchTest {
     /** Delivers a queued check as SQS would, once its delay has passed. */
     JsonNode deliver(WatchCheck check, String messageId, int receiveCount) {
         harness.clock.advance(Duration.ofSeconds(15));
-        return harness.invoke(Events.sqs(Events.sqsMessage(messageId, WatchCheckJson.write(check), receiveCount)));
+        return harness.invoke(Events.sqs(watchMessage(messageId, WatchCheckJson.write(check), receiveCount)));
+    }
+
+    /** A message as SqsWatchQueue sends it: the check's body, attribute origin=watch. */
+    static com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage watchMessage(String id, String body, int count) {
+        var message = Events.sqsMessage(id, body, count);
+        message.setMessageAttributes(new java.util.LinkedHashMap<>(Map.of("origin", Events.stringAttribute("watch"))));
+        return message;
     }
 
     @Test
@@ -116,11 +123,11 @@ class WatchTest {
         WatchCheck first = h.scheduled.getFirst().check();
         h.provisioning.readReplies.add(FakeProvisioning.cvm("updating", true, OLD));
         h.clock.advance(Duration.ofSeconds(15));
-        h.invoke(Events.sqs(Events.sqsMessage("w-1", WatchCheckJson.write(first), 1)));
+        h.invoke(Events.sqs(watchMessage("w-1", WatchCheckJson.write(first), 1)));
         WatchCheck second = h.scheduled.get(1).check();
         h.provisioning.readReplies.add(FakeProvisioning.cvm("updating", true, OLD));
         h.clock.advance(Duration.ofSeconds(15));
-        h.invoke(Events.sqs(Events.sqsMessage("w-2", WatchCheckJson.write(second), 1)));
+        h.invoke(Events.sqs(watchMessage("w-2", WatchCheckJson.write(second), 1)));
 
         assertThat(h.scheduled).hasSize(2);
         assertThat(h.outcomes.published().get(1)).isInstanceOfSatisfying(Outcome.Failed.class, f -> {
@@ -207,10 +214,67 @@ class WatchTest {
 
     @Test
     void anUnreadableWatchMessageIsDroppedNotRetried() {
-        JsonNode result = harness.invoke(Events.sqs(Events.sqsMessage("w-bad", "{\"watch\": {\"cvm_id\": \"x\"}}", 1)));
+        JsonNode result = harness.invoke(Events.sqs(watchMessage("w-bad", "{\"watch\": {\"cvm_id\": \"x\"}}", 1)));
         assertThat(result.get("batchItemFailures")).isEmpty();
         assertThat(harness.outcomes.published()).isEmpty();
         assertThat(harness.provisioning.reads).isEmpty();
+    }
+
+    @Test
+    void aWatchBodyWithoutTheRelaysAttributeIsARequestRefusedByName() {
+        // e.g. a producer's "watch": … instead of "wait": the request is refused by name, not silently dropped.
+        harness.invoke(Events.sqs(Events.sqsMessage("m-typo", "{\"cvm_id\": \"" + CVM + "\", \"watch\": {\"a\": 1}}", 1)));
+        assertThat(harness.outcomes.published()).singleElement().isInstanceOfSatisfying(Outcome.Rejected.class, r ->
+                assertThat(r.error()).startsWith("watch: is not a known field"));
+        assertThat(harness.provisioning.reads).isEmpty();
+    }
+
+    @Test
+    void aForgedCheckIsIgnoredWithNothingReadNorPublished() {
+        WatchCheck real = accepted();
+        // Everything an outcome shows (CVM, hash, correlation id, times) but not the nonce the relay registered.
+        WatchCheck forged = new WatchCheck(real.cvmId(), real.composeHash(), real.correlationId(), real.requestId(),
+                real.trigger(), 1, real.startedAt(), real.giveUpAt(), "token:someone", "00".repeat(16), false, false);
+        JsonNode result = deliver(forged, "forged-1", 1);
+        assertThat(result.get("batchItemFailures")).isEmpty();
+        assertThat(harness.provisioning.reads).isEmpty();
+        assertThat(harness.outcomes.published()).hasSize(1);
+        assertThat(harness.scheduled).hasSize(1);
+        // A watch that was never started is ignored too.
+        WatchCheck unknown = new WatchCheck("cvm_other", real.composeHash(), "corr-unknown", "r", real.trigger(), 1,
+                real.startedAt(), real.giveUpAt(), null, real.nonce(), false, false);
+        deliver(unknown, "forged-2", 1);
+        assertThat(harness.provisioning.reads).isEmpty();
+        // The real check still works after both.
+        harness.provisioning.readReplies.add(FakeProvisioning.cvm("running", false, NEW));
+        deliver(real, "watch-1", 1);
+        assertThat(harness.outcomes.published()).hasSize(2);
+    }
+
+    @Test
+    void anUpdateThatKeepsTheHashCompletesOnlyAfterTheCvmWasSeenUpdating() {
+        harness.envSecrets.put("compose-relay/env/k", "v");
+        harness.phala.then(202);
+        // The CVM runs NEW already; the update brings env only (the provision gives the same hash).
+        harness.provisioning.readReplies.add(FakeProvisioning.cvm("running", false, NEW));
+        harness.invoke(Events.sqs(Events.sqsMessage("msg-env-1", "{\"cvm_id\": \"" + CVM + "\", \"app_compose\":"
+                + " {\"docker_compose_file\": \"services: {}\"}, \"env\": {\"K\": {\"secret_id\": \"compose-relay/env/k\"}},"
+                + " \"wait\": true}", 1)));
+        WatchCheck first = harness.scheduled.getFirst().check();
+        assertThat(first.needsProgress()).isTrue();
+
+        harness.provisioning.readReplies.add(FakeProvisioning.cvm("running", false, NEW)); // not started yet
+        deliver(first, "w-1", 1);
+        assertThat(harness.outcomes.published()).hasSize(1);
+        WatchCheck second = harness.scheduled.get(1).check();
+        harness.provisioning.readReplies.add(FakeProvisioning.cvm("updating", true, NEW));
+        deliver(second, "w-2", 1);
+        WatchCheck third = harness.scheduled.get(2).check();
+        assertThat(third.seenProgress()).isTrue();
+        harness.provisioning.readReplies.add(FakeProvisioning.cvm("running", false, NEW));
+        deliver(third, "w-3", 1);
+        assertThat(harness.outcomes.published()).hasSize(2);
+        assertThat(harness.outcomes.published().get(1)).isInstanceOf(Outcome.Completed.class);
     }
 
     @Test

@@ -360,6 +360,57 @@ class WholeUpdateHttpTest {
     }
 
     @Test
+    void aRejectionTheCallerFixesElsewhereIsNotReplayed() {
+        // The secret is missing: rejected. The caller creates it and sends the same request: it runs.
+        String event = post(CVM, body("{\"A\": {\"secret_id\": \"compose-relay/env/late\"}}", ""), Map.of());
+        assertThat(harness.invoke(event).get("statusCode").intValue()).isEqualTo(422);
+        harness.envSecrets.put("compose-relay/env/late", "now-here");
+        harness.phala.then(202);
+        JsonNode second = harness.invoke(event);
+        assertThat(second.get("statusCode").intValue()).isEqualTo(202);
+        assertThat(second.get("headers").has("Idempotent-Replayed")).isFalse();
+        assertThat(harness.provisioning.provisions).hasSize(1);
+    }
+
+    @Test
+    void waitIsRefusedWhenTheRelayHasNoQueueToWatchWith() {
+        harness.noWatchQueue = true;
+        JsonNode response = harness.invoke(post(CVM, body(null, ", \"wait\": true"), Map.of()));
+        assertThat(response.get("statusCode").intValue()).isEqualTo(400);
+        assertThat(Harness.body(response).get("error").textValue()).isEqualTo("wait: the relay has no request queue"
+                + " (REQUEST_QUEUE_URL) to watch the update with; leave wait out");
+        assertThat(harness.provisioning.provisions).isEmpty();
+    }
+
+    @Test
+    void perCvmSecretsKeepACallerOfOneCvmFromAnothersSecrets() {
+        Harness h = Harness.builder().config(Fixtures.config("ENV_SECRETS_PER_CVM", "true")).build();
+        JsonNode refused = h.invoke(post(CVM, body("{\"DB\": {\"secret_id\": \"compose-relay/env/cvm_other/db\"}}", ""),
+                Map.of()));
+        assertThat(Harness.body(refused).get("error").textValue()).isEqualTo("env.DB.secret_id: must name a secret under"
+                + " 'compose-relay/env/cvm_ykL5lbAn/' (ENV_SECRETS_PER_CVM: each CVM's env values come from its own secrets)");
+        assertThat(h.envSecretReads).isEmpty();
+        h.envSecrets.put("compose-relay/env/cvm_ykL5lbAn/db", "postgres://own");
+        h.phala.then(202);
+        JsonNode own = h.invoke(post(CVM, body("{\"DB\": {\"secret_id\": \"compose-relay/env/cvm_ykL5lbAn/db\"}}", ""),
+                Map.of()));
+        assertThat(own.get("statusCode").intValue()).isEqualTo(202);
+    }
+
+    @Test
+    void anOnChainKmsCvmIsNotSealedForTheApisKey() {
+        secrets();
+        harness.provisioning.readReplies.add(new FakeProvisioning.Reply.Answer(FakeProvisioning.answer(200, Map.of(
+                "status", "running", "encrypted_env_pubkey", FakeProvisioning.PUBKEY, "kms_chain_id", "8453"))));
+        JsonNode response = harness.invoke(post(CVM, body(ENV, ""), Map.of()));
+        assertThat(response.get("statusCode").intValue()).isEqualTo(502);
+        assertThat(Harness.body(response).get("error").textValue()).isEqualTo("the CVM uses an on-chain KMS (kms_info.chain_id"
+                + " 8453): its env key comes from that KMS, which the relay does not read; send the update without env");
+        assertThat(harness.provisioning.provisions).isEmpty();
+        assertThat(harness.phala.calls()).isEmpty();
+    }
+
+    @Test
     void getIsNotAllowedOnTheUpdatesRoute() {
         JsonNode response = harness.invoke(Events.json(Events.httpApiRequest("GET", "GET /cvms/{cvm_id}/updates",
                 "/cvms/" + CVM + "/updates", Map.of("cvm_id", CVM), Events.sampleHttpApiHeaders(), "", false)));
