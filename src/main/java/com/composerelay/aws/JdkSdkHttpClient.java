@@ -166,6 +166,8 @@ public final class JdkSdkHttpClient implements SdkHttpClient {
         private volatile Socket socket;
         private volatile boolean aborted;
         private volatile boolean answered;
+        /** The body was read to its end or closed: the exchange is over, an abort must not touch the socket. */
+        private volatile boolean finished;
 
         UrlConnectionExchange(SdkHttpRequest http, byte[] body) {
             this.http = http;
@@ -216,13 +218,48 @@ public final class JdkSdkHttpClient implements SdkHttpClient {
                 });
                 return HttpExecuteResponse.builder()
                         .response(SdkHttpFullResponse.builder().statusCode(status).headers(headers).build())
-                        .responseBody(AbortableInputStream.create(in == null ? InputStream.nullInputStream() : in, this::abort))
+                        .responseBody(AbortableInputStream.create(new Finishing(in == null ? InputStream.nullInputStream() : in),
+                                this::abort))
                         .build();
             } catch (IOException e) {
                 EXCHANGE.remove();
                 throw aborted ? new IOException("aborted", e) : e;
             }
             // On success the exchange stays this thread's until the next one: the SDK reads the body on it.
+        }
+
+        /** Marks the exchange finished once its body is read to the end or closed. */
+        private final class Finishing extends java.io.FilterInputStream {
+            Finishing(InputStream in) {
+                super(in);
+            }
+
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                if (b < 0) {
+                    finished = true;
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                int n = super.read(buffer, offset, length);
+                if (n < 0) {
+                    finished = true;
+                }
+                return n;
+            }
+
+            @Override
+            public void close() throws IOException {
+                try {
+                    super.close();
+                } finally {
+                    finished = true;
+                }
+            }
         }
 
         /** The socket this exchange reads and writes (the factory's new one, or a kept-alive one on its first use). */
@@ -242,6 +279,11 @@ public final class JdkSdkHttpClient implements SdkHttpClient {
          */
         @Override
         public void abort() {
+            if (finished) {
+                // The body was read to its end or closed: the socket may already serve another exchange
+                // from the keep-alive cache, and a late abort (the SDK's timer, an error path) must not close it.
+                return;
+            }
             aborted = true;
             Socket s = socket;
             if (s != null) {

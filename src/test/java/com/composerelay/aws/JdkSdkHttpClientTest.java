@@ -160,6 +160,24 @@ class JdkSdkHttpClientTest {
     }
 
     @Test
+    void aLateAbortOfAFinishedExchangeLeavesTheKeptAliveSocketToTheNext() throws Exception {
+        try (RawHttpServer server = RawHttpServer.tls(serverTls, (nth, out) -> RawHttpServer.ok(out, "{\"n\":" + nth + "}"))) {
+            JdkSdkHttpClient adapter = adapter(Duration.ofSeconds(3));
+            ExecutableHttpRequest first = adapter.prepareRequest(post(server.url("https")));
+            try (InputStream body = first.call().responseBody().orElseThrow()) {
+                assertThat(body.readAllBytes()).asString().isEqualTo("{\"n\":1}");
+            }
+            // The SDK's timer or an error path may abort after the body was read: the socket is back in the
+            // keep-alive cache by then, and the next exchange (another thread's, in an SQS batch) uses it.
+            first.abort();
+            try (InputStream body = adapter.prepareRequest(post(server.url("https"))).call().responseBody().orElseThrow()) {
+                assertThat(body.readAllBytes()).asString().isEqualTo("{\"n\":2}");
+            }
+            assertThat(server.connections()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void abortEndsAnHttpsConnectInProgress() throws Exception {
         try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             List<Socket> filling = fill(full);
