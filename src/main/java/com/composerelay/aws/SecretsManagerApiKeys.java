@@ -5,11 +5,7 @@ import com.composerelay.core.CachingApiKeys;
 import com.composerelay.json.Json;
 import com.fasterxml.jackson.jr.stree.JrsValue;
 import java.util.function.Supplier;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
-import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
-import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerException;
 
 /**
  * Reads the Phala API key from Secrets Manager: the secret's string, or its {@code api_key} field
@@ -30,20 +26,17 @@ public final class SecretsManagerApiKeys implements CachingApiKeys.Source {
 
     @Override
     public String fetch() throws KeyUnavailable {
-        GetSecretValueResponse response;
+        String text;
         try {
-            response = client.get().getSecretValue(b -> b.secretId(secretId).overrideConfiguration(deadline.bound()));
-        } catch (ResourceNotFoundException e) {
-            throw new KeyUnavailable("secret " + secretId + " was not found");
-        } catch (SecretsManagerException e) {
-            String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-            throw new KeyUnavailable("Secrets Manager refused to read " + secretId
-                    + " (" + (code == null ? "HTTP " + e.statusCode() : code) + ")");
-        } catch (SdkException e) {
-            throw new KeyUnavailable("Secrets Manager could not be reached for " + secretId
-                    + " (" + e.getClass().getSimpleName() + ")");
+            text = SecretRead.string(client, secretId, deadline);
+        } catch (SecretRead.Failed e) {
+            throw new KeyUnavailable(switch (e.kind) {
+                case NOT_FOUND -> "secret " + secretId + " was not found";
+                case REFUSED -> "Secrets Manager refused to read " + secretId + " (" + e.code + ")";
+                case UNREACHABLE -> "Secrets Manager could not be reached for " + secretId + " (" + e.code + ")";
+            });
         }
-        return keyFrom(response.secretString(), secretId);
+        return keyFrom(text, secretId);
     }
 
     static String keyFrom(String secretString, String secretId) throws KeyUnavailable {

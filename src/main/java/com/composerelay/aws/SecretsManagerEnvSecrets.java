@@ -5,11 +5,7 @@ import com.composerelay.json.Json;
 import com.fasterxml.jackson.jr.stree.JrsValue;
 import java.util.Set;
 import java.util.function.Supplier;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
-import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
-import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerException;
 
 /**
  * Reads env values from Secrets Manager: a secret's string, or one field of its JSON object. What
@@ -31,23 +27,21 @@ public final class SecretsManagerEnvSecrets implements EnvSecrets {
 
     @Override
     public String read(String secretId, String jsonKey) throws Missing, Unavailable {
-        GetSecretValueResponse response;
+        String text;
         try {
-            response = client.get().getSecretValue(b -> b.secretId(secretId).overrideConfiguration(deadline.bound()));
-        } catch (ResourceNotFoundException e) {
-            throw new Missing("secret " + secretId + " was not found");
-        } catch (SecretsManagerException e) {
-            String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-            String what = code == null ? "HTTP " + e.statusCode() : code;
-            if (code != null && FINAL.contains(code)) {
-                throw new Missing("Secrets Manager refused to read secret " + secretId + " (" + what + ")");
+            text = SecretRead.string(client, secretId, deadline);
+        } catch (SecretRead.Failed e) {
+            if (e.kind == SecretRead.Failed.Kind.NOT_FOUND) {
+                throw new Missing("secret " + secretId + " was not found");
             }
-            throw new Unavailable("Secrets Manager could not read secret " + secretId + " now (" + what + ")");
-        } catch (SdkException e) {
-            throw new Unavailable("Secrets Manager could not be reached for secret " + secretId + " ("
-                    + e.getClass().getSimpleName() + ")");
+            if (e.kind == SecretRead.Failed.Kind.REFUSED && FINAL.contains(e.code)) {
+                throw new Missing("Secrets Manager refused to read secret " + secretId + " (" + e.code + ")");
+            }
+            throw new Unavailable(e.kind == SecretRead.Failed.Kind.REFUSED
+                    ? "Secrets Manager could not read secret " + secretId + " now (" + e.code + ")"
+                    : "Secrets Manager could not be reached for secret " + secretId + " (" + e.code + ")");
         }
-        return valueOf(response.secretString(), secretId, jsonKey);
+        return valueOf(text, secretId, jsonKey);
     }
 
     /** The value of a secret's string: itself, or its JSON object's field {@code jsonKey}. */

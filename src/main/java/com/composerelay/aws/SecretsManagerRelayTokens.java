@@ -8,9 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
-import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerException;
 
 /**
  * Reads the relay tokens from their Secrets Manager secret: a JSON array of
@@ -36,15 +34,11 @@ public final class SecretsManagerRelayTokens implements RelayTokens.Source {
     public List<RelayToken> fetch() throws RelayTokens.Unavailable {
         String text;
         try {
-            text = client.get().getSecretValue(b -> b.secretId(secretId).overrideConfiguration(deadline.bound()))
-                    .secretString();
-        } catch (SecretsManagerException e) {
-            String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-            throw new RelayTokens.Unavailable("Secrets Manager refused to read the relay tokens secret " + secretId + " ("
-                    + (code == null ? "HTTP " + e.statusCode() : code) + ")");
-        } catch (SdkException e) {
-            throw new RelayTokens.Unavailable("Secrets Manager could not be reached for the relay tokens secret "
-                    + secretId + " (" + e.getClass().getSimpleName() + ")");
+            text = SecretRead.string(client, secretId, deadline);
+        } catch (SecretRead.Failed e) {
+            throw new RelayTokens.Unavailable(e.kind == SecretRead.Failed.Kind.UNREACHABLE
+                    ? "Secrets Manager could not be reached for the relay tokens secret " + secretId + " (" + e.code + ")"
+                    : "Secrets Manager refused to read the relay tokens secret " + secretId + " (" + e.code + ")");
         }
         return parse(text, secretId);
     }

@@ -11,9 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
-import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 
 /**
  * Signing secrets from Secrets Manager: the secret's string, or {@code {"current": …, "previous": …}}
@@ -68,12 +66,10 @@ public final class SecretsManagerSigningSecrets implements SigningSecrets {
     private Cached fetch(String secretId) throws Unavailable {
         String text;
         try {
-            text = client.get().getSecretValue(b -> b.secretId(secretId).overrideConfiguration(deadline.bound()))
-                    .secretString();
-        } catch (ResourceNotFoundException e) {
-            throw new Unavailable("signing secret " + secretId + " was not found");
-        } catch (SdkException e) {
-            throw new Unavailable("signing secret " + secretId + " could not be read (" + e.getClass().getSimpleName() + ")");
+            text = SecretRead.string(client, secretId, deadline);
+        } catch (SecretRead.Failed e) {
+            throw new Unavailable(e.kind == SecretRead.Failed.Kind.NOT_FOUND ? "signing secret " + secretId + " was not found"
+                    : "signing secret " + secretId + " could not be read (" + e.exception + ")");
         }
         Cached cached = new Cached(values(text, secretId), clock.instant());
         cache.put(secretId, cached);

@@ -99,7 +99,8 @@ public final class ComposeUpdateJson {
         return ComposeUpdate.of(cvmId, Json.text(hash), encryptedEnv(body), envKeys(body), updateEnvVars(body));
     }
 
-    private static String cvmId(JrsValue body, String pathCvmId) throws InvalidRequest {
+    /** The request's {@code cvm_id}: the path's (the body's, if any, must equal it), else the body's. */
+    static String cvmId(JrsValue body, String pathCvmId) throws InvalidRequest {
         JrsValue inBody = body.get(CVM_ID);
         if (pathCvmId != null) {
             ComposeUpdate.checkCvmId(pathCvmId);

@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Reads the whole-update form: {@code app_compose} (required), {@code env} and {@code wait}, plus
@@ -27,7 +26,6 @@ public final class WholeUpdateJson {
     public static final String ENV = "env";
     public static final String WAIT = "wait";
     private static final List<String> KNOWN = List.of(APP_COMPOSE, ENV, WAIT, ComposeUpdateJson.CVM_ID);
-    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     /** The app compose as written, compose file and script included: Phala takes 200 KB of those two. */
     private static final int MAX_APP_COMPOSE_CHARS = 256 * 1024;
     private static final int MAX_ALLOWED_ENVS = 256;
@@ -51,7 +49,7 @@ public final class WholeUpdateJson {
                         + " (known: " + String.join(", ", KNOWN) + ")");
             }
         }
-        String cvmId = cvmId(body, pathCvmId);
+        String cvmId = ComposeUpdateJson.cvmId(body, pathCvmId);
         AppCompose compose = appCompose(body.get(APP_COMPOSE));
         Map<String, EnvValue> env = env(body.get(ENV));
         JrsValue wait = body.get(WAIT);
@@ -59,25 +57,6 @@ public final class WholeUpdateJson {
             throw new InvalidRequest(WAIT, "must be true or false, not " + ComposeUpdateJson.kind(wait));
         }
         return new WholeUpdate(cvmId, compose, env, wait != null && Json.isTrue(wait));
-    }
-
-    private static String cvmId(JrsValue body, String pathCvmId) throws InvalidRequest {
-        JrsValue inBody = body.get(ComposeUpdateJson.CVM_ID);
-        if (pathCvmId != null) {
-            ComposeUpdate.checkCvmId(pathCvmId);
-            if (inBody != null && !(Json.isText(inBody) && Json.text(inBody).equals(pathCvmId))) {
-                throw new InvalidRequest(ComposeUpdateJson.CVM_ID, "in the body must equal the cvm_id of the path, or be left out");
-            }
-            return pathCvmId;
-        }
-        if (inBody == null || inBody.isNull()) {
-            throw new InvalidRequest(ComposeUpdateJson.CVM_ID, "is required");
-        }
-        if (!Json.isText(inBody)) {
-            throw new InvalidRequest(ComposeUpdateJson.CVM_ID, "must be a string, not " + ComposeUpdateJson.kind(inBody));
-        }
-        ComposeUpdate.checkCvmId(Json.text(inBody));
-        return Json.text(inBody);
     }
 
     private static AppCompose appCompose(JrsValue node) throws InvalidRequest {
@@ -170,7 +149,7 @@ public final class WholeUpdateJson {
             }
             for (int i = 0; i < allowedEnvs.size(); i++) {
                 JrsValue item = allowedEnvs.get(i);
-                if (!Json.isText(item) || !ENV_NAME.matcher(Json.text(item)).matches()
+                if (!Json.isText(item) || !ComposeUpdate.isEnvName(Json.text(item))
                         || Json.text(item).length() > ComposeUpdate.MAX_ENV_KEY_LENGTH) {
                     throw new InvalidRequest(APP_COMPOSE + ".allowed_envs[" + i + "]",
                             "must be an environment variable name matching [A-Za-z_][A-Za-z0-9_]*");
@@ -202,7 +181,7 @@ public final class WholeUpdateJson {
         }
         for (Map.Entry<String, JrsValue> entry : Json.fields(node)) {
             String name = entry.getKey();
-            if (name.length() > WholeUpdate.MAX_ENV_NAME || !ENV_NAME.matcher(name).matches()) {
+            if (name.length() > WholeUpdate.MAX_ENV_NAME || !ComposeUpdate.isEnvName(name)) {
                 throw new InvalidRequest(ENV + "." + ComposeUpdateJson.printable(name), "is not an environment variable name: "
                         + "[A-Za-z_][A-Za-z0-9_]*, at most " + WholeUpdate.MAX_ENV_NAME + " characters");
             }

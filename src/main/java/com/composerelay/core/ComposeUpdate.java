@@ -75,6 +75,11 @@ public record ComposeUpdate(
         return new ComposeUpdate(cvmId, composeHash, encryptedEnv, envKeys, updateEnvVars);
     }
 
+    /** An environment variable name: {@code [A-Za-z_][A-Za-z0-9_]*}. */
+    public static boolean isEnvName(String name) {
+        return name != null && ENV_NAME.matcher(name).matches();
+    }
+
     /**
      * A cvm_id is one URL path segment: it may never add, climb or end path segments. It is also
      * well-formed UTF-16 (a lone surrogate would reach Phala as {@code ?}) and holds nothing invisible

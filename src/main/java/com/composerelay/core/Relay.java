@@ -73,20 +73,25 @@ public final class Relay {
     }
 
     /**
-     * How one call to Phala ended after its attempts: {@code answer} is the successful answer, else
-     * {@code failure} or {@code rejection} says why not, with {@code error} in words ({@code refused}
-     * holds Phala's final answer when it refused).
+     * How one call to Phala ended after its attempts: succeeded, or {@code failure} or {@code rejection}
+     * says why not, with {@code error} in words. {@code last} is Phala's last answer, whatever its
+     * status (the successful one, the refusal), or null when none came; {@code lastStatus} is null when
+     * the last attempt got no answer.
      */
-    public record Call(PhalaAnswer answer, Outcome.Failure failure, Rejection rejection, String error,
-                       PhalaAnswer refused, int attempts, Integer lastStatus, String phalaRequestId, Duration took,
-                       PhalaAnswer last) {
+    public record Call(Outcome.Failure failure, Rejection rejection, String error, PhalaAnswer last, Integer lastStatus,
+                       int attempts, String phalaRequestId, Duration took) {
         public boolean succeeded() {
-            return answer != null;
+            return failure == null && rejection == null;
+        }
+
+        /** Phala's successful answer, or null when the call did not succeed. */
+        public PhalaAnswer answer() {
+            return succeeded() ? last : null;
         }
 
         /** The outcome this call decides, with {@code facts}. */
         public Outcome outcome(Outcome.Facts facts) {
-            if (answer != null) {
+            if (succeeded()) {
                 return new Accepted(facts);
             }
             return failure != null ? new Failed(facts, failure, error) : new Rejected(facts, rejection, error);
@@ -98,14 +103,12 @@ public final class Relay {
      * may pass with backoff, never past {@code deadline} less the reserve.
      */
     public Call call(Instant deadline, Exchange exchange) {
-        Instant began = clock.instant();
         Attempts attempts = new Attempts(deadline, exchange);
         Call call = attempts.run();
         if (!attempts.exchangeTimes.isEmpty()) {
             metrics.phalaExchanges(List.copyOf(attempts.exchangeTimes));
         }
-        return new Call(call.answer(), call.failure(), call.rejection(), call.error(), call.refused(), call.attempts(),
-                call.lastStatus(), call.phalaRequestId(), Duration.between(began, clock.instant()), attempts.lastAnswer);
+        return call;
     }
 
     /** The state of one call's attempts. */
@@ -121,6 +124,8 @@ public final class Relay {
         private PhalaAnswer lastAnswer;
         /** How long each attempt's exchange with Phala took, answered or not; the metrics' only source. */
         private final List<Duration> exchangeTimes = new ArrayList<>();
+
+        private final Instant began = clock.instant();
 
         Attempts(Instant deadline, Exchange send) {
             this.send = send;
@@ -175,7 +180,7 @@ public final class Relay {
                     phalaRequestId = answer.requestId();
                 }
                 if (answer.isSuccess()) {
-                    return new Call(answer, null, null, null, null, attempts, lastStatus, phalaRequestId, Duration.ZERO, answer);
+                    return end(null, null, null);
                 }
                 if (answer.status() == 401) {
                     if (refreshed) {
@@ -203,12 +208,12 @@ public final class Relay {
                     continue;
                 }
                 if (answer.status() >= 400 && answer.status() < 500) {
-                    return rejected(Rejection.PHALA_REFUSED, "Phala answered " + answer.status() + detail(answer), answer);
+                    return rejected(Rejection.PHALA_REFUSED, "Phala answered " + answer.status() + detail(answer));
                 }
                 String where = answer.location() == null ? "" : " to " + answer.location();
                 return rejected(Rejection.PHALA_UNEXPECTED, answer.status() >= 300 && answer.status() < 400
                         ? "Phala answered a redirect " + answer.status() + where + ", which the relay does not follow"
-                        : "Phala answered an unexpected status " + answer.status() + detail(answer), answer);
+                        : "Phala answered an unexpected status " + answer.status() + detail(answer));
             }
         }
 
@@ -255,11 +260,17 @@ public final class Relay {
         }
 
         private Call failed(Failure reason, String message) {
-            return new Call(null, reason, null, message, null, attempts, lastStatus, phalaRequestId, Duration.ZERO, lastAnswer);
+            return end(reason, null, message);
         }
 
-        private Call rejected(Rejection reason, String message, PhalaAnswer answer) {
-            return new Call(null, null, reason, message, answer, attempts, lastStatus, phalaRequestId, Duration.ZERO, answer);
+        /** A final refusal: Phala's answer is the last one, {@link Call#last()}. */
+        private Call rejected(Rejection reason, String message) {
+            return end(null, reason, message);
+        }
+
+        private Call end(Failure reason, Rejection rejection, String message) {
+            return new Call(reason, rejection, message, lastAnswer, lastStatus, attempts, phalaRequestId,
+                    Duration.between(began, clock.instant()));
         }
     }
 

@@ -34,17 +34,22 @@ public final class SecretGuard {
         this.perCvm = perCvm;
         for (String id : ownSecretIds) {
             forbidden.add(id);
+            forbidden.add(nameOf(id));
+            // An ARN whose name happens to end like the suffix: its name with that ending kept as well.
             int at = id.indexOf(":secret:");
             if (id.startsWith("arn:") && at >= 0) {
-                String name = id.substring(at + ":secret:".length());
-                forbidden.add(name);
-                forbidden.add(ARN_SUFFIX.matcher(name).replaceFirst(""));
+                forbidden.add(id.substring(at + ":secret:".length()));
             }
         }
     }
 
-    public String prefix() {
-        return prefix;
+    /** A secret's name, from a name or an ARN (without the hyphen and six characters Secrets Manager adds). */
+    public static String nameOf(String secretId) {
+        int at = secretId.indexOf(":secret:");
+        if (!secretId.startsWith("arn:") || at < 0) {
+            return secretId;
+        }
+        return ARN_SUFFIX.matcher(secretId.substring(at + ":secret:".length())).replaceFirst("");
     }
 
     /** Refuses {@code secretId} of the env variable {@code name} for {@code cvmId} by field, or lets it pass. */

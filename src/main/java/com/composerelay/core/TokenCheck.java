@@ -35,7 +35,7 @@ public final class TokenCheck {
 
     /** @param cvmId the CVM the request is for, or null for a request about no CVM (only {@code *} tokens pass) */
     public Verdict check(String presented, String cvmId) throws RelayTokens.Unavailable {
-        byte[] hash = sha256(presented == null ? "" : presented);
+        byte[] hash = Fingerprint.sha256((presented == null ? "" : presented).getBytes(StandardCharsets.UTF_8));
         boolean wellFormed = presented != null && FORMAT.matcher(presented).matches();
         RelayToken found = find(hash, tokens.current());
         if (found == null && wellFormed) {
@@ -65,13 +65,5 @@ public final class TokenCheck {
             }
         }
         return found;
-    }
-
-    public static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
     }
 }

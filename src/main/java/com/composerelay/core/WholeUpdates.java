@@ -103,7 +103,6 @@ public final class WholeUpdates {
             if (!update.env().isEmpty()) {
                 Instant began = clock.instant();
                 List<EnvSealer.Variable> variables = new ArrayList<>();
-                int bytes = 0;
                 for (Map.Entry<String, EnvValue> entry : update.env().entrySet()) {
                     String value;
                     switch (entry.getValue()) {
@@ -120,10 +119,9 @@ public final class WholeUpdates {
                             }
                         }
                     }
-                    bytes += value.length() * 3 + entry.getKey().length() + 24;
                     variables.add(new EnvSealer.Variable(entry.getKey(), value));
                 }
-                if (bytes > WholeUpdate.MAX_ENV_BYTES && utf8Length(variables) > WholeUpdate.MAX_ENV_BYTES) {
+                if (utf8Length(variables) > WholeUpdate.MAX_ENV_BYTES) {
                     return stop(new Outcome.Rejected(facts(), Rejection.INVALID_REQUEST, "env: the values come to more than "
                             + WholeUpdate.MAX_ENV_BYTES + " bytes, more than Phala's encrypted_env holds"),
                             "env", 0, null, "rejected", began);
@@ -199,7 +197,7 @@ public final class WholeUpdates {
                 Integer status = committed.lastStatus();
                 if (committed.rejection() == Rejection.PHALA_REFUSED && status != null && status >= 465 && status <= 468) {
                     outcome = new Outcome.Rejected(facts(), Rejection.ONCHAIN_REGISTRATION_REQUIRED,
-                            onChain(status, committed.refused()));
+                            onChain(status, committed.last()));
                 }
                 return stop(outcome, "commit", committed, began);
             }
@@ -318,6 +316,7 @@ public final class WholeUpdates {
         }
     }
 
+    /** About the size of the sealed plaintext: each key and value in UTF-8, and the JSON around them. */
     private static int utf8Length(List<EnvSealer.Variable> variables) {
         int total = 16;
         for (EnvSealer.Variable v : variables) {

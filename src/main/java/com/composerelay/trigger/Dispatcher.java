@@ -72,8 +72,13 @@ public final class Dispatcher {
     }
 
     private static String clip(String text) {
+        return clip(text, 64);
+    }
+
+    /** Caller text fit to quote in a message: control characters as {@code ?}, at most {@code limit} code points. */
+    static String clip(String text, int limit) {
         StringBuilder out = new StringBuilder();
-        text.codePoints().limit(64).forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? '?' : c));
-        return text.length() > 64 ? out + "..." : out.toString();
+        text.codePoints().limit(limit).forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return text.length() > limit ? out + "..." : out.toString();
     }
 }

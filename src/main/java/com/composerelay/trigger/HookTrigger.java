@@ -4,6 +4,7 @@ import com.composerelay.core.ComposeUpdate;
 import com.composerelay.core.Fingerprint;
 import com.composerelay.core.InvalidRequest;
 import com.composerelay.core.RelayRequest;
+import com.composerelay.core.SecretGuard;
 import com.composerelay.core.Trigger;
 import com.composerelay.codec.ComposeUpdateJson;
 import com.composerelay.json.Json;
@@ -39,7 +40,7 @@ public final class HookTrigger {
         this.answers = new HttpAnswers(delivery);
         this.secrets = secrets;
         this.secretId = secretId;
-        this.actor = "hook:" + secretName(secretId);
+        this.actor = "hook:" + SecretGuard.nameOf(secretId);
         this.clock = clock;
     }
 
@@ -75,14 +76,5 @@ public final class HookTrigger {
         } catch (InvalidRequest problem) {
             return answers.invalidAnswer(requestId, Trigger.HOOK, ComposeUpdateJson.validCvmId(body), body, problem, startedAt);
         }
-    }
-
-    /** A secret's name, from a name or an ARN (without the six characters Secrets Manager adds to it). */
-    static String secretName(String secretId) {
-        int at = secretId.indexOf(":secret:");
-        if (!secretId.startsWith("arn:") || at < 0) {
-            return secretId;
-        }
-        return secretId.substring(at + ":secret:".length()).replaceFirst("-[A-Za-z0-9]{6}$", "");
     }
 }

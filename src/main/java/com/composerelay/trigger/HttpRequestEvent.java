@@ -77,6 +77,20 @@ record HttpRequestEvent(JrsValue event, PayloadFormat format) {
         return Json.object(response);
     }
 
+    /** {@code response} with the header {@code name} added, unless it has one already or {@code value} is null. */
+    static JrsObject withHeaderIfAbsent(JrsObject response, String name, String value) {
+        if (value == null || !(response.get("headers") instanceof JrsObject headers) || headers.get(name) != null) {
+            return response;
+        }
+        Map<String, Object> all = new LinkedHashMap<>();
+        Json.fields(headers).forEach(field -> all.put(field.getKey(), field.getValue()));
+        all.put(name, value);
+        Map<String, Object> copy = new LinkedHashMap<>();
+        Json.fields(response).forEach(field -> copy.put(field.getKey(), field.getValue()));
+        copy.put("headers", Json.object(all));
+        return Json.object(copy);
+    }
+
     static JrsObject error(int status, String message) {
         return error(status, message, Map.of());
     }

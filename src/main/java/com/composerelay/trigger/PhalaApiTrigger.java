@@ -57,19 +57,9 @@ public final class PhalaApiTrigger {
     }
 
     JrsObject handle(HttpRequestEvent request, Instant deadline, String lambdaRequestId) {
-        JrsObject answer = answer(request, deadline, lambdaRequestId);
+        // The relay's own answers carry a request id too, as Phala's do (Phala's keep Phala's).
         String requestId = request.requestId() != null ? request.requestId() : lambdaRequestId;
-        JrsValue headers = answer.get("headers");
-        if (requestId != null && headers instanceof JrsObject h && h.get("X-Request-ID") == null) {
-            Map<String, Object> all = new LinkedHashMap<>();
-            Json.fields(h).forEach(field -> all.put(field.getKey(), field.getValue()));
-            all.put("X-Request-ID", requestId);
-            Map<String, Object> response = new LinkedHashMap<>();
-            Json.fields(answer).forEach(field -> response.put(field.getKey(), field.getValue()));
-            response.put("headers", Json.object(all));
-            return Json.object(response);
-        }
-        return answer;
+        return HttpRequestEvent.withHeaderIfAbsent(answer(request, deadline, lambdaRequestId), "X-Request-ID", requestId);
     }
 
     private JrsObject answer(HttpRequestEvent request, Instant deadline, String lambdaRequestId) {
@@ -122,7 +112,7 @@ public final class PhalaApiTrigger {
                 return deploy(request, cvmId, deadline, requestId, startedAt, actor);
             }
             default -> {
-                return detail(403, "the relay does not forward " + method + " " + clip(path)
+                return detail(403, "the relay does not forward " + method + " " + Dispatcher.clip(path, 80)
                         + ": it forwards GET /cvms/{cvm_id}, POST /cvms/{cvm_id}/compose_file/provision, PATCH"
                         + " /cvms/{cvm_id}/compose_file and PATCH /cvms/{cvm_id} only");
             }
@@ -135,7 +125,7 @@ public final class PhalaApiTrigger {
         String body = null;
         if (method.equals("POST")) {
             try {
-                body = jsonObject(request);
+                body = jsonObject(request).text();
             } catch (InvalidRequest problem) {
                 return detail(400, problem.getMessage());
             }
@@ -152,12 +142,9 @@ public final class PhalaApiTrigger {
                              Instant startedAt, String actor) {
         ComposeUpdate update;
         try {
-            JrsValue body = Json.parse(jsonObject(request));
-            update = ComposeUpdateJson.read(body, cvmId);
+            update = ComposeUpdateJson.read(jsonObject(request).tree(), cvmId);
         } catch (InvalidRequest problem) {
             return detail(400, problem.getMessage());
-        } catch (Json.Malformed e) {
-            return detail(400, "body: " + e.getMessage());
         }
         RelayRequest relayed = new RelayRequest(requestId, requestId, Trigger.PHALA_API, update, startedAt, deadline, actor);
         String sent = ComposeUpdateJson.write(update);
@@ -174,7 +161,7 @@ public final class PhalaApiTrigger {
                              Instant startedAt, String actor) {
         String body;
         try {
-            body = jsonObject(request);
+            body = jsonObject(request).text();
         } catch (InvalidRequest problem) {
             return detail(400, problem.getMessage());
         }
@@ -257,21 +244,25 @@ public final class PhalaApiTrigger {
         return HttpRequestEvent.response(last.status(), body == null || body.isBlank() ? "{}" : body, headers);
     }
 
-    /** The request's body when it is a JSON object within the bound. */
-    private static String jsonObject(HttpRequestEvent request) throws InvalidRequest {
+    /** A JSON object body within the bound: as sent (what is forwarded) and parsed. */
+    private record Body(String text, JrsValue tree) {}
+
+    private static Body jsonObject(HttpRequestEvent request) throws InvalidRequest {
         byte[] raw = request.rawBody();
         if (raw.length > MAX_BODY) {
             throw new InvalidRequest("body", "must be at most " + MAX_BODY + " bytes");
         }
         String text = new String(raw, StandardCharsets.UTF_8);
+        JrsValue tree;
         try {
-            if (!Json.parse(text).isObject()) {
-                throw new InvalidRequest("body", "must be a JSON object");
-            }
+            tree = Json.parse(text);
         } catch (Json.Malformed e) {
             throw new InvalidRequest("body", e.getMessage());
         }
-        return text;
+        if (!tree.isObject()) {
+            throw new InvalidRequest("body", "must be a JSON object");
+        }
+        return new Body(text, tree);
     }
 
     /** An answer in Phala's error shape. */
@@ -288,11 +279,4 @@ public final class PhalaApiTrigger {
             return segment;
         }
     }
-
-    private static String clip(String text) {
-        StringBuilder out = new StringBuilder();
-        text.codePoints().limit(80).forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? '?' : c));
-        return text.length() > 80 ? out + "..." : out.toString();
-    }
-
 }

@@ -160,7 +160,7 @@ public final class LocalDeployment implements AutoCloseable {
         StringBuilder json = new StringBuilder("[");
         for (String[] t : tokens) {
             json.append(json.length() > 1 ? "," : "").append("{\"name\":\"").append(t[0]).append("\",\"sha256\":\"")
-                    .append(java.util.HexFormat.of().formatHex(com.composerelay.core.TokenCheck.sha256(t[1])))
+                    .append(com.composerelay.core.Fingerprint.sha256Hex(t[1].getBytes(java.nio.charset.StandardCharsets.UTF_8)))
                     .append("\",\"cvms\":[");
             for (int i = 2; i < t.length; i++) {
                 json.append(i > 2 ? "," : "").append('"').append(t[i]).append('"');

@@ -130,6 +130,7 @@ class HttpPhalaProvisioningTest {
                 .withBody("{\"compose_hash\":\"" + HASH + "\",\"app_id\":\"" + Fixtures.API_KEY + "\"}")));
         PhalaAnswer answer = api.provision("c5", new AppCompose("{\"docker_compose_file\":\"x\"}", List.of()), List.of(),
                 false, Fixtures.API_KEY, Duration.ofSeconds(2));
-        assertThat(answer.value(PhalaProvisioning.APP_ID)).doesNotContain(Fixtures.API_KEY);
+        assertThat(answer.value(PhalaProvisioning.APP_ID)).isEqualTo("[redacted]");
+        assertThat(answer.value(PhalaProvisioning.COMPOSE_HASH)).isEqualTo(HASH);
     }
 }

@@ -7,7 +7,6 @@ import com.composerelay.core.ComposeUpdate;
 import com.composerelay.core.EnvSecrets;
 import com.composerelay.core.PhalaPassThrough;
 import com.composerelay.core.RelayToken;
-import com.composerelay.core.TokenCheck;
 import com.composerelay.core.WatchCheck;
 import com.composerelay.core.WatchQueue;
 import com.composerelay.crypto.X25519EnvSealer;
@@ -294,7 +293,7 @@ public final class Harness {
         byte[] random = new byte[32];
         new java.security.SecureRandom().nextBytes(random);
         String token = "crt_" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-        relayTokens.add(new RelayToken(name, java.util.HexFormat.of().formatHex(TokenCheck.sha256(token)), List.of(cvms)));
+        relayTokens.add(new RelayToken(name, com.composerelay.core.Fingerprint.sha256Hex(token.getBytes(StandardCharsets.UTF_8)), List.of(cvms)));
         return token;
     }
 

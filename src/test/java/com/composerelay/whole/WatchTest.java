@@ -299,8 +299,4 @@ class WatchTest {
         assertThat(harness.scheduled).hasSize(1);
         assertThat(harness.outcomes.published()).hasSize(1);
     }
-
-    static Map<String, String> none() {
-        return Map.of();
-    }
 }
