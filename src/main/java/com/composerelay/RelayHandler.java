@@ -65,7 +65,7 @@ public final class RelayHandler implements RequestStreamHandler {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            return dispatcher.dispatch(event, invocation.deadline(), invocation.requestId());
+            return dispatcher.dispatch(event, invocation);
         });
         output.write(Json.write(result).getBytes(StandardCharsets.UTF_8));
     }

@@ -39,7 +39,7 @@ class LayoutTest {
             Map.entry("crypto", Set.of("core", "json")),
             Map.entry("metrics", Set.of("core", "json", "log")),
             Map.entry("phala", Set.of("core", "codec", "json", "net")),
-            Map.entry("slack", Set.of("core", "json", "log", "net")),
+            Map.entry("slack", Set.of("core", "codec", "json", "log", "net")),
             Map.entry("aws", Set.of("core", "codec", "json", "log", "config", "net")),
             Map.entry("trigger", Set.of("core", "codec", "json", "log", "webhook")),
             Map.entry("startup", Set.of("core", "json", "log", "trigger", "aws")),
@@ -145,6 +145,50 @@ class LayoutTest {
             }
         }
         assertThat(outside).isEmpty();
+    }
+
+    /** The adapters and what assembles them: a trigger translates, it never calls AWS, Phala or Slack itself. */
+    static final Set<String> ADAPTERS = Set.of("aws", "phala", "slack", "metrics", "crypto", "net", "config", "startup",
+            "wiring");
+
+    @Test
+    void triggersReachNoAdapter() throws IOException {
+        List<String> reached = arrows(Path.of("target/classes")).stream()
+                .filter(a -> a.from().equals("trigger") && ADAPTERS.contains(a.to()))
+                .map(a -> a.byClass() + " -> " + a.to()).distinct().toList();
+        assertThat(reached).isEmpty();
+    }
+
+    /** A trigger is a class of the trigger package named {@code …Trigger} (with its nested classes). */
+    private static String triggerOf(String internalName) {
+        if (!internalName.startsWith("com/composerelay/trigger/")) {
+            return null;
+        }
+        String outer = internalName.substring("com/composerelay/trigger/".length()).split("\\$")[0];
+        return outer.endsWith("Trigger") ? outer : null;
+    }
+
+    @Test
+    void noTriggerReachesAnother() throws IOException {
+        List<String> reached = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(Path.of("target/classes/com/composerelay/trigger"))) {
+            for (Path file : files.filter(p -> p.toString().endsWith(".class")).toList()) {
+                ClassModel model = ClassFile.of().parse(file);
+                String self = triggerOf(model.thisClass().asInternalName());
+                if (self == null) {
+                    continue;
+                }
+                for (PoolEntry entry : model.constantPool()) {
+                    if (entry instanceof ClassEntry c && triggerOf(c.asInternalName()) != null
+                            && !triggerOf(c.asInternalName()).equals(self)) {
+                        reached.add(self + " -> " + triggerOf(c.asInternalName()));
+                    }
+                }
+            }
+        }
+        assertThat(reached).as("triggers that use another trigger").isEmpty();
+        assertThat(triggerOf("com/composerelay/trigger/SqsTrigger$Inner")).isEqualTo("SqsTrigger");
+        assertThat(triggerOf("com/composerelay/trigger/Dispatcher")).isNull();
     }
 
     @Test

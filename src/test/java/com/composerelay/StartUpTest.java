@@ -90,7 +90,7 @@ class StartUpTest {
     /** Relays the HTTP API sample: 202, the key read {@code keyReads} times in all, one PATCH with that key. */
     private static void relaysTheSampleWithTheKey(Assembly.Deployed deployed, int keyReads) throws Exception {
         JsonNode response = TestJson.db(deployed.dispatcher().dispatch(TestJson.jr(Fixtures.event("http-api.json")),
-                Instant.now().plusSeconds(20), "lambda-1"));
+                new com.composerelay.core.Invocation("lambda-1", Instant.now().plusSeconds(20))));
 
         assertThat(response.get("statusCode").intValue()).isEqualTo(202);
         aws.verify(keyReads, postRequestedFor(urlEqualTo("/")).withHeader("X-Amz-Target",

@@ -1,5 +1,6 @@
 package com.composerelay.aws;
 
+import com.composerelay.core.StoreKeys;
 import com.composerelay.core.UpdateThread;
 import java.util.function.Supplier;
 import com.composerelay.core.UpdateThreads;
@@ -33,7 +34,7 @@ public final class DynamoDbUpdateThreads implements UpdateThreads {
     @Override
     public void remember(UpdateThread thread) {
         Map<String, AttributeValue> item = new HashMap<>();
-        item.put("id", AttributeValue.fromS("thread:" + thread.cvmId()));
+        item.put("id", AttributeValue.fromS(StoreKeys.THREAD.of(thread.cvmId())));
         item.put("correlation_id", AttributeValue.fromS(thread.correlationId()));
         item.put("compose_hash", AttributeValue.fromS(thread.composeHash()));
         if (thread.replyUrl() != null) {
@@ -51,7 +52,7 @@ public final class DynamoDbUpdateThreads implements UpdateThreads {
     public Optional<UpdateThread> find(String cvmId) {
         try {
             Map<String, AttributeValue> item = client.get().getItem(b -> b.tableName(table)
-                    .key(Map.of("id", AttributeValue.fromS("thread:" + cvmId)))
+                    .key(Map.of("id", AttributeValue.fromS(StoreKeys.THREAD.of(cvmId))))
                     .overrideConfiguration(deadline.bound())).item();
             if (item == null || item.isEmpty()
                     || Long.parseLong(item.get("expiration").n()) < clock.instant().getEpochSecond()) {

@@ -2,7 +2,9 @@ package com.composerelay.aws;
 
 import com.composerelay.config.Config;
 import com.composerelay.core.ApiKeys.KeyUnavailable;
-import com.composerelay.core.IdempotencyStore;
+import com.composerelay.core.RequestClaims;
+import com.composerelay.core.StoreKeys;
+import com.composerelay.core.StoreUnavailable;
 import com.composerelay.core.Outcome;
 import com.composerelay.core.Trigger;
 import com.composerelay.codec.OutcomeJson;
@@ -30,7 +32,7 @@ import software.amazon.awssdk.http.SdkHttpRequest;
  * would otherwise load while a request waits.
  */
 public final class Priming {
-    static final String PRIMING = "priming";
+    static final String PRIMING = StoreKeys.PRIMING.of("");
 
     private final CannedAnswers answers = new CannedAnswers();
     private final AwsClients canned;
@@ -54,21 +56,21 @@ public final class Priming {
     }
 
     /**
-     * The idempotency claim and record, as {@link DynamoDbIdempotencyStore} writes them: the claim,
+     * The idempotency claim and record, as {@link DynamoDbRelayTable} writes them: the claim,
      * or nothing when no idempotency table is configured.
      */
-    public IdempotencyStore.Claim dynamoDb() {
+    public RequestClaims.Claim dynamoDb() {
         if (config.idempotencyTable().isEmpty()) {
             return null;
         }
         String table = config.idempotencyTable().get();
-        var store = new DynamoDbIdempotencyStore(canned::dynamoDb, table, config.idempotencyTtl(), clock,
+        var store = new DynamoDbRelayTable(canned::dynamoDb, table, config.idempotencyTtl(), clock,
                 deadline(), deadline());
         try {
-            IdempotencyStore.Claim claim = store.claim(PRIMING, PRIMING, clock.instant());
+            RequestClaims.Claim claim = store.claim(PRIMING, PRIMING, clock.instant());
             store.complete(PRIMING, "{}", 202);
             return claim;
-        } catch (IdempotencyStore.Unavailable e) {
+        } catch (StoreUnavailable e) {
             throw new IllegalStateException("priming: " + e.getMessage(), e);
         }
     }
@@ -78,7 +80,7 @@ public final class Priming {
         Instant now = clock.instant();
         Outcome accepted = new Outcome.Accepted(new Outcome.Facts(PRIMING, PRIMING, Trigger.API, "cvm_priming", "00",
                 1, 202, null, now, now));
-        return new SnsOutcomes(canned::sns, config.outcomeTopicArn(), deadline()).send(accepted, OutcomeJson.tree(accepted));
+        return new SnsOutcomes(canned::sns, config.outcomeTopicArn(), deadline()).send(accepted, OutcomeJson.write(accepted));
     }
 
     /** Calls bounded as the relay's are, so the bounding is primed too. */

@@ -7,7 +7,7 @@ import com.composerelay.core.Outcome;
 import com.composerelay.core.Outcomes;
 import com.composerelay.json.Json;
 import com.composerelay.log.Log;
-import com.fasterxml.jackson.jr.stree.JrsObject;
+import com.fasterxml.jackson.jr.stree.JrsValue;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -37,31 +37,39 @@ public final class SnsOutcomes implements Outcomes {
     }
 
     @Override
-    public void publish(Outcome outcome) {
-        JrsObject json = OutcomeJson.tree(outcome);
+    public void publish(Outcome outcome, String json) {
         try {
             String messageId = send(outcome, json);
             Log.info("outcome published", "request_id", outcome.facts().requestId(),
                     "status", outcome.status(), "sns_message_id", messageId);
         } catch (SdkException e) {
             Log.error("outcome not published: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), json,
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), tree(json),
                     "request_id", outcome.facts().requestId());
         }
     }
 
-    /** Publishes the outcome ({@code json} is its tree) and returns SNS's message id; logs nothing. */
-    String send(Outcome outcome, JrsObject json) {
+    /** The outcome's JSON as a tree, for the error line that carries it whole. */
+    private static JrsValue tree(String json) {
+        try {
+            return Json.parse(json);
+        } catch (Json.Malformed e) {
+            return null;
+        }
+    }
+
+    /** Publishes the outcome ({@code json} is its JSON text) and returns SNS's message id; logs nothing. */
+    String send(Outcome outcome, String json) {
         return client.get().publish(request(topicArn, outcome, json).toBuilder()
                 .overrideConfiguration(deadline.bound()).build()).messageId();
     }
 
     /** Renders an outcome's {@code Publish} request as it would be sent, without sending it (SnapStart priming). */
-    public static void render(Outcome outcome) {
-        request("priming", outcome, OutcomeJson.tree(outcome));
+    public static void render(Outcome outcome, String json) {
+        request("priming", outcome, json);
     }
 
-    private static PublishRequest request(String topicArn, Outcome outcome, JrsObject json) {
+    private static PublishRequest request(String topicArn, Outcome outcome, String json) {
         return PublishRequest.builder()
                 .topicArn(topicArn)
                 .subject(subject(outcome))
@@ -72,8 +80,7 @@ public final class SnsOutcomes implements Outcomes {
     }
 
     /** One message per kind of subscriber; {@code default} is the JSON outcome. */
-    static String message(Outcome outcome, JrsObject outcomeJson) {
-        String json = Json.write(outcomeJson);
+    static String message(Outcome outcome, String json) {
         Map<String, Object> message = new LinkedHashMap<>();
         message.put("default", json);
         message.put("sqs", json);

@@ -70,4 +70,11 @@ public final class Quoted {
                     ? String.format("\\u%04x", (int) c) : null;
         };
     }
+
+    /** Caller text fit to quote in a message: control characters as {@code ?}, at most {@code limit} code points. */
+    public static String clip(String text, int limit) {
+        StringBuilder out = new StringBuilder();
+        text.codePoints().limit(limit).forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return text.length() > limit ? out + "..." : out.toString();
+    }
 }

@@ -1,10 +1,10 @@
 package com.composerelay.core;
 
-/** Posts a line into the chat a request came from (Slack's {@code response_url}). Never throws. */
+/** Posts an outcome into the chat a request came from (Slack's {@code response_url}). Never throws. */
 public interface ChatReplies {
-    void post(String replyUrl, String text);
+    void post(String replyUrl, Outcome outcome);
 
     static ChatReplies none() {
-        return (url, text) -> {};
+        return (url, outcome) -> {};
     }
 }

@@ -5,8 +5,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * What became of one request: Phala accepted the update, the request was refused for good, or it
- * failed for a reason that may pass (and so may be retried by the caller or by SQS).
+ * What became of one request: Phala accepted the update, the CVM runs it ({@code completed}), the
+ * request was refused for good, or it failed for a reason that may pass (and so may be retried by
+ * the caller or by SQS).
  */
 public sealed interface Outcome {
     /**
@@ -60,6 +61,12 @@ public sealed interface Outcome {
         public Facts withWhole(WholeDetails details) {
             return new Facts(requestId, correlationId, trigger, cvmId, composeHash, attempts, httpStatus, phalaRequestId,
                     startedAt, finishedAt, details, actor);
+        }
+
+        /** The same facts, finished at {@code at}. */
+        public Facts finishedAt(Instant at) {
+            return new Facts(requestId, correlationId, trigger, cvmId, composeHash, attempts, httpStatus, phalaRequestId,
+                    startedAt, at, whole, actor);
         }
 
         /** The same facts with who asked for the update (a token's name, an IAM ARN, a Slack user), or null. */
@@ -171,7 +178,7 @@ public sealed interface Outcome {
 
     Facts facts();
 
-    /** {@code accepted}, {@code rejected} or {@code failed}. */
+    /** {@code accepted}, {@code completed}, {@code rejected} or {@code failed}. */
     default String status() {
         return switch (this) {
             case Accepted a -> "accepted";

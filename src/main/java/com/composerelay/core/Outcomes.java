@@ -5,5 +5,6 @@ package com.composerelay.core;
  * whole outcome as an error and the request's result stands (no second PATCH).
  */
 public interface Outcomes {
-    void publish(Outcome outcome);
+    /** Publishes {@code outcome}; {@code json} is its JSON text, written once by {@link OutcomeWriter}. */
+    void publish(Outcome outcome, String json);
 }

@@ -18,7 +18,7 @@ public record WatchCheck(String cvmId, String composeHash, String correlationId,
 
     /** The key under which the relay registered this watch when it started it. */
     public String registrationKey() {
-        return "watchkey:" + correlationId;
+        return StoreKeys.WATCH_REGISTRATION.of(correlationId);
     }
 
     /**

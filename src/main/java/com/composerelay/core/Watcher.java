@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * One check of a watched update: reads the CVM once and either decides the final outcome
@@ -31,69 +30,65 @@ public final class Watcher {
 
     private final PhalaProvisioning phala;
     private final ApiKeys keys;
-    private final IdempotencyStore store;
+    private final Records registrations;
+    private final Locks checks;
     private final FinalOutcomes finals;
+    private final Publication publication;
     private final WatchQueue queue;
     private final Duration interval;
     private final Relay.Timing timing;
     private final Clock clock;
 
-    public Watcher(PhalaProvisioning phala, ApiKeys keys, IdempotencyStore store, WatchQueue queue, Duration interval,
-                   Relay.Timing timing, Clock clock) {
+    public Watcher(PhalaProvisioning phala, ApiKeys keys, Records registrations, Locks checks, FinalOutcomes finals,
+                   Publication publication, WatchQueue queue, Duration interval, Relay.Timing timing, Clock clock) {
         this.phala = phala;
         this.keys = keys;
-        this.store = store;
-        this.finals = new FinalOutcomes(store);
+        this.registrations = registrations;
+        this.checks = checks;
+        this.finals = finals;
+        this.publication = publication;
         this.queue = queue;
         this.interval = interval;
         this.timing = timing;
         this.clock = clock;
     }
 
-    public Verdict check(WatchCheck check, Instant deadline, Consumer<Outcome> publish) {
-        if (store.durable()) {
+    public Verdict check(WatchCheck check, Instant deadline) {
+        if (registrations.durable()) {
             try {
-                IdempotencyStore.Claim registered = store.claim(check.registrationKey(), check.credential(), deadline);
-                if (registered instanceof IdempotencyStore.Claim.Claimed) {
-                    store.release(check.registrationKey());
+                if (!registrations.get(check.registrationKey()).filter(check.credential()::equals).isPresent()) {
                     return Verdict.FORGED;
                 }
-                if (registered instanceof IdempotencyStore.Claim.Mismatch) {
-                    return Verdict.FORGED;
-                }
-                if (registered instanceof IdempotencyStore.Claim.InProgress) {
-                    return Verdict.LATER;
-                }
-            } catch (IdempotencyStore.Unavailable e) {
+            } catch (StoreUnavailable e) {
                 return Verdict.LATER;
             }
         }
-        String key = "watch:" + check.correlationId() + ":" + check.check();
+        String key = StoreKeys.WATCH_CHECK.of(check.correlationId() + ":" + check.check());
         try {
-            IdempotencyStore.Claim claim = store.claim(key, "watch", deadline);
-            if (claim instanceof IdempotencyStore.Claim.Completed) {
+            Locks.Taken taken = checks.take(key, deadline);
+            if (taken == Locks.Taken.DONE) {
                 return Verdict.SEEN;
             }
-            if (!(claim instanceof IdempotencyStore.Claim.Claimed)) {
+            if (taken == Locks.Taken.HELD) {
                 return Verdict.LATER;
             }
-        } catch (IdempotencyStore.Unavailable e) {
+        } catch (StoreUnavailable e) {
             return Verdict.LATER;
         }
-        Verdict verdict = run(check, deadline, publish);
+        Verdict verdict = run(check, deadline);
         try {
             if (verdict == Verdict.DONE) {
-                store.complete(key, "{}", 200);
+                checks.done(key);
             } else {
-                store.release(key);
+                checks.free(key);
             }
-        } catch (IdempotencyStore.Unavailable e) {
-            // A redelivery finds the check in progress until the deadline, then runs it: the final claim still holds.
+        } catch (StoreUnavailable e) {
+            // A redelivery finds the check in progress until the deadline, then runs it: the final lock still holds.
         }
         return verdict;
     }
 
-    private Verdict run(WatchCheck check, Instant deadline, Consumer<Outcome> publish) {
+    private Verdict run(WatchCheck check, Instant deadline) {
         Seen seen = read(check, deadline);
         Outcome outcome = null;
         boolean sawProgress = false;
@@ -122,9 +117,10 @@ public final class Watcher {
         }
         if (outcome != null) {
             try {
-                finals.decide(outcome, deadline, publish);
+                // The update's chat, when it came from one and its thread is remembered (Phala's webhook is configured).
+                finals.decide(outcome, deadline, publication.replyUrlOf(check.cvmId(), check.correlationId()));
                 return Verdict.DONE;
-            } catch (IdempotencyStore.Unavailable e) {
+            } catch (StoreUnavailable e) {
                 return Verdict.LATER;
             }
         }

@@ -31,11 +31,11 @@ public final class WholeUpdates {
     private final SecretGuard guard;
     private final WatchQueue watchQueue;
     private final Watching watching;
-    private final IdempotencyStore store;
+    private final Records registrations;
     private final Clock clock;
 
     public WholeUpdates(Relay relay, PhalaProvisioning phala, PhalaApi commit, EnvSecrets secrets, EnvSealer sealer,
-                        SecretGuard guard, WatchQueue watchQueue, Watching watching, IdempotencyStore store, Clock clock) {
+                        SecretGuard guard, WatchQueue watchQueue, Watching watching, Records registrations, Clock clock) {
         this.relay = relay;
         this.phala = phala;
         this.commit = commit;
@@ -44,7 +44,7 @@ public final class WholeUpdates {
         this.guard = guard;
         this.watchQueue = watchQueue;
         this.watching = watching;
-        this.store = store;
+        this.registrations = registrations;
         this.clock = clock;
     }
 
@@ -223,9 +223,8 @@ public final class WholeUpdates {
                     facts.requestId(), facts.trigger(), 1, now, now.plus(watching.timeout()), facts.actor(),
                     java.util.HexFormat.of().formatHex(nonce), needsProgress, false);
             try {
-                store.claim(first.registrationKey(), first.credential(), now);
-                store.complete(first.registrationKey(), "{}", 200);
-            } catch (IdempotencyStore.Unavailable e) {
+                registrations.put(first.registrationKey(), first.credential());
+            } catch (StoreUnavailable e) {
                 return "not scheduled: the watch could not be registered (" + e.getMessage() + ")";
             }
             String problem = null;

@@ -1,5 +1,7 @@
 package com.composerelay.slack;
 
+import com.composerelay.codec.OutcomeText;
+import com.composerelay.core.Outcome;
 import com.composerelay.core.ChatReplies;
 import com.composerelay.json.Json;
 import com.composerelay.log.Log;
@@ -27,7 +29,7 @@ public final class SlackReplies implements ChatReplies {
     }
 
     @Override
-    public void post(String replyUrl, String text) {
+    public void post(String replyUrl, Outcome outcome) {
         if (replyUrl == null || !replyUrl.startsWith(allowedPrefix)) {
             Log.warn("reply not posted: the reply URL is not under " + allowedPrefix);
             return;
@@ -35,7 +37,7 @@ public final class SlackReplies implements ChatReplies {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("response_type", "in_channel");
         body.put("replace_original", false);
-        body.put("text", text);
+        body.put("text", OutcomeText.chatLine(outcome));
         try {
             HttpResponse<Void> response = http.get().send(HttpRequest.newBuilder(URI.create(replyUrl))
                     .timeout(Duration.ofSeconds(3))

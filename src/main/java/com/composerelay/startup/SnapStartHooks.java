@@ -1,5 +1,6 @@
 package com.composerelay.startup;
 
+import com.composerelay.core.Invocation;
 import com.composerelay.trigger.Dispatcher;
 import com.composerelay.aws.Priming;
 import com.composerelay.core.CachingApiKeys;
@@ -90,11 +91,11 @@ public final class SnapStartHooks implements Resource {
      * responses, or none when priming failed.
      */
     public List<JrsValue> primeCode() {
-        Instant deadline = Instant.now().plusSeconds(10);
+        Invocation priming = new Invocation("priming", Instant.now().plusSeconds(10));
         try {
             return Log.muted(() -> List.of(
-                    primingDispatcher.dispatch(Json.parse(PrimingEvents.HTTP_API), deadline, "priming"),
-                    primingDispatcher.dispatch(Json.parse(PrimingEvents.SQS), deadline, "priming")));
+                    primingDispatcher.dispatch(Json.parse(PrimingEvents.HTTP_API), priming),
+                    primingDispatcher.dispatch(Json.parse(PrimingEvents.SQS), priming)));
         } catch (Exception e) {
             Log.warn("priming failed: " + e.getClass().getSimpleName());
             return List.of();

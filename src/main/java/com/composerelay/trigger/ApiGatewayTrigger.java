@@ -1,96 +1,75 @@
 package com.composerelay.trigger;
 
+import com.composerelay.codec.ComposeUpdateJson;
+import com.composerelay.codec.WholeUpdateJson;
 import com.composerelay.core.ComposeUpdate;
 import com.composerelay.core.Fingerprint;
 import com.composerelay.core.InvalidRequest;
-import com.composerelay.core.Outcome;
-import com.composerelay.core.Outcome.Accepted;
-import com.composerelay.core.Outcome.Failed;
-import com.composerelay.core.Outcome.Rejected;
+import com.composerelay.core.Invocation;
+import com.composerelay.core.Pipeline;
 import com.composerelay.core.RelayRequest;
+import com.composerelay.core.Runs;
+import com.composerelay.core.StoreKeys;
 import com.composerelay.core.Trigger;
-import com.composerelay.codec.ComposeUpdateJson;
-import com.composerelay.codec.WholeUpdateJson;
 import com.composerelay.core.WholeRequest;
 import com.composerelay.core.WholeUpdate;
 import com.composerelay.json.Json;
-import com.composerelay.codec.OutcomeJson;
 import com.fasterxml.jackson.jr.stree.JrsObject;
 import com.fasterxml.jackson.jr.stree.JrsValue;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * API Gateway (HTTP API payload 2.0 and REST API proxy): {@code PATCH /cvms/{cvm_id}/compose_file}
- * with Phala's JSON body in, and {@code POST /cvms/{cvm_id}/updates} with a whole update; the outcome
- * as JSON out, with a status that says what happened.
+ * The IAM routes: {@code PATCH /cvms/{cvm_id}/compose_file} with Phala's JSON body, and
+ * {@code POST /cvms/{cvm_id}/updates} with a whole update. Translates the request into the
+ * pipeline's request (key: the caller's {@code Idempotency-Key}, else the content; actor: the IAM
+ * caller) and the pipeline's result into the outcome as JSON with a status that says what happened.
  */
 public final class ApiGatewayTrigger {
-    private static final Pattern ROUTE = Pattern.compile("(?:.*/)?cvms/([^/]*)/compose_file/?");
-    private static final Pattern UPDATES_ROUTE = Pattern.compile("(?:.*/)?cvms/([^/]*)/updates/?");
-
     static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
     private static final int MAX_IDEMPOTENCY_KEY = 255;
 
-    private final Delivery delivery;
-    private final HttpAnswers answers;
+    private final Runs runs;
+    private final HttpAnswer answer;
+    private final Clock clock;
 
-    public ApiGatewayTrigger(Delivery delivery) {
-        this.delivery = delivery;
-        this.answers = new HttpAnswers(delivery);
+    public ApiGatewayTrigger(Runs runs, Pipeline pipeline, Clock clock) {
+        this.runs = runs;
+        this.answer = new HttpAnswer(pipeline, clock);
+        this.clock = clock;
     }
 
-    public JrsObject handle(JrsValue event, PayloadFormat format, Instant deadline, String lambdaRequestId) {
-        Instant startedAt = delivery.clock().instant();
-        String method = format == PayloadFormat.HTTP_API_V2
-                ? Json.text(event.path("requestContext").path("http").path("method"))
-                : Json.text(event.path("httpMethod"));
-        String path = format == PayloadFormat.HTTP_API_V2 ? Json.text(event.path("rawPath")) : Json.text(event.path("path"));
-        String cvmId = Json.text(event.path("pathParameters").path("cvm_id"));
-        Matcher updates = path == null ? null : UPDATES_ROUTE.matcher(path);
-        boolean whole = updates != null && updates.matches();
-        if (cvmId == null && path != null) {
-            Matcher route = ROUTE.matcher(path);
-            cvmId = route.matches() ? route.group(1) : whole ? updates.group(1) : null;
-        }
-        if (cvmId == null) {
-            return HttpRequestEvent.error(404, "no such route: the relay serves PATCH /cvms/{cvm_id}/compose_file"
-                    + " and POST /cvms/{cvm_id}/updates");
-        }
-        String allowed = whole ? "POST" : "PATCH";
-        if (!allowed.equalsIgnoreCase(method)) {
-            return HttpRequestEvent.error(405, "method " + (method == null ? "(none)" : method) + " is not allowed: use "
-                    + (whole ? "POST /cvms/{cvm_id}/updates" : "PATCH /cvms/{cvm_id}/compose_file"), Map.of("Allow", allowed));
-        }
-        String requestId = Json.text(event.path("requestContext").path("requestId"));
-        if (requestId == null) {
-            requestId = lambdaRequestId;
-        }
+    JrsObject handle(HttpRequestEvent request, HttpRoutes.Decision.Found route, Invocation invocation) {
+        Instant startedAt = clock.instant();
+        String cvmId = route.cvmId();
+        boolean whole = route.route() == HttpRoutes.Route.UPDATES;
+        String requestId = request.requestId() != null ? request.requestId() : invocation.requestId();
+        String actor = callerArn(request);
         JrsValue body = null;
         try {
-            body = body(event, format, whole);
+            body = body(request, whole);
             if (whole) {
                 WholeUpdate update = WholeUpdateJson.read(body, cvmId);
-                String headerKey = idempotencyKey(event);
-                String key = headerKey != null ? "api:" + headerKey : "whole:" + Fingerprint.of(update);
-                return answers.relayAndAnswer(new WholeRequest(requestId, requestId, Trigger.API, update, startedAt,
-                        deadline, callerArn(event, format)), key);
+                String headerKey = idempotencyKey(request.event());
+                String key = headerKey != null ? StoreKeys.REQUEST_HEADER.of(headerKey)
+                        : StoreKeys.REQUEST_WHOLE.of(Fingerprint.of(update));
+                return answer.of(runs.whole(invocation, new WholeRequest(requestId, requestId, Trigger.API, update,
+                        startedAt, invocation.deadline(), actor), key, null, false));
             }
             ComposeUpdate update = ComposeUpdateJson.read(body, cvmId);
-            String headerKey = idempotencyKey(event);
-            String key = headerKey != null ? "api:" + headerKey : "update:" + Fingerprint.of(update);
-            return answers.relayAndAnswer(new RelayRequest(requestId, requestId, Trigger.API, update, startedAt, deadline,
-                    callerArn(event, format)), key);
+            String headerKey = idempotencyKey(request.event());
+            String key = headerKey != null ? StoreKeys.REQUEST_HEADER.of(headerKey)
+                    : StoreKeys.REQUEST_PATCH.of(Fingerprint.of(update));
+            return answer.of(runs.patch(invocation, new RelayRequest(requestId, requestId, Trigger.API, update, startedAt,
+                    invocation.deadline(), actor), key, null, false));
         } catch (InvalidRequest problem) {
-            return answers.invalidAnswer(requestId, Trigger.API, validOrNull(cvmId), body, problem, startedAt);
+            return answer.invalid(requestId, Trigger.API, validOrNull(cvmId), body, problem, startedAt);
         }
     }
 
-    private static JrsValue body(JrsValue event, PayloadFormat format, boolean whole) throws InvalidRequest {
-        String text = new String(new HttpRequestEvent(event, format).rawBody(), StandardCharsets.UTF_8);
+    private static JrsValue body(HttpRequestEvent request, boolean whole) throws InvalidRequest {
+        String text = new String(request.rawBody(), StandardCharsets.UTF_8);
         if (text.isBlank()) {
             throw new InvalidRequest("body", "is required: a JSON object with " + (whole ? "app_compose" : "compose_hash"));
         }
@@ -114,9 +93,9 @@ public final class ApiGatewayTrigger {
      * The IAM caller's ARN as API Gateway puts it in the request context (HTTP API:
      * {@code authorizer.iam.userArn}; REST API: {@code identity.userArn}), or null.
      */
-    static String callerArn(JrsValue event, PayloadFormat format) {
-        JrsValue context = event.path("requestContext");
-        String arn = format == PayloadFormat.HTTP_API_V2
+    static String callerArn(HttpRequestEvent request) {
+        JrsValue context = request.event().path("requestContext");
+        String arn = request.format() == PayloadFormat.HTTP_API_V2
                 ? Json.asText(context.path("authorizer").path("iam").path("userArn"), null)
                 : Json.asText(context.path("identity").path("userArn"), null);
         return arn == null || arn.isBlank() ? null : arn;

@@ -1,35 +1,43 @@
 package com.composerelay.trigger;
 
+import com.composerelay.codec.Quoted;
+import com.composerelay.core.Invocation;
 import com.composerelay.json.Json;
+import com.fasterxml.jackson.jr.stree.JrsObject;
 import com.composerelay.log.Log;
 import com.fasterxml.jackson.jr.stree.JrsValue;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
-/** Tells the kind of event from its payload and hands it to the trigger for that kind. */
+/**
+ * Tells the kind of event from its payload and, for an HTTP request, its route ({@link HttpRoutes},
+ * decided once), and hands it to the trigger for that route. A signed route whose secret is not
+ * configured answers 404, as if it were not there.
+ */
 public final class Dispatcher {
     private static final int MAX_KEYS_NAMED = 10;
 
-    private final ApiGatewayTrigger api;
-    private final SqsTrigger sqs;
-    private final WebhookRoutes webhooks;
+    /** The triggers of the routes that are on; a signed route that is off is empty. */
+    public record Triggers(ApiGatewayTrigger api, SqsTrigger sqs, Optional<SlackCommandTrigger> slack,
+                           Optional<HookTrigger> hook, Optional<PhalaEventsTrigger> phalaEvents,
+                           Optional<PhalaApiTrigger> phalaApi) {}
 
-    public Dispatcher(ApiGatewayTrigger api, SqsTrigger sqs, WebhookRoutes webhooks) {
-        this.api = api;
-        this.sqs = sqs;
-        this.webhooks = webhooks;
+    private final Triggers triggers;
+
+    public Dispatcher(Triggers triggers) {
+        this.triggers = triggers;
     }
 
-    public JrsValue dispatch(JrsValue event, Instant deadline, String lambdaRequestId) {
+    public JrsValue dispatch(JrsValue event, Invocation invocation) {
         if (isSqs(event)) {
-            return sqs.handle(event, deadline, lambdaRequestId);
+            return triggers.sqs().handle(event, invocation);
         }
         if (Json.asText(event.path("version"), "").equals("2.0") && Json.has(event.path("requestContext"), "http")) {
-            return http(event, PayloadFormat.HTTP_API_V2, deadline, lambdaRequestId);
+            return http(new HttpRequestEvent(event, PayloadFormat.HTTP_API_V2), invocation);
         }
         if (Json.isText(event.path("httpMethod")) && Json.has(event, "requestContext")) {
-            return http(event, PayloadFormat.REST_API_V1, deadline, lambdaRequestId);
+            return http(new HttpRequestEvent(event, PayloadFormat.REST_API_V1), invocation);
         }
         String what = describe(event);
         Log.error("event refused: unrecognised " + what, null);
@@ -37,10 +45,23 @@ public final class Dispatcher {
                 + "payload 2.0, REST API proxy) and SQS events; nothing was forwarded");
     }
 
-    private JrsValue http(JrsValue event, PayloadFormat format, Instant deadline, String lambdaRequestId) {
-        return webhooks.handle(event, format, deadline, lambdaRequestId)
-                .map(JrsValue.class::cast)
-                .orElseGet(() -> api.handle(event, format, deadline, lambdaRequestId));
+    private JrsObject http(HttpRequestEvent request, Invocation invocation) {
+        return switch (HttpRoutes.decide(request)) {
+            case HttpRoutes.Decision.Answer answer -> answer.answer();
+            case HttpRoutes.Decision.Found found -> switch (found.route()) {
+                case COMPOSE_FILE, UPDATES -> triggers.api().handle(request, found, invocation);
+                case SLACK_COMMAND -> triggers.slack().map(t -> t.handle(request, invocation)).orElseGet(Dispatcher::off);
+                case CI_HOOK -> triggers.hook().map(t -> t.handle(request, invocation)).orElseGet(Dispatcher::off);
+                case PHALA_EVENTS -> triggers.phalaEvents().map(t -> t.handle(request, invocation))
+                        .orElseGet(Dispatcher::off);
+                case PHALA_API -> triggers.phalaApi().map(t -> t.handle(request, invocation)).orElseGet(() ->
+                        PhalaApiAnswers.detail(404, "the relay's Phala-compatible API is not configured (RELAY_TOKENS_SECRET_ID)"));
+            };
+        };
+    }
+
+    private static JrsObject off() {
+        return HttpRequestEvent.error(404, "this route is not configured on this relay");
     }
 
     private static boolean isSqs(JrsValue event) {
@@ -72,13 +93,6 @@ public final class Dispatcher {
     }
 
     private static String clip(String text) {
-        return clip(text, 64);
-    }
-
-    /** Caller text fit to quote in a message: control characters as {@code ?}, at most {@code limit} code points. */
-    static String clip(String text, int limit) {
-        StringBuilder out = new StringBuilder();
-        text.codePoints().limit(limit).forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? '?' : c));
-        return text.length() > limit ? out + "..." : out.toString();
+        return Quoted.clip(text, 64);
     }
 }

@@ -3,6 +3,10 @@ package com.composerelay.trigger;
 import com.composerelay.core.ComposeUpdate;
 import com.composerelay.core.Fingerprint;
 import com.composerelay.core.InvalidRequest;
+import com.composerelay.core.Invocation;
+import com.composerelay.core.Pipeline;
+import com.composerelay.core.Runs;
+import com.composerelay.core.StoreKeys;
 import com.composerelay.core.RelayRequest;
 import com.composerelay.core.SecretGuard;
 import com.composerelay.core.Trigger;
@@ -29,22 +33,24 @@ public final class HookTrigger {
     static final String STALE = "timestamp: outside the " + HubSignature.WINDOW.toSeconds()
             + " s window of the relay's clock; sign a fresh request";
 
-    private final HttpAnswers answers;
+    private final Runs runs;
+    private final HttpAnswer answers;
     private final SigningSecrets secrets;
     private final String secretId;
     /** Who the hook's callers are: whoever holds its secret, named by the secret ({@code hook:<secret name>}). */
     private final String actor;
     private final Clock clock;
 
-    public HookTrigger(Delivery delivery, SigningSecrets secrets, String secretId, Clock clock) {
-        this.answers = new HttpAnswers(delivery);
+    public HookTrigger(Runs runs, Pipeline pipeline, SigningSecrets secrets, String secretId, Clock clock) {
+        this.runs = runs;
+        this.answers = new HttpAnswer(pipeline, clock);
         this.secrets = secrets;
         this.secretId = secretId;
         this.actor = "hook:" + SecretGuard.nameOf(secretId);
         this.clock = clock;
     }
 
-    JrsObject handle(HttpRequestEvent request, Instant deadline, String lambdaRequestId) {
+    JrsObject handle(HttpRequestEvent request, Invocation invocation) {
         Instant startedAt = clock.instant();
         String signature = request.header("X-Hub-Signature-256");
         byte[] raw;
@@ -54,7 +60,7 @@ public final class HookTrigger {
             }
             case SignedRequest.Verified verified -> raw = verified.raw();
         }
-        String requestId = request.requestId() != null ? request.requestId() : lambdaRequestId;
+        String requestId = request.requestId() != null ? request.requestId() : invocation.requestId();
         JrsValue body = null;
         try {
             try {
@@ -70,11 +76,11 @@ public final class HookTrigger {
                 return HttpRequestEvent.error(401, STALE);
             }
             ComposeUpdate update = ComposeUpdateJson.readWithTimestamp(body);
-            String idempotencyKey = "hook:" + Fingerprint.sha256Hex(raw);
-            return answers.relayAndAnswer(new RelayRequest(requestId, requestId, Trigger.HOOK, update, startedAt, deadline,
-                    actor), idempotencyKey);
+            String idempotencyKey = StoreKeys.REQUEST_HOOK.of(Fingerprint.sha256Hex(raw));
+            return answers.of(runs.patch(invocation, new RelayRequest(requestId, requestId, Trigger.HOOK, update, startedAt,
+                    invocation.deadline(), actor), idempotencyKey, null, false));
         } catch (InvalidRequest problem) {
-            return answers.invalidAnswer(requestId, Trigger.HOOK, ComposeUpdateJson.validCvmId(body), body, problem, startedAt);
+            return answers.invalid(requestId, Trigger.HOOK, ComposeUpdateJson.validCvmId(body), body, problem, startedAt);
         }
     }
 }

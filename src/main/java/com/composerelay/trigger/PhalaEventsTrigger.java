@@ -4,9 +4,12 @@ import com.composerelay.core.UpdateThread;
 import com.composerelay.codec.Quoted;
 import com.composerelay.core.ComposeUpdate;
 import com.composerelay.core.FinalOutcomes;
-import com.composerelay.core.Fingerprint;
 import com.composerelay.core.InvalidRequest;
-import com.composerelay.core.IdempotencyStore;
+import com.composerelay.core.Invocation;
+import com.composerelay.core.Locks;
+import com.composerelay.core.Publication;
+import com.composerelay.core.StoreKeys;
+import com.composerelay.core.StoreUnavailable;
 import com.composerelay.core.Outcome;
 import com.composerelay.core.Trigger;
 import com.composerelay.json.Json;
@@ -34,21 +37,23 @@ public final class PhalaEventsTrigger {
 
     private final SigningSecrets secrets;
     private final String secretId;
-    private final IdempotencyStore seen;
-    private final Delivery delivery;
-    private final Clock clock;
+    private final Locks seen;
     private final FinalOutcomes finals;
+    private final Publication publication;
+    private final Clock clock;
 
-    public PhalaEventsTrigger(SigningSecrets secrets, String secretId, IdempotencyStore seen, Delivery delivery) {
+    public PhalaEventsTrigger(SigningSecrets secrets, String secretId, Locks seen, FinalOutcomes finals,
+                              Publication publication, Clock clock) {
         this.secrets = secrets;
         this.secretId = secretId;
         this.seen = seen;
-        this.finals = new FinalOutcomes(seen);
-        this.delivery = delivery;
-        this.clock = delivery.clock();
+        this.finals = finals;
+        this.publication = publication;
+        this.clock = clock;
     }
 
-    JrsObject handle(HttpRequestEvent request, Instant deadline) {
+    JrsObject handle(HttpRequestEvent request, Invocation invocation) {
+        Instant deadline = invocation.deadline();
         Instant startedAt = clock.instant();
         String timestamp = request.header("X-Webhook-Timestamp");
         String signature = request.header("X-Webhook-Signature");
@@ -77,41 +82,41 @@ public final class PhalaEventsTrigger {
         } catch (InvalidRequest e) {
             return HttpRequestEvent.error(400, "data." + e.getMessage());
         }
-        String key = "phala-event:" + id;
+        String key = StoreKeys.PHALA_EVENT.of(id);
         try {
-            IdempotencyStore.Claim claim = seen.claim(key, Fingerprint.sha256Hex(raw), deadline);
-            if (claim instanceof IdempotencyStore.Claim.InProgress) {
+            Locks.Taken taken = seen.take(key, deadline);
+            if (taken == Locks.Taken.HELD) {
                 // Another delivery holds it: if that one dies, Phala's retry must still find the event open.
                 Log.info("Phala event in progress elsewhere; Phala will deliver it again", "event_id", id);
                 return HttpRequestEvent.error(409, "this event is being handled; try again later");
             }
-            if (!(claim instanceof IdempotencyStore.Claim.Claimed)) {
+            if (taken == Locks.Taken.DONE) {
                 Log.info("Phala event seen before", "event_id", id);
                 return received(event, "duplicate");
             }
-        } catch (IdempotencyStore.Unavailable e) {
+        } catch (StoreUnavailable e) {
             // Phala redelivers (1 min, 10 min, 1 h): better later than twice.
             Log.warn("Phala event not deduplicated: " + e.getMessage(), "event_id", id);
             return HttpRequestEvent.error(503, "try again later");
         }
         Optional<Outcome> outcome = outcomeOf(envelope, id, event, cvmId, startedAt);
-        Optional<UpdateThread> thread = delivery.threads().find(cvmId);
+        Optional<UpdateThread> thread = publication.threadOf(cvmId);
         String result = outcome.map(Outcome::status).orElse("ignored");
         if (outcome.isPresent()) {
             Outcome o = inThread(outcome.get(), thread);
             String replyUrl = thread.map(UpdateThread::replyUrl).orElse(null);
             if (thread.isEmpty()) {
-                delivery.decided(o, replyUrl);
+                publication.publish(o, replyUrl);
             } else {
                 // One final outcome per update: the watch may have published it already, or may later.
                 try {
-                    if (!finals.decide(o, deadline, decided -> delivery.decided(decided, replyUrl))) {
+                    if (!finals.decide(o, deadline, replyUrl)) {
                         result = "already-final";
                     }
-                } catch (IdempotencyStore.Unavailable e) {
+                } catch (StoreUnavailable e) {
                     try {
-                        seen.release(key);
-                    } catch (IdempotencyStore.Unavailable ignored) {
+                        seen.free(key);
+                    } catch (StoreUnavailable ignored) {
                         // the claim lapses at the deadline
                     }
                     Log.warn("Phala event not decided: " + e.getMessage(), "event_id", id);
@@ -120,8 +125,8 @@ public final class PhalaEventsTrigger {
             }
         }
         try {
-            seen.complete(key, "{}", 200);
-        } catch (IdempotencyStore.Unavailable e) {
+            seen.done(key);
+        } catch (StoreUnavailable e) {
             Log.warn("Phala event not recorded as handled: " + e.getMessage(), "event_id", id);
         }
         return received(event, result);

@@ -4,7 +4,10 @@ import com.composerelay.codec.Quoted;
 import com.composerelay.core.UpdateQueue;
 import com.composerelay.core.ComposeUpdate;
 import com.composerelay.core.Fingerprint;
-import com.composerelay.core.IdempotencyStore;
+import com.composerelay.core.Invocation;
+import com.composerelay.core.Locks;
+import com.composerelay.core.StoreKeys;
+import com.composerelay.core.StoreUnavailable;
 import com.composerelay.core.InvalidRequest;
 import com.composerelay.core.CallerValue;
 import com.composerelay.json.Json;
@@ -36,11 +39,11 @@ public final class SlackCommandTrigger {
     private final String secretId;
     private final SlackAllowlist allowlist;
     private final UpdateQueue queue;
-    private final IdempotencyStore received;
+    private final Locks received;
     private final Clock clock;
 
     public SlackCommandTrigger(SigningSecrets secrets, String secretId, SlackAllowlist allowlist, UpdateQueue queue,
-                               IdempotencyStore received, Clock clock) {
+                               Locks received, Clock clock) {
         this.secrets = secrets;
         this.secretId = secretId;
         this.allowlist = allowlist;
@@ -49,7 +52,8 @@ public final class SlackCommandTrigger {
         this.clock = clock;
     }
 
-    JrsObject handle(HttpRequestEvent request, Instant deadline) {
+    JrsObject handle(HttpRequestEvent request, Invocation invocation) {
+        Instant deadline = invocation.deadline();
         String timestamp = request.header("X-Slack-Request-Timestamp");
         String signature = request.header("X-Slack-Signature");
         byte[] raw;
@@ -91,11 +95,11 @@ public final class SlackCommandTrigger {
             // Held for as long as the signature may be replayed, even if recording it below fails.
             Instant signatureExpires = Instant.ofEpochSecond(Long.parseLong(timestamp)).plus(SlackSignature.WINDOW);
             Instant holdUntil = signatureExpires.isAfter(deadline) ? signatureExpires : deadline;
-            if (!(received.claim(key, key, holdUntil) instanceof IdempotencyStore.Claim.Claimed)) {
+            if (received.take(key, holdUntil) != Locks.Taken.TAKEN) {
                 Log.info("slash command received before: not queued again", "idempotency_key", key);
                 return ephemeral(":information_source: This command was already received, so it is not queued again.");
             }
-        } catch (IdempotencyStore.Unavailable e) {
+        } catch (StoreUnavailable e) {
             // Without the record a replay could not be told apart: queue nothing rather than twice.
             Log.warn("slash command not checked for replays: " + e.getMessage(), "correlation_id", correlationId);
             return ephemeral(":warning: The command could not be checked against earlier ones, nothing was queued. "
@@ -131,18 +135,18 @@ public final class SlackCommandTrigger {
         byte[] prefix = (timestamp + ":").getBytes(StandardCharsets.UTF_8);
         byte[] signed = Arrays.copyOf(prefix, prefix.length + raw.length);
         System.arraycopy(raw, 0, signed, prefix.length, raw.length);
-        return "slack:" + Fingerprint.sha256Hex(signed);
+        return StoreKeys.SLACK_COMMAND.of(Fingerprint.sha256Hex(signed));
     }
 
     /** Completes the key once queued (a replay is answered), or gives it up when not (a retry may queue it). */
     private void settle(String key, boolean queued) {
         try {
             if (queued) {
-                received.complete(key, "{}", 200);
+                received.done(key);
             } else {
-                received.release(key);
+                received.free(key);
             }
-        } catch (IdempotencyStore.Unavailable e) {
+        } catch (StoreUnavailable e) {
             // Queued: the key stays "in progress" until the deadline, which still answers a replay.
             Log.warn("slash command's record not updated: " + e.getMessage(), "idempotency_key", key);
         }

@@ -13,7 +13,7 @@ import com.composerelay.crypto.X25519EnvSealer;
 import java.time.Duration;
 import java.util.List;
 import com.composerelay.core.ChatReplies;
-import com.composerelay.core.IdempotencyStore;
+import com.composerelay.core.RelayTable;
 import com.composerelay.core.Metrics;
 import com.composerelay.core.Outcomes;
 import com.composerelay.core.PhalaApi;
@@ -30,7 +30,7 @@ import java.util.function.DoubleSupplier;
  * a port the configuration leaves out is its {@code none()}, and {@link Routes} turns the routes
  * that need it off.
  */
-public record Adapters(ApiKeys keys, PhalaApi phala, IdempotencyStore idempotency, Outcomes outcomes,
+public record Adapters(ApiKeys keys, PhalaApi phala, RelayTable table, Outcomes outcomes,
                        UpdateThreads threads, ChatReplies replies, SigningSecrets signingSecrets, UpdateQueue queue,
                        Clock clock, Relay.Sleeper sleeper, DoubleSupplier jitter, Metrics metrics, Whole whole,
                        ClientApi clientApi) {
@@ -72,7 +72,7 @@ public record Adapters(ApiKeys keys, PhalaApi phala, IdempotencyStore idempotenc
     /** Only what every relay needs: the key, Phala and the outcomes; every other port is its none(). */
     public static Adapters of(ApiKeys keys, PhalaApi phala, Outcomes outcomes, Clock clock, Relay.Sleeper sleeper,
                               DoubleSupplier jitter, Metrics metrics) {
-        return new Adapters(keys, phala, IdempotencyStore.none(), outcomes, UpdateThreads.none(), ChatReplies.none(),
+        return new Adapters(keys, phala, RelayTable.none(), outcomes, UpdateThreads.none(), ChatReplies.none(),
                 SigningSecrets.none(), UpdateQueue.none(), clock, sleeper, jitter, metrics, Whole.none(), ClientApi.none());
     }
 }

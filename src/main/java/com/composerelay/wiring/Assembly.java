@@ -7,6 +7,12 @@ import com.composerelay.core.PhalaAnswer;
 import com.composerelay.core.PhalaApi;
 import com.composerelay.core.Relay;
 import com.composerelay.core.Lazy;
+import com.composerelay.core.FinalOutcomes;
+import com.composerelay.core.Pipeline;
+import com.composerelay.core.Publication;
+import com.composerelay.core.Runs;
+import com.composerelay.codec.OutcomeJson;
+import com.composerelay.log.PipelineLogLines;
 import com.composerelay.core.RetryPolicy;
 import com.composerelay.core.SecretGuard;
 import com.composerelay.core.Watcher;
@@ -18,7 +24,6 @@ import com.composerelay.phala.HttpPhalaApi;
 import com.composerelay.startup.ReseedableRandom;
 import com.composerelay.startup.SnapStartHooks;
 import com.composerelay.trigger.ApiGatewayTrigger;
-import com.composerelay.trigger.Delivery;
 import com.composerelay.trigger.Dispatcher;
 import com.composerelay.trigger.SqsTrigger;
 import java.time.Clock;
@@ -72,6 +77,11 @@ public final class Assembly {
         Relay.Timing timing = new Relay.Timing(config.attemptTimeout(), config.deadlineReserve(), Duration.ofMillis(100));
         Relay relay = new Relay(adapters.keys(), adapters.phala(), retry, timing, adapters.clock(), adapters.sleeper(),
                 adapters.metrics());
+        PipelineLogLines log = new PipelineLogLines();
+        Publication publication = new Publication(OutcomeJson::write, log, adapters.metrics(), adapters.outcomes(),
+                adapters.threads(), adapters.replies());
+        Pipeline pipeline = new Pipeline(adapters.table(), publication, log, adapters.clock());
+        FinalOutcomes finals = new FinalOutcomes(adapters.table(), publication);
         // The whole update and its watch keep the PATCH's rules: the same relay, retry policy and timing.
         Adapters.Whole whole = adapters.whole();
         Config.Updates updates = config.updates();
@@ -80,14 +90,14 @@ public final class Assembly {
                 new SecretGuard(updates.envSecretPrefix(), updates.envSecretsPerCvm(), config.ownSecretIds()),
                 whole.watchQueue(),
                 new WholeUpdates.Watching(updates.watchAlways(), updates.watchTimeout(), updates.watchInterval()),
-                adapters.idempotency(), adapters.clock()));
-        Lazy<Watcher> watcher = new Lazy<>(() -> new Watcher(whole.provisioning(), adapters.keys(), adapters.idempotency(),
-                whole.watchQueue(), updates.watchInterval(), timing, adapters.clock()));
-        Delivery delivery = new Delivery(relay, adapters.idempotency(), adapters.outcomes(), adapters.threads(),
-                adapters.replies(), adapters.clock(), adapters.metrics(), wholeUpdates, watcher);
-        ApiGatewayTrigger api = new ApiGatewayTrigger(delivery);
-        return new Dispatcher(api, new SqsTrigger(delivery, config.maxReceiveCount()),
-                Routes.signed(config, adapters, delivery));
+                adapters.table(), adapters.clock()));
+        Lazy<Watcher> watcher = new Lazy<>(() -> new Watcher(whole.provisioning(), adapters.keys(), adapters.table(),
+                adapters.table(), finals, publication, whole.watchQueue(), updates.watchInterval(), timing,
+                adapters.clock()));
+        Runs runs = new Runs(relay, wholeUpdates);
+        ApiGatewayTrigger api = new ApiGatewayTrigger(runs, pipeline, adapters.clock());
+        SqsTrigger sqs = new SqsTrigger(runs, pipeline, watcher, adapters.clock(), config.maxReceiveCount());
+        return new Dispatcher(Routes.triggers(config, adapters, api, sqs, runs, pipeline, finals, publication));
     }
 
     /**

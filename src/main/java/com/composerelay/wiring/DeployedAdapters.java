@@ -2,7 +2,7 @@ package com.composerelay.wiring;
 
 import com.composerelay.aws.AwsCallDeadline;
 import com.composerelay.aws.AwsClients;
-import com.composerelay.aws.DynamoDbIdempotencyStore;
+import com.composerelay.aws.DynamoDbRelayTable;
 import com.composerelay.aws.DynamoDbUpdateThreads;
 import com.composerelay.aws.JdkSdkHttpClient;
 import com.composerelay.aws.Priming;
@@ -19,7 +19,7 @@ import com.composerelay.core.WatchQueue;
 import com.composerelay.crypto.X25519EnvSealer;
 import com.composerelay.config.Config;
 import com.composerelay.core.CachingApiKeys;
-import com.composerelay.core.IdempotencyStore;
+import com.composerelay.core.RelayTable;
 import com.composerelay.core.Lazy;
 import com.composerelay.core.Metrics;
 import com.composerelay.core.UpdateQueue;
@@ -52,15 +52,15 @@ record DeployedAdapters(Adapters adapters, Lazy<HttpClient> http, AwsClients aws
                 beforePatch), config.apiKeyCacheTtl(), clock, metrics);
         var signingSecrets = new SecretsManagerSigningSecrets(aws::secretsManager, config.apiKeyCacheTtl(), clock,
                 beforePatch);
-        IdempotencyStore idempotency = IdempotencyStore.none();
+        RelayTable table = RelayTable.none();
         UpdateThreads threads = UpdateThreads.none();
         if (config.idempotencyTable().isPresent()) {
-            String table = config.idempotencyTable().get();
-            idempotency = new DynamoDbIdempotencyStore(aws::dynamoDb, table, config.idempotencyTtl(), clock,
+            String tableName = config.idempotencyTable().get();
+            table = new DynamoDbRelayTable(aws::dynamoDb, tableName, config.idempotencyTtl(), clock,
                     beforePatch, afterPatch);
             // Threads are read only by Phala's webhook: without it, remembering them is a wasted write per request.
             if (config.chatOps().phalaWebhookSecretId().isPresent()) {
-                threads = new DynamoDbUpdateThreads(aws::dynamoDb, table, config.idempotencyTtl(), clock, afterPatch);
+                threads = new DynamoDbUpdateThreads(aws::dynamoDb, tableName, config.idempotencyTtl(), clock, afterPatch);
             }
         } else {
             Log.warn("IDEMPOTENCY_TABLE_NAME is not set: delivery is at-least-once, a duplicate may PATCH again");
@@ -75,7 +75,7 @@ record DeployedAdapters(Adapters adapters, Lazy<HttpClient> http, AwsClients aws
                 .orElse(WatchQueue.none());
         Adapters.Whole whole = new Adapters.Whole(phala, new SecretsManagerEnvSecrets(aws::secretsManager, beforePatch),
                 new X25519EnvSealer(), watchQueue);
-        Adapters adapters = new Adapters(keys, phala, idempotency,
+        Adapters adapters = new Adapters(keys, phala, table,
                 new SnsOutcomes(aws::sns, config.outcomeTopicArn(), afterPatch), threads,
                 new SlackReplies(http, config.chatOps().slackResponseUrlPrefix()), signingSecrets, queue,
                 clock, d -> Thread.sleep(d), jitter, metrics, whole,

@@ -2,7 +2,13 @@ package com.composerelay.wiring;
 
 import com.composerelay.config.Config;
 import com.composerelay.log.Log;
-import com.composerelay.trigger.Delivery;
+import com.composerelay.core.FinalOutcomes;
+import com.composerelay.core.Pipeline;
+import com.composerelay.core.Publication;
+import com.composerelay.core.Runs;
+import com.composerelay.trigger.ApiGatewayTrigger;
+import com.composerelay.trigger.Dispatcher;
+import com.composerelay.trigger.SqsTrigger;
 import com.composerelay.trigger.HookTrigger;
 import com.composerelay.core.RelayTokens;
 import com.composerelay.core.TokenCheck;
@@ -10,7 +16,6 @@ import com.composerelay.trigger.PhalaApiTrigger;
 import com.composerelay.trigger.PhalaEventsTrigger;
 import com.composerelay.trigger.SlackAllowlist;
 import com.composerelay.trigger.SlackCommandTrigger;
-import com.composerelay.trigger.WebhookRoutes;
 import java.util.Optional;
 
 /**
@@ -21,7 +26,8 @@ import java.util.Optional;
 final class Routes {
     private Routes() {}
 
-    static WebhookRoutes signed(Config config, Adapters adapters, Delivery delivery) {
+    static Dispatcher.Triggers triggers(Config config, Adapters adapters, ApiGatewayTrigger api, SqsTrigger sqs, Runs runs,
+                                        Pipeline pipeline, FinalOutcomes finals, Publication publication) {
         Config.ChatOps chat = config.chatOps();
         SlackAllowlist allowlist;
         try {
@@ -34,14 +40,16 @@ final class Routes {
         }
         Optional<SlackCommandTrigger> slack = chat.slackSigningSecretId().filter(id -> chat.slackRoute())
                 .map(id -> new SlackCommandTrigger(adapters.signingSecrets(), id, allowlist, adapters.queue(),
-                        adapters.idempotency(), adapters.clock()));
+                        adapters.table(), adapters.clock()));
         Optional<HookTrigger> hook = chat.hookSecretId()
-                .map(id -> new HookTrigger(delivery, adapters.signingSecrets(), id, adapters.clock()));
+                .map(id -> new HookTrigger(runs, pipeline, adapters.signingSecrets(), id, adapters.clock()));
         Optional<PhalaEventsTrigger> phala = chat.phalaWebhookSecretId()
-                .map(id -> new PhalaEventsTrigger(adapters.signingSecrets(), id, adapters.idempotency(), delivery));
+                .map(id -> new PhalaEventsTrigger(adapters.signingSecrets(), id, adapters.table(), finals, publication,
+                        adapters.clock()));
         Optional<PhalaApiTrigger> phalaApi = config.updates().relayTokensSecretId()
                 .map(id -> new PhalaApiTrigger(new TokenCheck(new RelayTokens(adapters.clientApi().tokens(),
-                        config.apiKeyCacheTtl(), adapters.clock())), adapters.clientApi().phala(), delivery.relay(), delivery));
-        return new WebhookRoutes(slack, hook, phala, phalaApi);
+                        config.apiKeyCacheTtl(), adapters.clock())), adapters.clientApi().phala(), runs.relay(), pipeline,
+                        adapters.clock()));
+        return new Dispatcher.Triggers(api, sqs, slack, hook, phala, phalaApi);
     }
 }

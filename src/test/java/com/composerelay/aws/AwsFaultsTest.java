@@ -76,7 +76,7 @@ class AwsFaultsTest {
 
     @Test
     void logsTheWholeOutcomeWhenSnsIsDown() throws Exception {
-        new SnsOutcomes(clients(closedPort())::sns, "arn:aws:sns:us-east-1:000000000000:outcomes", UNBOUNDED).publish(accepted());
+        new SnsOutcomes(clients(closedPort())::sns, "arn:aws:sns:us-east-1:000000000000:outcomes", UNBOUNDED).publish(accepted(), OutcomeJson.write(accepted()));
         JsonNode line = errorLine();
         assertThat(line.get("message").textValue()).startsWith("outcome not published: SdkClientException");
         assertThat(line.get("outcome")).isEqualTo(TestJson.db(OutcomeJson.tree(accepted())));
@@ -88,7 +88,7 @@ class AwsFaultsTest {
                 .withBody("<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>"
                         + "<Message>Rate exceeded</Message></Error><RequestId>r-1</RequestId></ErrorResponse>")));
         new SnsOutcomes(clients(aws.baseUrl())::sns, "arn:aws:sns:us-east-1:000000000000:outcomes", UNBOUNDED)
-                .publish(accepted());
+                .publish(accepted(), OutcomeJson.write(accepted()));
         JsonNode line = errorLine();
         assertThat(line.get("message").textValue()).startsWith("outcome not published: ");
         assertThat(line.get("outcome")).isEqualTo(TestJson.db(OutcomeJson.tree(accepted())));
@@ -117,11 +117,11 @@ class AwsFaultsTest {
                 .withBody("{\"__type\":\"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException\","
                         + "\"message\":\"Requested resource not found\"}")));
         var clock = java.time.Clock.systemUTC();
-        var store = new DynamoDbIdempotencyStore(clients(aws.baseUrl())::dynamoDb, "compose-relay-idempotency",
+        var store = new DynamoDbRelayTable(clients(aws.baseUrl())::dynamoDb, "compose-relay-idempotency",
                 java.time.Duration.ofHours(1), clock, UNBOUNDED, UNBOUNDED);
 
         assertThatThrownBy(() -> store.claim("api:k-1", "f", clock.instant().plusSeconds(20)))
-                .isInstanceOf(com.composerelay.core.IdempotencyStore.Unavailable.class)
+                .isInstanceOf(com.composerelay.core.StoreUnavailable.class)
                 .hasMessage("could not claim the idempotency record in DynamoDB table compose-relay-idempotency "
                         + "(ResourceNotFoundException)");
     }

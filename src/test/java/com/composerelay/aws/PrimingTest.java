@@ -3,7 +3,7 @@ package com.composerelay.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.composerelay.core.IdempotencyStore;
+import com.composerelay.core.RequestClaims;
 import com.composerelay.support.Fixtures;
 import java.net.ServerSocket;
 import java.time.Clock;
@@ -40,7 +40,7 @@ class PrimingTest {
     @Test
     void claimsAndRecordsThroughTheDynamoDbPath() throws Exception {
         assertThat(priming("IDEMPOTENCY_TABLE_NAME", "relay-idempotency").dynamoDb())
-                .isEqualTo(new IdempotencyStore.Claim.Claimed());
+                .isEqualTo(new RequestClaims.Claim.Claimed());
     }
 
     @Test

@@ -18,7 +18,7 @@ class SnsOutcomesTest {
             "cvm_web01", Fixtures.HASH, 1, 202, "phala-9", T, T.plusMillis(420)));
 
     private static JsonNode message() throws Exception {
-        return TestJson.parse(SnsOutcomes.message(ACCEPTED, OutcomeJson.tree(ACCEPTED)));
+        return TestJson.parse(SnsOutcomes.message(ACCEPTED, OutcomeJson.write(ACCEPTED)));
     }
 
     @Test
@@ -86,7 +86,7 @@ class SnsOutcomesTest {
         Outcome failed = new Outcome.Failed(new Outcome.Facts(worst, worst, Trigger.PHALA, worst, worst, 4, 503, worst, T, T),
                 Outcome.Failure.PHALA_UNAVAILABLE, worst);
 
-        String message = SnsOutcomes.message(failed, com.composerelay.codec.OutcomeJson.tree(failed));
+        String message = SnsOutcomes.message(failed, com.composerelay.codec.OutcomeJson.write(failed));
         int attributes = SnsOutcomes.attributes(failed).entrySet().stream()
                 .mapToInt(e -> e.getKey().length() + e.getValue().dataType().length() + e.getValue().stringValue().length())
                 .sum();

@@ -8,7 +8,7 @@ import com.composerelay.RelayHandler;
 import com.composerelay.wiring.Assembly;
 import com.composerelay.config.Config;
 import com.composerelay.core.ApiKeys;
-import com.composerelay.core.IdempotencyStore;
+import com.composerelay.core.StoreUnavailable;
 import com.composerelay.core.Invocation;
 import com.composerelay.core.Outcome;
 import com.composerelay.core.Trigger;
@@ -122,16 +122,16 @@ class StalledAwsTest {
 
     @Test
     void theIdempotencyClaimEndsBeforeTheReserveAndRecordingAndReleasingBeforeTheDeadline() {
-        var store = new DynamoDbIdempotencyStore(clients::dynamoDb, "compose-relay-idempotency", Duration.ofHours(1), CLOCK,
+        var store = new DynamoDbRelayTable(clients::dynamoDb, "compose-relay-idempotency", Duration.ofHours(1), CLOCK,
                 BEFORE_PATCH, AFTER_PATCH);
         Duration left = leftAfter(() -> assertThatThrownBy(() -> store.claim("k", "f", CLOCK.instant().plusSeconds(3)))
-                .isInstanceOf(IdempotencyStore.Unavailable.class)
+                .isInstanceOf(StoreUnavailable.class)
                 .hasMessage("could not claim the idempotency record in DynamoDB table compose-relay-idempotency "
                         + "(ApiCallTimeoutException)"));
         assertThat(left).isGreaterThan(RESERVE_LEFT);
-        leftAfter(() -> assertThatThrownBy(() -> store.complete("k", "{}", 202)).isInstanceOf(IdempotencyStore.Unavailable.class)
+        leftAfter(() -> assertThatThrownBy(() -> store.complete("k", "{}", 202)).isInstanceOf(StoreUnavailable.class)
                 .hasMessageEndingWith("(ApiCallTimeoutException)"));
-        leftAfter(() -> assertThatThrownBy(() -> store.release("k")).isInstanceOf(IdempotencyStore.Unavailable.class)
+        leftAfter(() -> assertThatThrownBy(() -> store.release("k")).isInstanceOf(StoreUnavailable.class)
                 .hasMessageEndingWith("(ApiCallTimeoutException)"));
     }
 
@@ -140,7 +140,7 @@ class StalledAwsTest {
         Instant now = CLOCK.instant();
         Outcome accepted = new Outcome.Accepted(new Outcome.Facts("req-1", "req-1", Trigger.API, "cvm_1", Fixtures.HASH, 1,
                 202, null, now, now));
-        leftAfter(() -> new SnsOutcomes(clients::sns, config.outcomeTopicArn(), AFTER_PATCH).publish(accepted));
+        leftAfter(() -> new SnsOutcomes(clients::sns, config.outcomeTopicArn(), AFTER_PATCH).publish(accepted, com.composerelay.codec.OutcomeJson.write(accepted)));
         assertThat(log.text()).contains("\"outcome not published: ApiCallTimeoutException");
     }
 
@@ -177,10 +177,10 @@ class StalledAwsTest {
     void aClaimWhoseAnswerStallsAfterTheStatusEndsBeforeTheReserve() throws Exception {
         try (var server = com.composerelay.support.RawHttpServer.plain(
                 (nth, out) -> com.composerelay.support.RawHttpServer.statusThenStall(out))) {
-            var store = new DynamoDbIdempotencyStore(warmClients(server.url("http"))::dynamoDb, "compose-relay-idempotency",
+            var store = new DynamoDbRelayTable(warmClients(server.url("http"))::dynamoDb, "compose-relay-idempotency",
                     Duration.ofHours(1), CLOCK, BEFORE_PATCH, AFTER_PATCH);
             Duration left = leftAfter(() -> assertThatThrownBy(() -> store.claim("k", "f", CLOCK.instant().plusSeconds(3)))
-                    .isInstanceOf(IdempotencyStore.Unavailable.class)
+                    .isInstanceOf(StoreUnavailable.class)
                     .hasMessage("could not claim the idempotency record in DynamoDB table compose-relay-idempotency "
                             + "(ApiCallTimeoutException)"));
             assertThat(left).as("the read timeout is the call's bound, not the 10 s default").isGreaterThan(RESERVE_LEFT);
@@ -193,11 +193,11 @@ class StalledAwsTest {
         try (ServerSocket full = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             List<Socket> filling = JdkSdkHttpClientTest.fill(full);
             try {
-                var store = new DynamoDbIdempotencyStore(warmClients("http://127.0.0.1:" + full.getLocalPort())::dynamoDb,
+                var store = new DynamoDbRelayTable(warmClients("http://127.0.0.1:" + full.getLocalPort())::dynamoDb,
                         "compose-relay-idempotency", Duration.ofHours(1), CLOCK, BEFORE_PATCH, AFTER_PATCH);
                 // The connect timeout is 10 s here: what ends the connect is what is left of the call.
                 Duration left = leftAfter(() -> assertThatThrownBy(() -> store.complete("k", "{}", 202))
-                        .isInstanceOf(IdempotencyStore.Unavailable.class)
+                        .isInstanceOf(StoreUnavailable.class)
                         .hasMessage("could not record the outcome of the idempotency record in DynamoDB table compose-relay-idempotency "
                                 + "(ApiCallTimeoutException)"));
                 assertThat(left).as("the answer margin is left").isGreaterThan(Duration.ofMillis(300));

@@ -1,7 +1,7 @@
 package com.composerelay.phala;
 
 import com.composerelay.support.Harness;
-import com.composerelay.core.IdempotencyStore;
+import com.composerelay.core.RelayTable;
 import com.composerelay.net.HttpClients;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -82,7 +82,7 @@ class HttpPhalaApiTest {
         var api = new HttpPhalaApi(HttpClients.newClient(config.connectTimeout()), config.phalaBaseUrl(),
                 config.phalaApiVersion(), clock);
         RelayHandler handler = Harness.builder().config(config).keys(keys).phala(api).outcomes(outcomes)
-                .idempotency(IdempotencyStore.none()).realTime().build().handler;
+                .idempotency(RelayTable.none()).realTime().build().handler;
         String text = Invoke.raw(handler, event, new FakeContext("lambda-1", remainingMillis));
         assertThat(text).doesNotContain(Fixtures.API_KEY);
         try {

@@ -10,7 +10,8 @@ import com.composerelay.core.RelayToken;
 import com.composerelay.core.WatchCheck;
 import com.composerelay.core.WatchQueue;
 import com.composerelay.crypto.X25519EnvSealer;
-import com.composerelay.core.IdempotencyStore;
+import com.composerelay.core.RelayTable;
+import com.composerelay.codec.OutcomeText;
 import com.composerelay.core.PhalaApi;
 import com.composerelay.core.Relay;
 import com.composerelay.core.SigningSecrets;
@@ -101,7 +102,7 @@ public final class Harness {
         Relay.Sleeper sleeper = b.realTime ? d -> Thread.sleep(d.toMillis()) : clock::advance;
         Adapters adapters = new Adapters(keys, b.phala == null ? phala : b.phala,
                 b.idempotency == null ? idempotency : b.idempotency, outcomes,
-                threadStore(), (url, text) -> replies.add(new Reply(url, text)), signingSecrets(), queue(),
+                threadStore(), (url, outcome) -> replies.add(new Reply(url, OutcomeText.chatLine(outcome))), signingSecrets(), queue(),
                 time, sleeper, new ReseedableRandom(), metrics,
                 new Adapters.Whole(provisioning, envSecretStore(), new X25519EnvSealer(), watchQueue()),
                 new Adapters.ClientApi(b.passThrough == null ? Adapters.ClientApi.none().phala() : b.passThrough, () -> {
@@ -141,7 +142,7 @@ public final class Harness {
         private MutableClock clock = new MutableClock();
         private PhalaApi phala;
         private RecordingOutcomes outcomes = new RecordingOutcomes();
-        private IdempotencyStore idempotency;
+        private RelayTable idempotency;
         private boolean realTime;
         private PhalaPassThrough passThrough;
 
@@ -159,8 +160,8 @@ public final class Harness {
             return this;
         }
 
-        /** Another idempotency record than {@link Harness#idempotency} (e.g. {@link IdempotencyStore#none()}). */
-        public Builder idempotency(IdempotencyStore idempotency) {
+        /** Another idempotency record than {@link Harness#idempotency} (e.g. {@link RelayTable#none()}). */
+        public Builder idempotency(RelayTable idempotency) {
             this.idempotency = idempotency;
             return this;
         }

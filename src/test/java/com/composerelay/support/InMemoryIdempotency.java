@@ -1,19 +1,24 @@
 package com.composerelay.support;
 
-import com.composerelay.core.IdempotencyStore;
+import com.composerelay.core.RelayTable;
+import com.composerelay.core.StoreUnavailable;
+import java.util.Optional;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The DynamoDB store's rules over a map: for tests of the triggers' idempotency. */
-public final class InMemoryIdempotency implements IdempotencyStore {
+/** The DynamoDB table's rules over a map (claims, locks, records): for tests of the triggers' idempotency. */
+public final class InMemoryIdempotency implements RelayTable {
     private record Entry(String fingerprint, Instant holdUntil, String outcomeJson, int callerStatus, Instant expires) {
         boolean completed() {
             return outcomeJson != null;
         }
     }
+
+    /** The fingerprint of a lock, as the DynamoDB table writes it. */
+    static final String LOCK = "lock";
 
     private final Map<String, Entry> entries = new HashMap<>();
     private final Clock clock;
@@ -34,12 +39,17 @@ public final class InMemoryIdempotency implements IdempotencyStore {
         entries.put(key, new Entry(fingerprint, holdUntil, null, 0, clock.instant().plus(ttl)));
     }
 
+    /** A lock taken by another holder until {@code until}. */
+    public synchronized void lockHeldElsewhere(String key, Instant until) {
+        heldElsewhere(key, LOCK, until);
+    }
+
     public synchronized int size() {
         return entries.size();
     }
 
     @Override
-    public synchronized Claim claim(String key, String fingerprint, Instant holdUntil) throws Unavailable {
+    public synchronized Claim claim(String key, String fingerprint, Instant holdUntil) throws StoreUnavailable {
         check();
         Instant now = clock.instant();
         Entry entry = entries.get(key);
@@ -56,14 +66,14 @@ public final class InMemoryIdempotency implements IdempotencyStore {
     }
 
     @Override
-    public synchronized void complete(String key, String outcomeJson, int callerStatus) throws Unavailable {
+    public synchronized void complete(String key, String outcomeJson, int callerStatus) throws StoreUnavailable {
         check();
         Entry entry = entries.get(key);
         entries.put(key, new Entry(entry.fingerprint(), null, outcomeJson, callerStatus, clock.instant().plus(ttl)));
     }
 
     @Override
-    public synchronized void release(String key) throws Unavailable {
+    public synchronized void release(String key) throws StoreUnavailable {
         check();
         Entry entry = entries.get(key);
         if (entry != null && !entry.completed()) {
@@ -71,9 +81,43 @@ public final class InMemoryIdempotency implements IdempotencyStore {
         }
     }
 
-    private void check() throws Unavailable {
+    @Override
+    public synchronized Taken take(String key, Instant until) throws StoreUnavailable {
+        return switch (claim(key, LOCK, until)) {
+            case Claim.Claimed c -> Taken.TAKEN;
+            case Claim.InProgress c -> Taken.HELD;
+            case Claim.Completed c -> Taken.DONE;
+            case Claim.Mismatch c -> Taken.DONE;
+        };
+    }
+
+    @Override
+    public synchronized void done(String key) throws StoreUnavailable {
+        complete(key, "{}", 200);
+    }
+
+    @Override
+    public synchronized void free(String key) throws StoreUnavailable {
+        release(key);
+    }
+
+    @Override
+    public synchronized void put(String key, String value) throws StoreUnavailable {
+        check();
+        entries.put(key, new Entry(value, null, "{}", 200, clock.instant().plus(ttl)));
+    }
+
+    @Override
+    public synchronized Optional<String> get(String key) throws StoreUnavailable {
+        check();
+        Entry entry = entries.get(key);
+        return entry == null || !entry.completed() || entry.expires().isBefore(clock.instant())
+                ? Optional.empty() : Optional.of(entry.fingerprint());
+    }
+
+    private void check() throws StoreUnavailable {
         if (down) {
-            throw new Unavailable("could not claim the idempotency record in DynamoDB table relay-idempotency "
+            throw new StoreUnavailable("could not claim the idempotency record in DynamoDB table relay-idempotency "
                     + "(ServiceUnavailable)");
         }
     }

@@ -10,7 +10,7 @@ public final class RecordingOutcomes implements Outcomes {
     private final List<Outcome> published = new ArrayList<>();
 
     @Override
-    public synchronized void publish(Outcome outcome) {
+    public synchronized void publish(Outcome outcome, String json) {
         published.add(outcome);
     }
 

@@ -1,6 +1,6 @@
 package com.composerelay.trigger;
 
-import com.composerelay.core.IdempotencyStore;
+import com.composerelay.core.RelayTable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.composerelay.core.Outcome;
@@ -291,7 +291,7 @@ class SqsTriggerTest {
     }
 
     private static RelayHandler handler(PhalaApi phala, RecordingOutcomes outcomes, com.composerelay.config.Config config) {
-        return Harness.builder().config(config).phala(phala).outcomes(outcomes).idempotency(IdempotencyStore.none())
+        return Harness.builder().config(config).phala(phala).outcomes(outcomes).idempotency(RelayTable.none())
                 .realTime().build().handler;
     }
 

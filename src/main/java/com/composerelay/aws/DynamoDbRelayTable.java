@@ -1,7 +1,9 @@
 package com.composerelay.aws;
 
 import java.util.function.Supplier;
-import com.composerelay.core.IdempotencyStore;
+import com.composerelay.core.RelayTable;
+import com.composerelay.core.StoreUnavailable;
+import java.util.Optional;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,11 +16,15 @@ import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /**
- * Idempotency records in DynamoDB, one item per key: a conditional put claims the key ("in
- * progress" until the holder's Lambda deadline), an update records the outcome, and the table's
- * TTL attribute {@code expiration} ends the window.
+ * The relay's table in DynamoDB, one item per key ({@code id}; the prefixes are {@code StoreKeys}'): a
+ * conditional put claims a request or takes a lock ({@code status} {@code IN_PROGRESS} until the
+ * holder's {@code hold_until}), an update records the answer ({@code COMPLETED}, {@code outcome},
+ * {@code caller_status}), a record is a completed item whose {@code fingerprint} is its value, and the
+ * table's TTL attribute {@code expiration} ends the window.
  */
-public final class DynamoDbIdempotencyStore implements IdempotencyStore {
+public final class DynamoDbRelayTable implements RelayTable {
+    /** The fingerprint of a lock: a lock's key says all there is of its work. */
+    static final String LOCK = "lock";
     static final String IN_PROGRESS = "IN_PROGRESS";
     static final String COMPLETED = "COMPLETED";
 
@@ -33,7 +39,7 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
      * @param beforePatch bounds the claim, made before the PATCH (time must remain to publish)
      * @param afterPatch bounds recording and releasing, made after it
      */
-    public DynamoDbIdempotencyStore(Supplier<DynamoDbClient> client, String table, Duration ttl, Clock clock,
+    public DynamoDbRelayTable(Supplier<DynamoDbClient> client, String table, Duration ttl, Clock clock,
                                     AwsCallDeadline beforePatch, AwsCallDeadline afterPatch) {
         this.client = client;
         this.table = table;
@@ -44,7 +50,7 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
     }
 
     @Override
-    public Claim claim(String key, String fingerprint, Instant holdUntil) throws Unavailable {
+    public Claim claim(String key, String fingerprint, Instant holdUntil) throws StoreUnavailable {
         Instant now = clock.instant();
         try {
             client.get().putItem(b -> b.tableName(table)
@@ -90,7 +96,7 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
     }
 
     @Override
-    public void complete(String key, String outcomeJson, int callerStatus) throws Unavailable {
+    public void complete(String key, String body, int callerStatus) throws StoreUnavailable {
         try {
             client.get().updateItem(b -> b.tableName(table).key(Map.of("id", s(key)))
                     .updateExpression("SET #status = :completed, outcome = :outcome, caller_status = :caller_status, "
@@ -98,7 +104,7 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
                     .expressionAttributeNames(Map.of("#status", "status"))
                     .expressionAttributeValues(Map.of(
                             ":completed", s(COMPLETED),
-                            ":outcome", s(outcomeJson),
+                            ":outcome", s(body),
                             ":caller_status", n(callerStatus),
                             ":expiration", n(clock.instant().plus(ttl).getEpochSecond())))
                     .overrideConfiguration(afterPatch.bound()));
@@ -108,7 +114,7 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
     }
 
     @Override
-    public void release(String key) throws Unavailable {
+    public void release(String key) throws StoreUnavailable {
         try {
             client.get().deleteItem(b -> b.tableName(table).key(Map.of("id", s(key)))
                     .conditionExpression("#status = :in_progress")
@@ -122,10 +128,64 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
         }
     }
 
-    private Unavailable unavailable(String action, SdkException e) {
+    @Override
+    public Taken take(String key, Instant until) throws StoreUnavailable {
+        return switch (claim(key, LOCK, until)) {
+            case Claim.Claimed c -> Taken.TAKEN;
+            case Claim.InProgress c -> Taken.HELD;
+            // Completed, or an item of another kind under this key: either way the work is not done again.
+            case Claim.Completed c -> Taken.DONE;
+            case Claim.Mismatch c -> Taken.DONE;
+        };
+    }
+
+    @Override
+    public void done(String key) throws StoreUnavailable {
+        complete(key, "{}", 200);
+    }
+
+    @Override
+    public void free(String key) throws StoreUnavailable {
+        release(key);
+    }
+
+    @Override
+    public void put(String key, String value) throws StoreUnavailable {
+        try {
+            client.get().putItem(b -> b.tableName(table)
+                    .item(Map.of(
+                            "id", s(key),
+                            "status", s(COMPLETED),
+                            "fingerprint", s(value),
+                            "outcome", s("{}"),
+                            "caller_status", n(200),
+                            "expiration", n(clock.instant().plus(ttl).getEpochSecond())))
+                    .overrideConfiguration(afterPatch.bound()));
+        } catch (SdkException e) {
+            throw unavailable("write", e);
+        }
+    }
+
+    @Override
+    public Optional<String> get(String key) throws StoreUnavailable {
+        Map<String, AttributeValue> item;
+        try {
+            item = client.get().getItem(b -> b.tableName(table).key(Map.of("id", s(key))).consistentRead(true)
+                    .overrideConfiguration(beforePatch.bound())).item();
+        } catch (SdkException e) {
+            throw unavailable("read", e);
+        }
+        if (item == null || item.isEmpty() || !COMPLETED.equals(text(item, "status"))
+                || Long.parseLong(item.get("expiration").n()) < clock.instant().getEpochSecond()) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(text(item, "fingerprint"));
+    }
+
+    private StoreUnavailable unavailable(String action, SdkException e) {
         String code = e instanceof DynamoDbException d && d.awsErrorDetails() != null
                 ? d.awsErrorDetails().errorCode() : e.getClass().getSimpleName();
-        return new Unavailable("could not " + action + " the idempotency record in DynamoDB table " + table + " (" + code + ")");
+        return new StoreUnavailable("could not " + action + " the idempotency record in DynamoDB table " + table + " (" + code + ")");
     }
 
     private static String text(Map<String, AttributeValue> item, String name) {

@@ -3,8 +3,9 @@ package com.composerelay.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.composerelay.core.IdempotencyStore;
-import com.composerelay.core.IdempotencyStore.Claim;
+import com.composerelay.core.RequestClaims;
+import com.composerelay.core.RequestClaims.Claim;
+import com.composerelay.core.StoreUnavailable;
 import com.composerelay.support.LocalAws;
 import com.composerelay.support.MutableClock;
 import java.time.Duration;
@@ -20,12 +21,12 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /** The idempotency record against DynamoDB in LocalStack: every rule of the conditional claim. */
-class DynamoDbIdempotencyStoreTest {
+class DynamoDbRelayTableTest {
     private static DynamoDbClient dynamo;
     private static String table;
     private final MutableClock clock = new MutableClock();
-    private final DynamoDbIdempotencyStore store =
-            new DynamoDbIdempotencyStore(() -> dynamo, table, Duration.ofHours(1), clock,
+    private final DynamoDbRelayTable store =
+            new DynamoDbRelayTable(() -> dynamo, table, Duration.ofHours(1), clock,
                     new AwsCallDeadline(clock, Duration.ZERO), new AwsCallDeadline(clock, Duration.ZERO));
 
     @BeforeAll
@@ -101,10 +102,10 @@ class DynamoDbIdempotencyStoreTest {
 
     @Test
     void namesTheTableWhenDynamoDbRefuses() {
-        IdempotencyStore missing = new DynamoDbIdempotencyStore(() -> dynamo, "no-such-table", Duration.ofHours(1), clock,
+        DynamoDbRelayTable missing = new DynamoDbRelayTable(() -> dynamo, "no-such-table", Duration.ofHours(1), clock,
                 new AwsCallDeadline(clock, Duration.ZERO), new AwsCallDeadline(clock, Duration.ZERO));
         assertThatThrownBy(() -> missing.claim("k", "fp", deadline()))
-                .isInstanceOf(IdempotencyStore.Unavailable.class)
+                .isInstanceOf(StoreUnavailable.class)
                 .hasMessage("could not claim the idempotency record in DynamoDB table no-such-table (ResourceNotFoundException)");
     }
 }

@@ -1,0 +1,72 @@
+package com.composerelay.core;
+
+/**
+ * Every kind of key in the relay's table, in one place: its prefix, the port it is used through,
+ * who writes it and how long it lives. Items expire {@code IDEMPOTENCY_TTL_SECONDS} after their last
+ * write (DynamoDB's TTL attribute {@code expiration}); a claim or lock not completed is also free
+ * again once its holder's time ({@code hold_until}) has passed. docs/ARCHITECTURE.md shows the layout.
+ */
+public enum StoreKeys {
+    /** An IAM-signed request with an {@code Idempotency-Key} header (PATCH and whole update routes). */
+    REQUEST_HEADER("api:", Job.CLAIM, "ApiGatewayTrigger", "the TTL"),
+    /** An IAM-signed PATCH without a header: keyed by its content. */
+    REQUEST_PATCH("update:", Job.CLAIM, "ApiGatewayTrigger", "the TTL"),
+    /** An IAM-signed whole update without a header: keyed by its content. */
+    REQUEST_WHOLE("whole:", Job.CLAIM, "ApiGatewayTrigger", "the TTL"),
+    /** A CI hook's signed body: keyed by its SHA-256, outliving the signature's window. */
+    REQUEST_HOOK("hook:", Job.CLAIM, "HookTrigger", "the TTL"),
+    /** A queued request: its Slack key, FIFO deduplication id, or message id. */
+    REQUEST_SQS("sqs:", Job.CLAIM, "SqsTrigger", "the TTL"),
+    /** A call of the Phala-compatible API that changes a CVM: the client's key or its HTTP request id. */
+    REQUEST_PHALA_API("phala-api:", Job.CLAIM, "PhalaApiTrigger", "the TTL"),
+    /** A slash command, queued once: held until Slack's signature window has passed. */
+    SLACK_COMMAND("slack:", Job.LOCK, "SlackCommandTrigger", "the signature window, then the TTL"),
+    /** One Phala webhook event, handled once. */
+    PHALA_EVENT("phala-event:", Job.LOCK, "PhalaEventsTrigger", "the TTL"),
+    /** One update's final outcome ({@code completed} or {@code failed}), published once. */
+    FINAL_OUTCOME("final:", Job.LOCK, "FinalOutcomes", "the TTL"),
+    /** One check of a watched update, run once. */
+    WATCH_CHECK("watch:", Job.LOCK, "Watcher", "the TTL"),
+    /** A watch's registration: its nonce, which every check must carry. */
+    WATCH_REGISTRATION("watchkey:", Job.RECORD, "WholeUpdates (written), Watcher (read)", "the TTL"),
+    /** The last accepted update of a CVM, which Phala's later events join. */
+    THREAD("thread:", Job.RECORD, "UpdateThreads (DynamoDbUpdateThreads)", "the TTL"),
+    /** Written by SnapStart priming before a snapshot, never read. */
+    PRIMING("priming", Job.CLAIM, "Priming", "the TTL");
+
+    /** Which port a key is used through. */
+    public enum Job { CLAIM, LOCK, RECORD }
+
+    private final String prefix;
+    private final Job job;
+    private final String owner;
+    private final String lifetime;
+
+    StoreKeys(String prefix, Job job, String owner, String lifetime) {
+        this.prefix = prefix;
+        this.job = job;
+        this.owner = owner;
+        this.lifetime = lifetime;
+    }
+
+    /** The key of {@code id} of this kind. */
+    public String of(String id) {
+        return prefix + id;
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    public Job job() {
+        return job;
+    }
+
+    public String owner() {
+        return owner;
+    }
+
+    public String lifetime() {
+        return lifetime;
+    }
+}
