@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Sealing as Phala's SDKs do, opened with the JDK on the receiver's side; and every key it refuses. */
 class X25519EnvSealerTest {
-    // The receiver of Phala's test vectors (/work/shared/phala/API-NOTES.md): private key 0x01 … 0x20.
+    // The receiver of Phala's test vectors (docs/PHALA-FACTS.md): private key 0x01 … 0x20.
     private static final byte[] RECEIVER_PRIVATE = HexFormat.of().parseHex(
             "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20");
     private static final String RECEIVER_PUBLIC = "07a37cbc142093c8b755dc1b10e86cb426374ad16aa853ed0bdfc0b2b86d1c7c";

@@ -37,7 +37,7 @@ public final class PhalaStandIn {
     private final AtomicLong patches = new AtomicLong();
     private final AtomicLong accepted = new AtomicLong();
     private final Map<String, AtomicLong> perBody = new ConcurrentHashMap<>();
-    /** The env public key every CVM here has: of the private key 01 02 … 20 (API-NOTES' vectors). */
+    /** The env public key every CVM here has: of the private key 01 02 … 20 (Phala's test vectors, docs/PHALA-FACTS.md). */
     public static final String ENV_PUBKEY = "07a37cbc142093c8b755dc1b10e86cb426374ad16aa853ed0bdfc0b2b86d1c7c";
     /** How long a CVM is "updating" after a PATCH. */
     public static final long UPDATE_MILLIS = 2500;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
-/** The test-side opener against the vectors Phala's own encryptors made (/work/shared/phala/API-NOTES.md). */
+/** The test-side opener against the vectors Phala's own encryptors made (docs/PHALA-FACTS.md). */
 class EnvDecryptionTest {
     /** The receiver of the vectors: the 32 bytes 0x01, 0x02, … 0x20. */
     static final byte[] RECEIVER_PRIVATE = receiverPrivate();

@@ -22,7 +22,7 @@ public final class FakeProvisioning implements PhalaProvisioning {
     /** The hash the default provision answers. */
     public static final String HASH = "1111111111111111111111111111111111111111111111111111111111111111";
     public static final String APP_ID = "app_4f1e0c9d8b7a69584736251403f2e1d0c9b8a7f6";
-    /** The public key of the receiver private key 01 02 … 20 (API-NOTES' test vectors). */
+    /** The public key of the receiver private key 01 02 … 20 (Phala's test vectors, docs/PHALA-FACTS.md). */
     public static final String PUBKEY = "07a37cbc142093c8b755dc1b10e86cb426374ad16aa853ed0bdfc0b2b86d1c7c";
 
     public record Provisioned(String cvmId, String composeJson, List<String> allowedEnvs, boolean updateEnvVars,

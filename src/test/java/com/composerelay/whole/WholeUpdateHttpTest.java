@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** {@code POST /cvms/{cvm_id}/updates}: the whole update through the handler, over the harness's fakes. */
 class WholeUpdateHttpTest {
     static final String CVM = "cvm_ykL5lbAn";
-    /** The receiver private key of API-NOTES' vectors, whose public key FakeProvisioning's CVM read gives. */
+    /** The receiver private key of Phala's test vectors (docs/PHALA-FACTS.md), whose public key FakeProvisioning's CVM read gives. */
     static final byte[] CVM_PRIVATE_KEY = HexFormat.of().parseHex(
             "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20");
     static final String DB_URL = "postgres://shop:s3cr3t-db-pass@db.internal:5432/shop";
