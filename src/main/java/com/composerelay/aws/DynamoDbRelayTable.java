@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -40,7 +41,7 @@ public final class DynamoDbRelayTable implements RelayTable {
      * @param afterPatch bounds recording and releasing, made after it
      */
     public DynamoDbRelayTable(Supplier<DynamoDbClient> client, String table, Duration ttl, Clock clock,
-                                    AwsCallDeadline beforePatch, AwsCallDeadline afterPatch) {
+                              AwsCallDeadline beforePatch, AwsCallDeadline afterPatch) {
         this.client = client;
         this.table = table;
         this.ttl = ttl;
@@ -53,13 +54,9 @@ public final class DynamoDbRelayTable implements RelayTable {
     public Claim claim(String key, String fingerprint, Instant holdUntil) throws StoreUnavailable {
         Instant now = clock.instant();
         try {
-            client.get().putItem(b -> b.tableName(table)
-                    .item(Map.of(
-                            "id", s(key),
-                            "status", s(IN_PROGRESS),
-                            "fingerprint", s(fingerprint),
-                            "hold_until", n(holdUntil.toEpochMilli()),
-                            "expiration", n(now.plus(ttl).getEpochSecond())))
+            Map<String, AttributeValue> item = item(key, IN_PROGRESS, fingerprint, now);
+            item.put("hold_until", n(holdUntil.toEpochMilli()));
+            client.get().putItem(b -> b.tableName(table).item(item)
                     // Free, expired, or held by a delivery whose Lambda deadline has passed.
                     .conditionExpression("attribute_not_exists(id) OR expiration < :now_s "
                             + "OR (#status = :in_progress AND hold_until < :now_ms)")
@@ -152,15 +149,10 @@ public final class DynamoDbRelayTable implements RelayTable {
     @Override
     public void put(String key, String value) throws StoreUnavailable {
         try {
-            client.get().putItem(b -> b.tableName(table)
-                    .item(Map.of(
-                            "id", s(key),
-                            "status", s(COMPLETED),
-                            "fingerprint", s(value),
-                            "outcome", s("{}"),
-                            "caller_status", n(200),
-                            "expiration", n(clock.instant().plus(ttl).getEpochSecond())))
-                    .overrideConfiguration(afterPatch.bound()));
+            Map<String, AttributeValue> item = item(key, COMPLETED, value, clock.instant());
+            item.put("outcome", s("{}"));
+            item.put("caller_status", n(200));
+            client.get().putItem(b -> b.tableName(table).item(item).overrideConfiguration(afterPatch.bound()));
         } catch (SdkException e) {
             throw unavailable("write", e);
         }
@@ -186,6 +178,16 @@ public final class DynamoDbRelayTable implements RelayTable {
         String code = e instanceof DynamoDbException d && d.awsErrorDetails() != null
                 ? d.awsErrorDetails().errorCode() : e.getClass().getSimpleName();
         return new StoreUnavailable("could not " + action + " the idempotency record in DynamoDB table " + table + " (" + code + ")");
+    }
+
+    /** An item's common attributes: its key, status, fingerprint, and when it expires (the TTL from {@code now}). */
+    private Map<String, AttributeValue> item(String key, String status, String fingerprint, Instant now) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("id", s(key));
+        item.put("status", s(status));
+        item.put("fingerprint", s(fingerprint));
+        item.put("expiration", n(now.plus(ttl).getEpochSecond()));
+        return item;
     }
 
     private static String text(Map<String, AttributeValue> item, String name) {

@@ -11,18 +11,8 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * Reads the Phala API key from Secrets Manager: the secret's string, or its {@code api_key} field
  * when the string is a JSON object. Errors name the secret and the cause, never the value.
  */
-public final class SecretsManagerApiKeys implements CachingApiKeys.Source {
+public record SecretsManagerApiKeys(Supplier<SecretsManagerClient> client, String secretId, AwsCallDeadline deadline) implements CachingApiKeys.Source {
     static final String KEY_FIELD = "api_key";
-
-    private final Supplier<SecretsManagerClient> client;
-    private final String secretId;
-    private final AwsCallDeadline deadline;
-
-    public SecretsManagerApiKeys(Supplier<SecretsManagerClient> client, String secretId, AwsCallDeadline deadline) {
-        this.client = client;
-        this.secretId = secretId;
-        this.deadline = deadline;
-    }
 
     @Override
     public String fetch() throws KeyUnavailable {

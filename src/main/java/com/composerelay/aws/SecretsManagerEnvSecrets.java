@@ -12,18 +12,10 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * cannot change by retrying (missing, no string, no such field, access refused) is {@link Missing};
  * the rest {@link Unavailable}. Messages name the secret and the field, never a value.
  */
-public final class SecretsManagerEnvSecrets implements EnvSecrets {
+public record SecretsManagerEnvSecrets(Supplier<SecretsManagerClient> client, AwsCallDeadline deadline) implements EnvSecrets {
     /** Secrets Manager's answers that a retry will not change. */
     private static final Set<String> FINAL = Set.of("AccessDeniedException", "DecryptionFailure",
             "InvalidRequestException", "InvalidParameterException", "ValidationException");
-
-    private final Supplier<SecretsManagerClient> client;
-    private final AwsCallDeadline deadline;
-
-    public SecretsManagerEnvSecrets(Supplier<SecretsManagerClient> client, AwsCallDeadline deadline) {
-        this.client = client;
-        this.deadline = deadline;
-    }
 
     @Override
     public String read(String secretId, String jsonKey) throws Missing, Unavailable {

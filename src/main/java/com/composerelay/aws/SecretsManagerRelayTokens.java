@@ -16,19 +16,9 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * An entry that breaks the shape makes the whole list unreadable, named by its index: a typo must
  * not silently widen or drop access.
  */
-public final class SecretsManagerRelayTokens implements RelayTokens.Source {
+public record SecretsManagerRelayTokens(Supplier<SecretsManagerClient> client, String secretId, AwsCallDeadline deadline) implements RelayTokens.Source {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@:/-]{1,64}");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
-
-    private final Supplier<SecretsManagerClient> client;
-    private final String secretId;
-    private final AwsCallDeadline deadline;
-
-    public SecretsManagerRelayTokens(Supplier<SecretsManagerClient> client, String secretId, AwsCallDeadline deadline) {
-        this.client = client;
-        this.secretId = secretId;
-        this.deadline = deadline;
-    }
 
     @Override
     public List<RelayToken> fetch() throws RelayTokens.Unavailable {

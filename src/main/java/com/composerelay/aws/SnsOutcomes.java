@@ -23,18 +23,8 @@ import software.amazon.awssdk.services.sns.model.PublishRequest;
  * HTTPS (Amazon Q Developer in chat applications) its custom notification. A publish that fails
  * after the SDK's own retries is logged whole as an error; the request's result stands.
  */
-public final class SnsOutcomes implements Outcomes {
+public record SnsOutcomes(Supplier<SnsClient> client, String topicArn, AwsCallDeadline deadline) implements Outcomes {
     private static final int MAX_SUBJECT = 100;
-
-    private final Supplier<SnsClient> client;
-    private final String topicArn;
-    private final AwsCallDeadline deadline;
-
-    public SnsOutcomes(Supplier<SnsClient> client, String topicArn, AwsCallDeadline deadline) {
-        this.client = client;
-        this.topicArn = topicArn;
-        this.deadline = deadline;
-    }
 
     @Override
     public void publish(Outcome outcome, String json) {

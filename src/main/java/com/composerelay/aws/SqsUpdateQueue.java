@@ -12,17 +12,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /** The request queue as the hand-off for chat commands: the message is what any producer would send. */
-public final class SqsUpdateQueue implements UpdateQueue {
-    private final Supplier<SqsClient> client;
-    private final String queueUrl;
-    private final AwsCallDeadline deadline;
-
-    public SqsUpdateQueue(Supplier<SqsClient> client, String queueUrl, AwsCallDeadline deadline) {
-        this.client = client;
-        this.queueUrl = queueUrl;
-        this.deadline = deadline;
-    }
-
+public record SqsUpdateQueue(Supplier<SqsClient> client, String queueUrl, AwsCallDeadline deadline) implements UpdateQueue {
     @Override
     public void enqueue(ComposeUpdate update, Map<String, String> attributes) throws Unavailable {
         Map<String, Object> body = new LinkedHashMap<>();

@@ -14,19 +14,9 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  * The watch's checks as delayed messages on the request queue (a standard queue: SQS delays each
  * message up to 900 s), so no invocation waits while a CVM restarts.
  */
-public final class SqsWatchQueue implements WatchQueue {
+public record SqsWatchQueue(Supplier<SqsClient> client, String queueUrl, AwsCallDeadline deadline) implements WatchQueue {
     /** SQS's longest delay of one message. */
     public static final int MAX_DELAY_SECONDS = 900;
-
-    private final Supplier<SqsClient> client;
-    private final String queueUrl;
-    private final AwsCallDeadline deadline;
-
-    public SqsWatchQueue(Supplier<SqsClient> client, String queueUrl, AwsCallDeadline deadline) {
-        this.client = client;
-        this.queueUrl = queueUrl;
-        this.deadline = deadline;
-    }
 
     @Override
     public void schedule(WatchCheck check, Duration delay) throws Unavailable {

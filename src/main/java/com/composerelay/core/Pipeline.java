@@ -8,7 +8,7 @@ import java.util.Map;
  * the answer for duplicates, publish its outcome, and say what to answer. A trigger only makes the
  * {@link Request} from its event and turns the {@link Result} into its own answer.
  */
-public final class Pipeline {
+public record Pipeline(RequestClaims claims, Publication publication, PipelineLog log, Clock clock) {
 
     /** What a caller is answered: the status and JSON body recorded for duplicates, and headers that are not. */
     public record Reply(int status, String body, Map<String, String> headers) {
@@ -64,17 +64,6 @@ public final class Pipeline {
     static final String BUSY = "a request with the same idempotency key is in progress; try again later";
     static final String CONFLICT = "was used for a different request within the idempotency window; use a new key";
 
-    private final RequestClaims claims;
-    private final Publication publication;
-    private final PipelineLog log;
-    private final Clock clock;
-
-    public Pipeline(RequestClaims claims, Publication publication, PipelineLog log, Clock clock) {
-        this.claims = claims;
-        this.publication = publication;
-        this.log = log;
-        this.clock = clock;
-    }
 
     /** Runs {@code request} at most once per key: claim, run, record, publish, answer. */
     public Result handle(Request request) {

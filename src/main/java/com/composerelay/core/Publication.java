@@ -5,23 +5,8 @@ package com.composerelay.core;
  * logged, counted, published, remembered as its CVM's thread when accepted, and posted to the chat
  * it came from, if any.
  */
-public final class Publication {
-    private final OutcomeWriter writer;
-    private final PipelineLog log;
-    private final Metrics metrics;
-    private final Outcomes outcomes;
-    private final UpdateThreads threads;
-    private final ChatReplies replies;
-
-    public Publication(OutcomeWriter writer, PipelineLog log, Metrics metrics, Outcomes outcomes, UpdateThreads threads,
-                       ChatReplies replies) {
-        this.writer = writer;
-        this.log = log;
-        this.metrics = metrics;
-        this.outcomes = outcomes;
-        this.threads = threads;
-        this.replies = replies;
-    }
+public record Publication(OutcomeWriter writer, PipelineLog log, Metrics metrics, Outcomes outcomes,
+                          UpdateThreads threads, ChatReplies replies) {
 
     /** Publishes {@code outcome} (replying at {@code replyUrl} when not null) and returns its JSON. */
     public String publish(Outcome outcome, String replyUrl) {

@@ -14,7 +14,6 @@ import com.composerelay.codec.ComposeUpdateJson;
 import com.composerelay.json.Json;
 import com.composerelay.log.Log;
 import com.composerelay.webhook.HubSignature;
-import com.composerelay.core.SigningSecrets;
 import com.fasterxml.jackson.jr.stree.JrsObject;
 import com.fasterxml.jackson.jr.stree.JrsValue;
 import java.nio.charset.StandardCharsets;
@@ -35,18 +34,16 @@ public final class HookTrigger {
 
     private final Runs runs;
     private final HttpAnswer answers;
-    private final SigningSecrets secrets;
-    private final String secretId;
+    private final SigningKey signing;
     /** Who the hook's callers are: whoever holds its secret, named by the secret ({@code hook:<secret name>}). */
     private final String actor;
     private final Clock clock;
 
-    public HookTrigger(Runs runs, Pipeline pipeline, SigningSecrets secrets, String secretId, Clock clock) {
+    public HookTrigger(Runs runs, Pipeline pipeline, SigningKey signing, Clock clock) {
         this.runs = runs;
         this.answers = new HttpAnswer(pipeline, clock);
-        this.secrets = secrets;
-        this.secretId = secretId;
-        this.actor = "hook:" + SecretGuard.nameOf(secretId);
+        this.signing = signing;
+        this.actor = "hook:" + SecretGuard.nameOf(signing.secretId());
         this.clock = clock;
     }
 
@@ -54,7 +51,7 @@ public final class HookTrigger {
         Instant startedAt = clock.instant();
         String signature = request.header("X-Hub-Signature-256");
         byte[] raw;
-        switch (SignedRequest.check("hook", request, secrets, secretId, (body, s) -> HubSignature.verify(signature, body, s))) {
+        switch (SignedRequest.check("hook", request, signing, (body, s) -> HubSignature.verify(signature, body, s))) {
             case SignedRequest.Refused refused -> {
                 return refused.answer();
             }

@@ -15,7 +15,6 @@ import com.composerelay.core.Trigger;
 import com.composerelay.json.Json;
 import com.composerelay.log.Log;
 import com.composerelay.webhook.PhalaWebhookSignature;
-import com.composerelay.core.SigningSecrets;
 import com.fasterxml.jackson.jr.stree.JrsObject;
 import com.fasterxml.jackson.jr.stree.JrsValue;
 import java.nio.charset.StandardCharsets;
@@ -35,17 +34,15 @@ public final class PhalaEventsTrigger {
     /** Phala's error text is kept up to this many characters: enough for a reason, not for a flood. */
     static final int MAX_ERROR_LENGTH = 500;
 
-    private final SigningSecrets secrets;
-    private final String secretId;
+    private final SigningKey signing;
     private final Locks seen;
     private final FinalOutcomes finals;
     private final Publication publication;
     private final Clock clock;
 
-    public PhalaEventsTrigger(SigningSecrets secrets, String secretId, Locks seen, FinalOutcomes finals,
+    public PhalaEventsTrigger(SigningKey signing, Locks seen, FinalOutcomes finals,
                               Publication publication, Clock clock) {
-        this.secrets = secrets;
-        this.secretId = secretId;
+        this.signing = signing;
         this.seen = seen;
         this.finals = finals;
         this.publication = publication;
@@ -58,7 +55,7 @@ public final class PhalaEventsTrigger {
         String timestamp = request.header("X-Webhook-Timestamp");
         String signature = request.header("X-Webhook-Signature");
         byte[] raw;
-        switch (SignedRequest.check("Phala event", request, secrets, secretId,
+        switch (SignedRequest.check("Phala event", request, signing,
                 (body, s) -> PhalaWebhookSignature.verify(timestamp, signature, body, s, clock.instant()))) {
             case SignedRequest.Refused refused -> {
                 return refused.answer();

@@ -20,7 +20,7 @@ sealed interface SignedRequest {
     /** Answer this and stop. */
     record Refused(JrsObject answer) implements SignedRequest {}
 
-    static SignedRequest check(String route, HttpRequestEvent request, SigningSecrets secrets, String secretId,
+    static SignedRequest check(String route, HttpRequestEvent request, SigningKey key,
                                BiFunction<byte[], List<String>, Verdict> verify) {
         byte[] raw;
         try {
@@ -30,7 +30,7 @@ sealed interface SignedRequest {
         }
         Verdict verdict;
         try {
-            verdict = secrets.verify(secretId, s -> verify.apply(raw, s));
+            verdict = key.secrets().verify(key.secretId(), s -> verify.apply(raw, s));
         } catch (SigningSecrets.Unavailable e) {
             Log.warn(route + " not checked: " + e.getMessage());
             return new Refused(HttpRequestEvent.error(503, "the relay cannot check signatures right now"));

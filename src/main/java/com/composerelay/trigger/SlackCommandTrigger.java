@@ -12,7 +12,6 @@ import com.composerelay.core.InvalidRequest;
 import com.composerelay.core.CallerValue;
 import com.composerelay.json.Json;
 import com.composerelay.log.Log;
-import com.composerelay.core.SigningSecrets;
 import com.composerelay.webhook.SlackSignature;
 import com.fasterxml.jackson.jr.stree.JrsObject;
 import java.net.URLDecoder;
@@ -35,17 +34,15 @@ import java.util.UUID;
 public final class SlackCommandTrigger {
     static final String USAGE = "Usage: `/compose update <cvm_id> <compose_hash> [update-env]`, or `/compose help`.";
 
-    private final SigningSecrets secrets;
-    private final String secretId;
+    private final SigningKey signing;
     private final SlackAllowlist allowlist;
     private final UpdateQueue queue;
     private final Locks received;
     private final Clock clock;
 
-    public SlackCommandTrigger(SigningSecrets secrets, String secretId, SlackAllowlist allowlist, UpdateQueue queue,
+    public SlackCommandTrigger(SigningKey signing, SlackAllowlist allowlist, UpdateQueue queue,
                                Locks received, Clock clock) {
-        this.secrets = secrets;
-        this.secretId = secretId;
+        this.signing = signing;
         this.allowlist = allowlist;
         this.queue = queue;
         this.received = received;
@@ -57,7 +54,7 @@ public final class SlackCommandTrigger {
         String timestamp = request.header("X-Slack-Request-Timestamp");
         String signature = request.header("X-Slack-Signature");
         byte[] raw;
-        switch (SignedRequest.check("slash command", request, secrets, secretId,
+        switch (SignedRequest.check("slash command", request, signing,
                 (body, s) -> SlackSignature.verify(timestamp, signature, body, s, clock.instant()))) {
             case SignedRequest.Refused refused -> {
                 return refused.answer();

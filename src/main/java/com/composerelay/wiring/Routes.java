@@ -8,6 +8,7 @@ import com.composerelay.core.Publication;
 import com.composerelay.core.Runs;
 import com.composerelay.trigger.ApiGatewayTrigger;
 import com.composerelay.trigger.Dispatcher;
+import com.composerelay.trigger.SigningKey;
 import com.composerelay.trigger.SqsTrigger;
 import com.composerelay.trigger.HookTrigger;
 import com.composerelay.core.RelayTokens;
@@ -39,12 +40,12 @@ final class Routes {
             Log.warn("SLACK_SIGNING_SECRET_ID is set but REQUEST_QUEUE_URL is not: the Slack route is off");
         }
         Optional<SlackCommandTrigger> slack = chat.slackSigningSecretId().filter(id -> chat.slackRoute())
-                .map(id -> new SlackCommandTrigger(adapters.signingSecrets(), id, allowlist, adapters.queue(),
+                .map(id -> new SlackCommandTrigger(new SigningKey(adapters.signingSecrets(), id), allowlist, adapters.queue(),
                         adapters.table(), adapters.clock()));
         Optional<HookTrigger> hook = chat.hookSecretId()
-                .map(id -> new HookTrigger(runs, pipeline, adapters.signingSecrets(), id, adapters.clock()));
+                .map(id -> new HookTrigger(runs, pipeline, new SigningKey(adapters.signingSecrets(), id), adapters.clock()));
         Optional<PhalaEventsTrigger> phala = chat.phalaWebhookSecretId()
-                .map(id -> new PhalaEventsTrigger(adapters.signingSecrets(), id, adapters.table(), finals, publication,
+                .map(id -> new PhalaEventsTrigger(new SigningKey(adapters.signingSecrets(), id), adapters.table(), finals, publication,
                         adapters.clock()));
         Optional<PhalaApiTrigger> phalaApi = config.updates().relayTokensSecretId()
                 .map(id -> new PhalaApiTrigger(new TokenCheck(new RelayTokens(adapters.clientApi().tokens(),
