@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.composerelay.core.RequestClaims;
+import com.composerelay.core.Locks;
 import com.composerelay.core.RequestClaims.Claim;
 import com.composerelay.core.StoreUnavailable;
 import com.composerelay.support.LocalAws;
@@ -20,7 +21,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
-/** The idempotency record against DynamoDB in LocalStack: every rule of the conditional claim. */
+/** The relay's table against DynamoDB in LocalStack: every rule of the conditional claim, the locks and the records. */
 class DynamoDbRelayTableTest {
     private static DynamoDbClient dynamo;
     private static String table;
@@ -107,5 +108,42 @@ class DynamoDbRelayTableTest {
         assertThatThrownBy(() -> missing.claim("k", "fp", deadline()))
                 .isInstanceOf(StoreUnavailable.class)
                 .hasMessage("could not claim the idempotency record in DynamoDB table no-such-table (ResourceNotFoundException)");
+    }
+
+    @Test
+    void aLockIsTakenOnceHeldWhileItsHolderRunsAndDoneAfter() throws Exception {
+        assertThat(store.take("lock-1", deadline())).isEqualTo(Locks.Taken.TAKEN);
+        assertThat(store.take("lock-1", deadline())).isEqualTo(Locks.Taken.HELD);
+        store.done("lock-1");
+        assertThat(store.take("lock-1", deadline())).isEqualTo(Locks.Taken.DONE);
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(Map.of("id", AttributeValue.fromS("lock-1")))).item();
+        assertThat(item.get("status").s()).isEqualTo("COMPLETED");
+        assertThat(item.get("fingerprint").s()).isEqualTo("lock");
+    }
+
+    @Test
+    void aFreedLockAndOneWhoseHolderRanOutAreTakenAgain() throws Exception {
+        store.take("lock-2", deadline());
+        store.free("lock-2");
+        assertThat(store.take("lock-2", deadline())).isEqualTo(Locks.Taken.TAKEN);
+        clock.advance(Duration.ofSeconds(31));
+        assertThat(store.take("lock-2", deadline())).isEqualTo(Locks.Taken.TAKEN);
+    }
+
+    @Test
+    void aRecordReadsBackWhatWasWrittenUntilItExpires() throws Exception {
+        assertThat(store.get("record-1")).isEmpty();
+        store.put("record-1", "nonce-a");
+        assertThat(store.get("record-1")).contains("nonce-a");
+        store.put("record-1", "nonce-b");
+        assertThat(store.get("record-1")).contains("nonce-b");
+        clock.advance(Duration.ofHours(1).plusSeconds(1));
+        assertThat(store.get("record-1")).isEmpty();
+    }
+
+    @Test
+    void aClaimInProgressIsNoRecord() throws Exception {
+        store.claim("record-2", "fp", deadline());
+        assertThat(store.get("record-2")).isEmpty();
     }
 }
