@@ -29,10 +29,14 @@ import java.util.regex.Pattern;
  * @param idempotencyTable {@code IDEMPOTENCY_TABLE_NAME}: the DynamoDB table of idempotency records;
  *     without it the relay is at-least-once
  * @param idempotencyTtl {@code IDEMPOTENCY_TTL_SECONDS}: how long a decided request is remembered
+ * @param requestQueueUrl {@code REQUEST_QUEUE_URL}: the request queue, where the Slack route hands its updates
+ *     and the watch puts its checks; without it both are off
  * @param chatOps the signed webhook routes (Slack, CI, Phala events); each is off until its secret is set
  * @param logLevel {@code AWS_LAMBDA_LOG_LEVEL} (set by Lambda from the function's {@code ApplicationLogLevel}):
  *     lines below it are dropped
  * @param metricsNamespace {@code METRICS_NAMESPACE}: the CloudWatch namespace of the relay's metrics
+ * @param updates the whole update's settings
+ * @param clientApi the Phala-compatible API's settings
  */
 public record Config(
         String apiKeySecretId,
@@ -51,10 +55,12 @@ public record Config(
         Optional<URI> awsEndpointUrl,
         Optional<String> idempotencyTable,
         Duration idempotencyTtl,
+        Optional<String> requestQueueUrl,
         ChatOps chatOps,
         Log.Level logLevel,
         String metricsNamespace,
-        Updates updates) {
+        Updates updates,
+        ClientApi clientApi) {
 
     /**
      * The whole update's settings.
@@ -64,11 +70,21 @@ public record Config(
      * @param watchAlways {@code WATCH_UPDATES}: watch every whole update to the end, {@code wait} or not
      * @param watchTimeout {@code WATCH_TIMEOUT_SECONDS}: a watched update that does not run by then has failed
      * @param watchInterval {@code WATCH_INTERVAL_SECONDS}: the time between two checks of a watched update
-     * @param relayTokensSecretId {@code RELAY_TOKENS_SECRET_ID}: the relay tokens of the Phala-compatible API
-     *     ({@code /api/v1/…}); unset, that API is off
      */
     public record Updates(String envSecretPrefix, boolean envSecretsPerCvm, boolean watchAlways, Duration watchTimeout,
-                          Duration watchInterval, Optional<String> relayTokensSecretId) {}
+                          Duration watchInterval) {}
+
+    /**
+     * The Phala-compatible API's settings ({@code /api/v1/…}, what Phala's own CLI and SDKs call).
+     *
+     * @param relayTokensSecretId {@code RELAY_TOKENS_SECRET_ID}: the relay tokens; unset, that API is off
+     */
+    public record ClientApi(Optional<String> relayTokensSecretId) {}
+
+    /** Slash commands are taken: a signing secret, and a queue to hand their updates to. */
+    public boolean slackRoute() {
+        return chatOps.slackSigningSecretId().isPresent() && requestQueueUrl.isPresent();
+    }
 
     /** Every secret id the relay is configured with: none of them is ever read for an env value. */
     public List<String> ownSecretIds() {
@@ -77,7 +93,7 @@ public record Config(
         chatOps.slackSigningSecretId().ifPresent(ids::add);
         chatOps.hookSecretId().ifPresent(ids::add);
         chatOps.phalaWebhookSecretId().ifPresent(ids::add);
-        updates.relayTokensSecretId().ifPresent(ids::add);
+        clientApi.relayTokensSecretId().ifPresent(ids::add);
         return ids;
     }
 
@@ -87,7 +103,6 @@ public record Config(
      * @param slackSigningSecretId {@code SLACK_SIGNING_SECRET_ID}: Slack's signing secret (or {"current","previous"})
      * @param slackAllowlist {@code SLACK_ALLOWLIST}: who may update which CVMs, see {@code SlackAllowlist}
      * @param slackResponseUrlPrefix {@code SLACK_RESPONSE_URL_PREFIX}: replies go only to URLs under it
-     * @param requestQueueUrl {@code REQUEST_QUEUE_URL}: where slash commands hand their update to
      * @param hookSecretId {@code HOOK_SECRET_ID}: the shared secret of the CI webhook
      * @param phalaWebhookSecretId {@code PHALA_WEBHOOK_SECRET_ID}: Phala's webhook secret ({@code whsec_…})
      */
@@ -95,15 +110,8 @@ public record Config(
             Optional<String> slackSigningSecretId,
             String slackAllowlist,
             String slackResponseUrlPrefix,
-            Optional<String> requestQueueUrl,
             Optional<String> hookSecretId,
-            Optional<String> phalaWebhookSecretId) {
-
-        /** Slash commands are taken: a signing secret, and a queue to hand their updates to. */
-        public boolean slackRoute() {
-            return slackSigningSecretId.isPresent() && requestQueueUrl.isPresent();
-        }
-    }
+            Optional<String> phalaWebhookSecretId) {}
 
     /** How old a signed request (Slack, CI hook, Phala event) may be; the idempotency window covers it. */
     public static final int SIGNED_REQUEST_WINDOW_SECONDS = 300;
@@ -114,7 +122,7 @@ public record Config(
 
     /** Reads the configuration; a missing or malformed value fails with a message naming the variable. */
     public static Config from(Map<String, String> env) {
-        Reader r = new Reader(env);
+        ConfigReader r = new ConfigReader(env);
         return new Config(
                 r.required("PHALA_API_KEY_SECRET_ID"),
                 r.required("OUTCOME_TOPIC_ARN"),
@@ -135,11 +143,11 @@ public record Config(
                 // use (dated 300 s ahead) to 300 s after its time: the record must outlive those 600 s.
                 Duration.ofSeconds(r.atLeast("IDEMPOTENCY_TTL_SECONDS", 3600, 2 * SIGNED_REQUEST_WINDOW_SECONDS,
                         "a signed request stays fresh for 600 s: its timestamp may be 300 s ahead or behind")),
+                Optional.ofNullable(r.optional("REQUEST_QUEUE_URL")),
                 new ChatOps(
                         Optional.ofNullable(r.optional("SLACK_SIGNING_SECRET_ID")),
                         r.text("SLACK_ALLOWLIST", ""),
                         r.text("SLACK_RESPONSE_URL_PREFIX", "https://hooks.slack.com/"),
-                        Optional.ofNullable(r.optional("REQUEST_QUEUE_URL")),
                         Optional.ofNullable(r.optional("HOOK_SECRET_ID")),
                         Optional.ofNullable(r.optional("PHALA_WEBHOOK_SECRET_ID"))),
                 r.logLevel("AWS_LAMBDA_LOG_LEVEL"),
@@ -150,136 +158,14 @@ public record Config(
                         r.bool("WATCH_UPDATES", false),
                         Duration.ofSeconds(r.watchTimeout()),
                         Duration.ofSeconds(r.between("WATCH_INTERVAL_SECONDS", 15, 1, 900,
-                                "SQS delays one message by at most 900 s")),
-                        Optional.ofNullable(r.optional("RELAY_TOKENS_SECRET_ID"))));
+                                "SQS delays one message by at most 900 s"))),
+                new ClientApi(Optional.ofNullable(r.optional("RELAY_TOKENS_SECRET_ID"))));
     }
 
     /** Thrown at start-up for a configuration the relay cannot run with. */
     public static final class Invalid extends RuntimeException {
         public Invalid(String message) {
             super("configuration: " + message);
-        }
-    }
-
-    private record Reader(Map<String, String> env) {
-        String optional(String name) {
-            String value = env.get(name);
-            return value == null || value.isBlank() ? null : value.strip();
-        }
-
-        String required(String name) {
-            String value = optional(name);
-            if (value == null) {
-                throw new Invalid(name + " is required");
-            }
-            return value;
-        }
-
-        String text(String name, String fallback) {
-            String value = optional(name);
-            return value == null ? fallback : value;
-        }
-
-        int atLeast(String name, int fallback, int min, String why) {
-            int value = positiveInt(name, fallback);
-            if (value < min) {
-                throw new Invalid(name + " must be at least " + min + " (" + why + "), not '" + value + "'");
-            }
-            return value;
-        }
-
-        /** The watch's time: its registration and checks live in the idempotency table, so at most that long. */
-        int watchTimeout() {
-            int ttl = positiveInt("IDEMPOTENCY_TTL_SECONDS", 3600);
-            return between("WATCH_TIMEOUT_SECONDS", 600, 1, ttl, "a watch is registered in the idempotency table,"
-                    + " whose records live IDEMPOTENCY_TTL_SECONDS (" + ttl + ")");
-        }
-
-        int between(String name, int fallback, int min, int max, String why) {
-            int value = positiveInt(name, fallback);
-            if (value < min || value > max) {
-                throw new Invalid(name + " must be from " + min + " to " + max + " (" + why + "), not '" + value + "'");
-            }
-            return value;
-        }
-
-        boolean bool(String name, boolean fallback) {
-            String value = optional(name);
-            if (value == null) {
-                return fallback;
-            }
-            if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
-                return Boolean.parseBoolean(value);
-            }
-            throw new Invalid(name + " must be true or false, not '" + value + "'");
-        }
-
-        /** A prefix of secret names: at least one character before its last {@code /}, never an ARN. */
-        String secretPrefix(String name, String fallback) {
-            String value = text(name, fallback);
-            if (value.startsWith("arn:") || !value.matches("[A-Za-z0-9/_+=.@-]{2,256}") || !value.endsWith("/")) {
-                throw new Invalid(name + " must be a secret name prefix ending with '/' (letters, digits and /_+=.@-),"
-                        + " not '" + value + "'");
-            }
-            return value;
-        }
-
-        int positiveInt(String name, int fallback) {
-            String value = optional(name);
-            if (value == null) {
-                return fallback;
-            }
-            try {
-                int parsed = Integer.parseInt(value);
-                if (parsed > 0) {
-                    return parsed;
-                }
-            } catch (NumberFormatException ignored) {
-                // reported below
-            }
-            throw new Invalid(name + " must be a positive whole number, not '" + value + "'");
-        }
-
-        Log.Level logLevel(String name) {
-            String value = optional(name);
-            if (value == null) {
-                return Log.Level.INFO;
-            }
-            for (Log.Level level : Log.Level.values()) {
-                if (level.name().equalsIgnoreCase(value)) {
-                    return level;
-                }
-            }
-            throw new Invalid(name + " must be one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL, not '" + value + "'");
-        }
-
-        /** CloudWatch's rule for a namespace; {@code AWS/} is kept for AWS's own. */
-        private static final Pattern NAMESPACE = Pattern.compile("[0-9A-Za-z._/#: -]{1,255}");
-
-        String metricsNamespace(String name) {
-            String value = text(name, DEFAULT_METRICS_NAMESPACE);
-            if (!NAMESPACE.matcher(value).matches() || value.startsWith("AWS/")) {
-                throw new Invalid(name + " must be a CloudWatch namespace (up to 255 of A-Z a-z 0-9 . - _ / # : "
-                        + "and space, not starting with AWS/), not '" + value + "'");
-            }
-            return value;
-        }
-
-        URI uri(String name, String fallback) {
-            return toUri(name, text(name, fallback));
-        }
-
-        URI toUri(String name, String value) {
-            try {
-                URI uri = URI.create(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
-                if (uri.getScheme() != null && uri.getHost() != null
-                        && (uri.getScheme().equals("https") || uri.getScheme().equals("http"))) {
-                    return uri;
-                }
-            } catch (IllegalArgumentException ignored) {
-                // reported below
-            }
-            throw new Invalid(name + " must be an http(s) URL, not '" + value + "'");
         }
     }
 }

@@ -65,12 +65,12 @@ record DeployedAdapters(Adapters adapters, Lazy<HttpClient> http, AwsClients aws
         } else {
             Log.warn("IDEMPOTENCY_TABLE_NAME is not set: delivery is at-least-once, a duplicate may PATCH again");
         }
-        UpdateQueue queue = config.chatOps().requestQueueUrl()
+        UpdateQueue queue = config.requestQueueUrl()
                 .<UpdateQueue>map(url -> new SqsUpdateQueue(aws::sqs, url, afterPatch))
                 .orElse(UpdateQueue.none());
         HttpPhalaApi phala = new HttpPhalaApi(http, config.phalaBaseUrl(), config.phalaApiVersion(), clock);
         ReseedableRandom jitter = new ReseedableRandom();
-        WatchQueue watchQueue = config.chatOps().requestQueueUrl()
+        WatchQueue watchQueue = config.requestQueueUrl()
                 .<WatchQueue>map(url -> new SqsWatchQueue(aws::sqs, url, afterPatch))
                 .orElse(WatchQueue.none());
         Adapters.Whole whole = new Adapters.Whole(phala, new SecretsManagerEnvSecrets(aws::secretsManager, beforePatch),
@@ -79,7 +79,7 @@ record DeployedAdapters(Adapters adapters, Lazy<HttpClient> http, AwsClients aws
                 new SnsOutcomes(aws::sns, config.outcomeTopicArn(), afterPatch), threads,
                 new SlackReplies(http, config.chatOps().slackResponseUrlPrefix()), signingSecrets, queue,
                 clock, d -> Thread.sleep(d), jitter, metrics, whole,
-                new Adapters.ClientApi(phala, config.updates().relayTokensSecretId()
+                new Adapters.ClientApi(phala, config.clientApi().relayTokensSecretId()
                         .<RelayTokens.Source>map(id -> new SecretsManagerRelayTokens(aws::secretsManager, id, beforePatch))
                         .orElse(List::of)));
         return new DeployedAdapters(adapters, http, aws, keys, signingSecrets, phala,

@@ -36,10 +36,10 @@ final class Routes {
         } catch (IllegalArgumentException e) {
             throw new Config.Invalid("SLACK_ALLOWLIST: " + e.getMessage());
         }
-        if (chat.slackSigningSecretId().isPresent() && !chat.slackRoute()) {
+        if (chat.slackSigningSecretId().isPresent() && !config.slackRoute()) {
             Log.warn("SLACK_SIGNING_SECRET_ID is set but REQUEST_QUEUE_URL is not: the Slack route is off");
         }
-        Optional<SlackCommandTrigger> slack = chat.slackSigningSecretId().filter(id -> chat.slackRoute())
+        Optional<SlackCommandTrigger> slack = chat.slackSigningSecretId().filter(id -> config.slackRoute())
                 .map(id -> new SlackCommandTrigger(new SigningKey(adapters.signingSecrets(), id), allowlist, adapters.queue(),
                         adapters.table(), adapters.clock()));
         Optional<HookTrigger> hook = chat.hookSecretId()
@@ -47,7 +47,7 @@ final class Routes {
         Optional<PhalaEventsTrigger> phala = chat.phalaWebhookSecretId()
                 .map(id -> new PhalaEventsTrigger(new SigningKey(adapters.signingSecrets(), id), adapters.table(), finals, publication,
                         adapters.clock()));
-        Optional<PhalaApiTrigger> phalaApi = config.updates().relayTokensSecretId()
+        Optional<PhalaApiTrigger> phalaApi = config.clientApi().relayTokensSecretId()
                 .map(id -> new PhalaApiTrigger(new TokenCheck(new RelayTokens(adapters.clientApi().tokens(),
                         config.apiKeyCacheTtl(), adapters.clock())), adapters.clientApi().phala(), runs.relay(), pipeline,
                         adapters.clock()));

@@ -43,7 +43,7 @@ final class StartUpWork {
             }
             aws.sns();
             deployed.priming().sns();
-            if (chat.slackRoute()) {
+            if (config.slackRoute()) {
                 aws.sqs();
             }
         });

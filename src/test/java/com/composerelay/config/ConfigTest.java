@@ -14,10 +14,10 @@ class ConfigTest {
     @Test
     void theSlackRouteNeedsBothItsSigningSecretAndTheRequestQueue() {
         assertThat(Fixtures.config("SLACK_SIGNING_SECRET_ID", "compose-relay/slack", "REQUEST_QUEUE_URL", QUEUE)
-                .chatOps().slackRoute()).isTrue();
-        assertThat(Fixtures.config("SLACK_SIGNING_SECRET_ID", "compose-relay/slack").chatOps().slackRoute()).isFalse();
-        assertThat(Fixtures.config("REQUEST_QUEUE_URL", QUEUE).chatOps().slackRoute()).isFalse();
-        assertThat(Fixtures.config().chatOps().slackRoute()).isFalse();
+                .slackRoute()).isTrue();
+        assertThat(Fixtures.config("SLACK_SIGNING_SECRET_ID", "compose-relay/slack").slackRoute()).isFalse();
+        assertThat(Fixtures.config("REQUEST_QUEUE_URL", QUEUE).slackRoute()).isFalse();
+        assertThat(Fixtures.config().slackRoute()).isFalse();
     }
 
     @Test
