@@ -18,8 +18,11 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import org.junit.jupiter.api.Tag;
+import com.composerelay.support.Tags;
 
 /** The idempotency record against DynamoDB in LocalStack: every rule of the conditional claim. */
+@Tag(Tags.LOCALSTACK)
 class DynamoDbIdempotencyStoreTest {
     private static DynamoDbClient dynamo;
     private static String table;

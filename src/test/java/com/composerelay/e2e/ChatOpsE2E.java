@@ -25,6 +25,8 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Tag;
+import com.composerelay.support.Tags;
 
 /**
  * The chat-ops routes of the deployable under the runtime emulator: a Slack slash command answered
@@ -32,6 +34,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * then Phala's webhook closing the loop in the same thread; the CI webhook and its replays; unsigned
  * and stale requests.
  */
+@Tag(Tags.LOCALSTACK)
+@Tag(Tags.EMULATOR)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChatOpsE2E {
     private static LocalDeployment stack;

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Tag;
+import com.composerelay.support.Tags;
 
 /**
  * The deployable as Lambda runs it: the {@code sam build} output under the Runtime Interface
@@ -30,6 +32,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * template, LocalStack for AWS and a Phala stand-in. Events go in over HTTP, and through SQS the
  * way Lambda polls it.
  */
+@Tag(Tags.LOCALSTACK)
+@Tag(Tags.EMULATOR)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FunctionE2E {
     private static final String HASH = "9f2c1e4b7a6d5c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b";
