@@ -165,19 +165,41 @@ class IdempotencyTest {
     @Test
     void sendsTheSecondCopyInOneBatchBackWhileTheFirstIsInFlight() throws Exception {
         java.util.concurrent.atomic.AtomicInteger patches = new java.util.concurrent.atomic.AtomicInteger();
+        var clock = java.time.Clock.systemUTC();
+        var store = new com.composerelay.support.InMemoryIdempotency(clock, Duration.ofHours(1));
+        // The first copy's PATCH answers only once both copies have claimed: the second claimed while it was in flight.
+        var bothClaimed = new java.util.concurrent.CountDownLatch(2);
+        var claims = new com.composerelay.core.IdempotencyStore() {
+            @Override
+            public Claim claim(String key, String fingerprint, java.time.Instant holdUntil) throws Unavailable {
+                try {
+                    return store.claim(key, fingerprint, holdUntil);
+                } finally {
+                    bothClaimed.countDown();
+                }
+            }
+
+            @Override
+            public void complete(String key, String outcomeJson, int callerStatus) throws Unavailable {
+                store.complete(key, outcomeJson, callerStatus);
+            }
+
+            @Override
+            public void release(String key) throws Unavailable {
+                store.release(key);
+            }
+        };
         com.composerelay.core.PhalaApi slow = (update, key, timeout) -> {
             patches.incrementAndGet();
             try {
-                Thread.sleep(300);
+                bothClaimed.await(10, java.util.concurrent.TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 throw new com.composerelay.core.PhalaApi.Unreachable("interrupted");
             }
             return com.composerelay.support.ScriptedPhala.status(202);
         };
-        var clock = java.time.Clock.systemUTC();
         var outcomes = new com.composerelay.support.RecordingOutcomes();
-        var store = new com.composerelay.support.InMemoryIdempotency(clock, Duration.ofHours(1));
-        var handler = Harness.builder().phala(slow).outcomes(outcomes).idempotency(store).realTime().build().handler;
+        var handler = Harness.builder().phala(slow).outcomes(outcomes).idempotency(claims).realTime().build().handler;
         String body = Events.updateBody("cvm_1");
         JsonNode response = com.composerelay.support.Invoke.json(handler,
                 Events.sqs(Events.sqsRecord("m-1", body, 1), Events.sqsRecord("m-1", body, 1)));
