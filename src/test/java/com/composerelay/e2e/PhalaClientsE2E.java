@@ -157,7 +157,7 @@ class PhalaClientsE2E {
         assertThat(cli.stderr()).contains("Failed to get cvm info: this relay token may not update or read this CVM");
         assertThat(stack.phala.provisions()).isEqualTo(provisions);
         assertThat(stack.phala.reads()).isEqualTo(reads);
-        assertThat(stack.outcomes(0, 2)).isEmpty();
+        assertThat(stack.outcomesSoFar()).isEmpty();
     }
 
     @Test
@@ -180,6 +180,6 @@ class PhalaClientsE2E {
         assertThat(TestJson.parse(api.stdout()).get("detail").textValue())
                 .isEqualTo("Invalid API key: the relay takes a relay token (crt_…) in X-API-Key");
         assertThat(stack.phala.provisions()).isEqualTo(provisions);
-        assertThat(stack.outcomes(0, 2)).isEmpty();
+        assertThat(stack.outcomesSoFar()).isEmpty();
     }
 }
