@@ -8,10 +8,20 @@
 #   6. ./mvnw clean verify -Pe2e: unit, WireMock and LocalStack tests (surefire), then the
 #      end-to-end tests of the `sam build` artifact under the emulator (failsafe)
 # and stops what it started. Usage: ./run-tests.sh [extra Maven arguments]
+#
+# ./run-tests.sh --quick [extra Maven arguments]: installs and starts nothing, and runs ./mvnw test: every
+# test that needs nothing but the JDK. The tests tagged localstack, emulator, python or node
+# (src/test/java/com/composerelay/support/Tags.java) are left out; the full run above runs them.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 . scripts/java-home.sh
 stage() { echo "run-tests: $* ($(date -u +%H:%M:%S))" >&2; }
+
+if [ "${1:-}" = "--quick" ]; then
+  shift
+  stage "./mvnw test (quick: the JDK only; tests tagged localstack, emulator, python or node left out)"
+  exec ./mvnw -B -ntp test "$@"
+fi
 
 started_localstack=
 cleanup() {

@@ -20,8 +20,11 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import org.junit.jupiter.api.Tag;
+import com.composerelay.support.Tags;
 
 /** The relay's table against DynamoDB in LocalStack: every rule of the conditional claim, the locks and the records. */
+@Tag(Tags.LOCALSTACK)
 class DynamoDbRelayTableTest {
     private static DynamoDbClient dynamo;
     private static String table;

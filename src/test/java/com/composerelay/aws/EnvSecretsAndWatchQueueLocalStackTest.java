@@ -17,8 +17,11 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.Message;
+import org.junit.jupiter.api.Tag;
+import com.composerelay.support.Tags;
 
 /** The whole update's AWS adapters against LocalStack: env values from Secrets Manager, delayed watch checks on SQS. */
+@Tag(Tags.LOCALSTACK)
 class EnvSecretsAndWatchQueueLocalStackTest {
     private static LocalAws aws;
     private static final AwsCallDeadline DEADLINE = new AwsCallDeadline(Clock.systemUTC(), Duration.ZERO);

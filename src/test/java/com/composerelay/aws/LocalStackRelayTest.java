@@ -30,11 +30,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.sqs.model.Message;
+import org.junit.jupiter.api.Tag;
+import com.composerelay.support.Tags;
 
 /**
  * The relay with its real AWS adapters against LocalStack: GetSecretValue, SNS Publish captured
  * through SQS subscriptions (one with a filter policy), and real SQS messages fed through the handler.
  */
+@Tag(Tags.LOCALSTACK)
 class LocalStackRelayTest {
     private static final String PATH = "/api/v1/cvms/cvm_ykL5lbAn/compose_file";
     private static LocalAws aws;

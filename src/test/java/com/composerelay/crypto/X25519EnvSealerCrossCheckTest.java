@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
+import com.composerelay.support.Tags;
 
 /**
  * The relay's sealed env opened by an implementation that is not the JDK's: Python's {@code cryptography}
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * comes from the system property {@code crosscheck.python} (./run-tests.sh sets it), else from running the
  * script; without it the test fails, it does not skip.
  */
+@Tag(Tags.PYTHON)
 class X25519EnvSealerCrossCheckTest {
     private static final String OPEN_ENV = "src/test/resources/crosscheck/open_env.py";
     private static final ObjectMapper MAPPER = new ObjectMapper();

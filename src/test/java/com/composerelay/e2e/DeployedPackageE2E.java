@@ -11,6 +11,8 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
+import com.composerelay.support.Tags;
 
 /**
  * The deployment package {@code sam build} makes is the shaded jar alone, trimmed of SDK parts the
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * endpoint. This one runs it as on Lambda, without an endpoint override, in a class loader that
  * sees nothing else, so a class the trimming took away fails here instead of on Lambda.
  */
+@Tag(Tags.PYTHON) // the package that `sam build` (the SAM CLI, on Python) made
 class DeployedPackageE2E {
     private static final Path FUNCTION = Path.of(System.getProperty("sam.build.dir", ".aws-sam/build"), "ComposeRelayFunction");
 

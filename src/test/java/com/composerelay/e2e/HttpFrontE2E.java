@@ -21,12 +21,16 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
+import com.composerelay.support.Tags;
 
 /**
  * The deployable behind the local HTTP front, as a client of the real API would reach it: real HTTP
  * requests to 127.0.0.1, turned into API Gateway's events for the routes of the built template, the
  * function under the Runtime Interface Emulator answering, LocalStack and the Phala stand-in behind it.
  */
+@Tag(Tags.LOCALSTACK)
+@Tag(Tags.EMULATOR)
 class HttpFrontE2E {
     private static final String HASH = "4b7a6d5c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b9f2c1e";
     private static LocalDeployment stack;

@@ -16,6 +16,8 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import org.junit.jupiter.api.Tag;
+import com.composerelay.support.Tags;
 
 /**
  * Load, nothing lost: many messages through LocalStack's queue to the function under the runtime
@@ -23,6 +25,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  * delivers some batches twice. Every message ends in exactly one final outcome or in the DLQ; the
  * 202s equal the distinct requests. {@code -Dload.messages=N} sets the count (CI: 1,000).
  */
+@Tag(Tags.LOCALSTACK)
+@Tag(Tags.EMULATOR)
 class LoadE2E {
     private static final String HASH = "9f2c1e4b7a6d5c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b";
 

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
+import com.composerelay.support.Tags;
 
 /**
  * Phala's own, unmodified clients (Python SDK phala-cloud 0.1.3, CLI phala 1.1.18) pointed at the
@@ -32,6 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
  * front, the function under the emulator, LocalStack and the Phala stand-in, which must see the real
  * key and never the token.
  */
+@Tag(Tags.LOCALSTACK)
+@Tag(Tags.EMULATOR)
+@Tag(Tags.PYTHON)
+@Tag(Tags.NODE)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PhalaClientsE2E {
     static final String TOKEN = "crt_ciE2eToken" + "A".repeat(34);
@@ -151,7 +157,7 @@ class PhalaClientsE2E {
         assertThat(cli.stderr()).contains("Failed to get cvm info: this relay token may not update or read this CVM");
         assertThat(stack.phala.provisions()).isEqualTo(provisions);
         assertThat(stack.phala.reads()).isEqualTo(reads);
-        assertThat(stack.outcomes(0, 2)).isEmpty();
+        assertThat(stack.outcomesSoFar()).isEmpty();
     }
 
     @Test
@@ -174,6 +180,6 @@ class PhalaClientsE2E {
         assertThat(TestJson.parse(api.stdout()).get("detail").textValue())
                 .isEqualTo("Invalid API key: the relay takes a relay token (crt_…) in X-API-Key");
         assertThat(stack.phala.provisions()).isEqualTo(provisions);
-        assertThat(stack.outcomes(0, 2)).isEmpty();
+        assertThat(stack.outcomesSoFar()).isEmpty();
     }
 }

@@ -246,6 +246,44 @@ public final class LocalDeployment implements AutoCloseable {
         return all;
     }
 
+    /**
+     * The outcomes published and not read yet, up to now, with no wait for what might still come: a marker
+     * published to the outcome topic after them is the end-of-work signal. The function publishes each outcome
+     * before its invocation returns, so once the marker has come through the outcome queue, so have the outcomes
+     * of every invocation that returned before this call (and only the test invokes the function here).
+     */
+    public List<Published> outcomesSoFar() {
+        String marker = "end-of-work-" + java.util.UUID.randomUUID();
+        sns.publish(b -> b.topicArn(topicArn).subject("marker").message("{\"marker\":\"" + marker + "\"}"));
+        List<Published> all = new ArrayList<>();
+        boolean arrived = false;
+        long until = System.nanoTime() + 60_000_000_000L;
+        while (!arrived) {
+            if (System.nanoTime() > until) {
+                throw new IllegalStateException("the marker published to the outcome topic did not come through in 60 s");
+            }
+            for (Published p : receiveOutcomes(1)) {
+                if (marker.equals(p.outcome().path("marker").asText(null))) {
+                    arrived = true;
+                } else {
+                    all.add(p);
+                }
+            }
+        }
+        all.addAll(receiveOutcomes(0)); // what came through with the marker and was not in its batch
+        return all;
+    }
+
+    private List<Published> receiveOutcomes(int waitSeconds) {
+        List<Published> got = new ArrayList<>();
+        for (Message m : sqs.receiveMessage(b -> b.queueUrl(outcomesQueueUrl).maxNumberOfMessages(10)
+                .waitTimeSeconds(waitSeconds)).messages()) {
+            got.add(Published.of(m.body()));
+            sqs.deleteMessage(b -> b.queueUrl(outcomesQueueUrl).receiptHandle(m.receiptHandle()));
+        }
+        return got;
+    }
+
     /** Messages waiting or in flight on a queue. */
     public int depth(String queueUrl) {
         var attributes = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(

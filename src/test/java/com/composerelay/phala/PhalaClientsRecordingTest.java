@@ -20,12 +20,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
+import com.composerelay.support.Tags;
 
 /**
  * What Phala's own, unmodified clients send and print, recorded against a stand-in for Phala on 127.0.0.1: the
  * contract the relay's Phala-compatible routes must meet for a user who points these clients at the relay with
  * {@code PHALA_CLOUD_API_PREFIX} and a relay token as the API key (docs/PHALA-CLIENTS.md sums it up).
  */
+@Tag(Tags.PYTHON)
+@Tag(Tags.NODE)
 class PhalaClientsRecordingTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String TOKEN = "rt_live_3f9a2c7e1b8d4a6f0c5e9b2d7a1f4c8e";

@@ -35,6 +35,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.Tag;
+import com.composerelay.support.Tags;
 
 /** The Phala-compatible API through the handler, the relay's real Phala adapter over WireMock standing in for Phala. */
 class PhalaApiTriggerTest {
@@ -310,6 +312,7 @@ class PhalaApiTriggerTest {
     }
 
     @Test
+    @Tag(Tags.PYTHON) // scripts/relay-token.sh runs python3
     void theTokenThatRelayTokenShIssuesIsAcceptedForItsCvmsOnly() throws Exception {
         Process script = new ProcessBuilder("scripts/relay-token.sh", "ci-script", CVM).redirectErrorStream(true).start();
         String printed = new String(script.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);

@@ -4,10 +4,15 @@ import com.composerelay.log.Log;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterProperty;
 import net.jqwik.api.lifecycle.BeforeProperty;
 
-/** What the property classes share: each property's log captured, and checked afterwards to hold no secret. */
+/**
+ * What the property classes share: each property's log captured, and checked afterwards to hold no secret;
+ * and as many tries as this run asks for ({@link TriesOfThisRun}).
+ */
+@AddLifecycleHook(TriesOfThisRun.class)
 abstract class SecretFreeLog {
     private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
 

@@ -24,10 +24,16 @@ public final class InMemoryIdempotency implements RelayTable {
     private final Clock clock;
     private final Duration ttl;
     private boolean down;
+    private Runnable afterClaim = () -> { };
 
     public InMemoryIdempotency(Clock clock, Duration ttl) {
         this.clock = clock;
         this.ttl = ttl;
+    }
+
+    /** {@code hook} runs after every claim, whatever it found (for tests that wait until a key was claimed). */
+    public synchronized void afterEachClaim(Runnable hook) {
+        this.afterClaim = hook;
     }
 
     public synchronized void goDown() {
@@ -50,6 +56,14 @@ public final class InMemoryIdempotency implements RelayTable {
 
     @Override
     public synchronized Claim claim(String key, String fingerprint, Instant holdUntil) throws StoreUnavailable {
+        try {
+            return claimed(key, fingerprint, holdUntil);
+        } finally {
+            afterClaim.run();
+        }
+    }
+
+    private Claim claimed(String key, String fingerprint, Instant holdUntil) throws StoreUnavailable {
         check();
         Instant now = clock.instant();
         Entry entry = entries.get(key);

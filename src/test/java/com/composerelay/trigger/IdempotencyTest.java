@@ -165,18 +165,21 @@ class IdempotencyTest {
     @Test
     void sendsTheSecondCopyInOneBatchBackWhileTheFirstIsInFlight() throws Exception {
         java.util.concurrent.atomic.AtomicInteger patches = new java.util.concurrent.atomic.AtomicInteger();
+        var clock = java.time.Clock.systemUTC();
+        var store = new com.composerelay.support.InMemoryIdempotency(clock, Duration.ofHours(1));
+        // The first copy's PATCH answers only once both copies have claimed: the second claimed while it was in flight.
+        var bothClaimed = new java.util.concurrent.CountDownLatch(2);
+        store.afterEachClaim(bothClaimed::countDown);
         com.composerelay.core.PhalaApi slow = (update, key, timeout) -> {
             patches.incrementAndGet();
             try {
-                Thread.sleep(300);
+                bothClaimed.await(10, java.util.concurrent.TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 throw new com.composerelay.core.PhalaApi.Unreachable("interrupted");
             }
             return com.composerelay.support.ScriptedPhala.status(202);
         };
-        var clock = java.time.Clock.systemUTC();
         var outcomes = new com.composerelay.support.RecordingOutcomes();
-        var store = new com.composerelay.support.InMemoryIdempotency(clock, Duration.ofHours(1));
         var handler = Harness.builder().phala(slow).outcomes(outcomes).idempotency(store).realTime().build().handler;
         String body = Events.updateBody("cvm_1");
         JsonNode response = com.composerelay.support.Invoke.json(handler,
