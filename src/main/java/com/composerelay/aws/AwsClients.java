@@ -1,17 +1,17 @@
 package com.composerelay.aws;
 
-import com.composerelay.net.HttpClients;
 import com.composerelay.config.Config;
 import com.composerelay.core.Lazy;
 import com.composerelay.log.Log;
-import com.composerelay.phala.HttpPhalaApi;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
 import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -19,13 +19,14 @@ import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * Builds the SDK clients the relay uses, all on one {@code java.net.http} client, with the region
- * and endpoint set explicitly so the SDK does not probe for them. Each client is built once, when
- * first asked for (a route that is never used costs nothing), and each under its own lock, so that
- * start-up work can build several at once on other threads.
+ * Builds the SDK clients the relay uses, all on one SDK HTTP client (apache5, the SDK's own; see
+ * docs/decisions/sdk-http-client.md), with the region and endpoint set explicitly so the SDK does
+ * not probe for them. The HTTP client and each SDK client are built once, when first asked for (a
+ * route that is never used costs nothing), each under its own lock, so that start-up work can
+ * build several at once on other threads.
  */
 public final class AwsClients {
-    private final SdkHttpClient http;
+    private final Supplier<SdkHttpClient> http;
     private final Config config;
     private final AwsCredentialsProvider credentials;
     private final Lazy<SecretsManagerClient> secretsManager = new Lazy<>(() -> build(SecretsManagerClient.builder()));
@@ -34,16 +35,30 @@ public final class AwsClients {
     private final Lazy<SqsClient> sqs = new Lazy<>(() -> build(SqsClient.builder()));
     private final List<Thread> startedUp = new CopyOnWriteArrayList<>();
 
-    /** The clients with a {@code java.net.http} client of their own, made as the relay makes its one. */
+    /** The clients on the relay's HTTP client ({@link #httpClient}), made when the first client is built. */
     public AwsClients(Config config, AwsCredentialsProvider credentials) {
-        this(config, credentials, new JdkSdkHttpClient(new Lazy<>(() -> HttpClients.newClient(config.connectTimeout()))));
+        this(config, credentials, new Lazy<SdkHttpClient>(() -> httpClient(config.connectTimeout()).build()));
     }
 
-    /** The clients over any SDK HTTP client (a lazily made one at start-up, the canned answers of {@link Priming}). */
+    /** The clients over any SDK HTTP client (the canned answers of {@link Priming}). */
     public AwsClients(Config config, AwsCredentialsProvider credentials, SdkHttpClient http) {
+        this(config, credentials, () -> http);
+    }
+
+    private AwsClients(Config config, AwsCredentialsProvider credentials, Supplier<SdkHttpClient> http) {
         this.config = config;
         this.credentials = credentials;
         this.http = http;
+    }
+
+    /**
+     * The SDK HTTP client the relay's AWS calls go over: apache5 with the configured connect timeout
+     * (the one Phala's client has). Its own retries are off (the SDK's retry policy is the only one),
+     * and the SDK ends a call at its {@code apiCallTimeout} by aborting the request, which closes the
+     * connection ({@code SdkHttpClientTest}).
+     */
+    static SdkHttpClient.Builder<?> httpClient(Duration connectTimeout) {
+        return Apache5HttpClient.builder().connectionTimeout(connectTimeout);
     }
 
     public SecretsManagerClient secretsManager() {
@@ -101,8 +116,7 @@ public final class AwsClients {
     }
 
     private <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C build(B builder) {
-        builder.httpClient(http).region(Region.of(config.awsRegion())).credentialsProvider(credentials)
-                .overrideConfiguration(o -> o.addExecutionInterceptor(JdkSdkHttpClient.CALL_BOUND));
+        builder.httpClient(http.get()).region(Region.of(config.awsRegion())).credentialsProvider(credentials);
         config.awsEndpointUrl().ifPresent(builder::endpointOverride);
         return builder.build();
     }

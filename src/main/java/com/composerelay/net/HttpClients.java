@@ -4,8 +4,8 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 
 /**
- * The one {@code java.net.http} client the relay makes: Phala's calls, Slack's replies and the AWS
- * SDK's calls (through the relay's own SDK HTTP client) share its TLS context and connection pool.
+ * The one {@code java.net.http} client the relay makes: Phala's calls and Slack's replies share its
+ * TLS context and connection pool (the AWS SDK's calls go over the SDK's apache5 client, aws/AwsClients).
  */
 public final class HttpClients {
     private HttpClients() {}

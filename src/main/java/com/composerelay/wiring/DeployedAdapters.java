@@ -4,7 +4,6 @@ import com.composerelay.aws.AwsCallDeadline;
 import com.composerelay.aws.AwsClients;
 import com.composerelay.aws.DynamoDbRelayTable;
 import com.composerelay.aws.DynamoDbUpdateThreads;
-import com.composerelay.aws.JdkSdkHttpClient;
 import com.composerelay.aws.Priming;
 import com.composerelay.aws.SecretsManagerApiKeys;
 import com.composerelay.aws.SecretsManagerSigningSecrets;
@@ -44,7 +43,7 @@ record DeployedAdapters(Adapters adapters, Lazy<HttpClient> http, AwsClients aws
 
     static DeployedAdapters build(Config config, AwsCredentialsProvider credentials, Clock clock, Metrics metrics) {
         Lazy<HttpClient> http = new Lazy<>(() -> HttpClients.newClient(config.connectTimeout()));
-        AwsClients aws = new AwsClients(config, credentials, new JdkSdkHttpClient(http));
+        AwsClients aws = new AwsClients(config, credentials);
         // Every AWS call ends before the Lambda deadline: those before the PATCH leave the reserve.
         AwsCallDeadline beforePatch = new AwsCallDeadline(clock, config.deadlineReserve());
         AwsCallDeadline afterPatch = new AwsCallDeadline(clock, AwsCallDeadline.ANSWER_MARGIN);

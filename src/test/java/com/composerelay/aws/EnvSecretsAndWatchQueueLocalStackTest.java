@@ -67,6 +67,7 @@ class EnvSecretsAndWatchQueueLocalStackTest {
     @Test
     void aStoreThatCannotBeReachedIsUnavailable() {
         var unreachable = software.amazon.awssdk.services.secretsmanager.SecretsManagerClient.builder()
+                .httpClient(AwsClients.httpClient(java.time.Duration.ofSeconds(2)).build())
                 .region(software.amazon.awssdk.regions.Region.US_EAST_1).credentialsProvider(LocalAws.CREDENTIALS)
                 .endpointOverride(java.net.URI.create("http://127.0.0.1:9")).build();
         assertThatThrownBy(() -> new SecretsManagerEnvSecrets(() -> unreachable, DEADLINE).read("compose-relay/env/x", null))

@@ -162,28 +162,23 @@ class StalledAwsTest {
         assertThat(log.text()).contains("thread not remembered: ApiCallTimeoutException", "thread not read: ApiCallTimeoutException");
     }
 
-    /** The relay's clients on an adapter whose first call (over java.net.http) is used up, as after start-up. */
-    private static AwsClients warmClients(String endpoint) {
-        Config at = Fixtures.config("AWS_ENDPOINT_URL", endpoint, "AWS_REGION", "us-east-1");
-        JdkSdkHttpClient adapter = new JdkSdkHttpClient(new com.composerelay.core.Lazy<>(
-                () -> com.composerelay.net.HttpClients.newClient(Duration.ofSeconds(10))));
-        adapter.prepareRequest(software.amazon.awssdk.http.HttpExecuteRequest.builder().request(
-                software.amazon.awssdk.http.SdkHttpFullRequest.builder().method(software.amazon.awssdk.http.SdkHttpMethod.POST)
-                        .uri(java.net.URI.create(endpoint)).build()).build());
-        return new AwsClients(at, LocalAws.CREDENTIALS, adapter);
+    /** The relay's clients against {@code endpoint}, with a 10 s connect timeout: what bounds a call is its own bound. */
+    private static AwsClients clientsAt(String endpoint) {
+        return new AwsClients(Fixtures.config("AWS_ENDPOINT_URL", endpoint, "AWS_REGION", "us-east-1",
+                "PHALA_CONNECT_TIMEOUT_MS", "10000"), LocalAws.CREDENTIALS);
     }
 
     @Test
     void aClaimWhoseAnswerStallsAfterTheStatusEndsBeforeTheReserve() throws Exception {
         try (var server = com.composerelay.support.RawHttpServer.plain(
                 (nth, out) -> com.composerelay.support.RawHttpServer.statusThenStall(out))) {
-            var store = new DynamoDbRelayTable(warmClients(server.url("http"))::dynamoDb, "compose-relay-idempotency",
+            var store = new DynamoDbRelayTable(clientsAt(server.url("http"))::dynamoDb, "compose-relay-idempotency",
                     Duration.ofHours(1), CLOCK, BEFORE_PATCH, AFTER_PATCH);
             Duration left = leftAfter(() -> assertThatThrownBy(() -> store.claim("k", "f", CLOCK.instant().plusSeconds(3)))
                     .isInstanceOf(StoreUnavailable.class)
                     .hasMessage("could not claim the idempotency record in DynamoDB table compose-relay-idempotency "
                             + "(ApiCallTimeoutException)"));
-            assertThat(left).as("the read timeout is the call's bound, not the 10 s default").isGreaterThan(RESERVE_LEFT);
+            assertThat(left).as("the call's bound ended it, not the 30 s socket timeout").isGreaterThan(RESERVE_LEFT);
             assertThat(server.requests()).isPositive();
         }
     }
@@ -191,9 +186,9 @@ class StalledAwsTest {
     @Test
     void aRecordWhoseConnectStallsEndsBeforeTheDeadline() throws Exception {
         try (ServerSocket full = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            List<Socket> filling = JdkSdkHttpClientTest.fill(full);
+            List<Socket> filling = SdkHttpClientTest.fill(full);
             try {
-                var store = new DynamoDbRelayTable(warmClients("http://127.0.0.1:" + full.getLocalPort())::dynamoDb,
+                var store = new DynamoDbRelayTable(clientsAt("http://127.0.0.1:" + full.getLocalPort())::dynamoDb,
                         "compose-relay-idempotency", Duration.ofHours(1), CLOCK, BEFORE_PATCH, AFTER_PATCH);
                 // The connect timeout is 10 s here: what ends the connect is what is left of the call.
                 Duration left = leftAfter(() -> assertThatThrownBy(() -> store.complete("k", "{}", 202))
