@@ -107,7 +107,7 @@ public sealed interface Outcome {
     /** Phala initiated the update (202: "update initiated", not yet "deployed"). */
     record Accepted(Facts facts) implements Outcome {}
 
-    /** Phala reported the CVM running again after the update ({@code cvm.updated}, {@code cvm.restarted}). */
+    /** The CVM runs the update: Phala reported it ({@code cvm.updated}, {@code cvm.restarted}) or the watch saw it. */
     record Completed(Facts facts, String event) implements Outcome {
         public Completed {
             event = clip(event, MAX_TEXT);
