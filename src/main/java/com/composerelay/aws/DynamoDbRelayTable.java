@@ -24,8 +24,6 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  * table's TTL attribute {@code expiration} ends the window.
  */
 public final class DynamoDbRelayTable implements RelayTable {
-    /** The fingerprint of a lock: a lock's key says all there is of its work. */
-    static final String LOCK = "lock";
     static final String IN_PROGRESS = "IN_PROGRESS";
     static final String COMPLETED = "COMPLETED";
 
@@ -123,27 +121,6 @@ public final class DynamoDbRelayTable implements RelayTable {
         } catch (SdkException e) {
             throw unavailable("release", e);
         }
-    }
-
-    @Override
-    public Taken take(String key, Instant until) throws StoreUnavailable {
-        return switch (claim(key, LOCK, until)) {
-            case Claim.Claimed c -> Taken.TAKEN;
-            case Claim.InProgress c -> Taken.HELD;
-            // Completed, or an item of another kind under this key: either way the work is not done again.
-            case Claim.Completed c -> Taken.DONE;
-            case Claim.Mismatch c -> Taken.DONE;
-        };
-    }
-
-    @Override
-    public void done(String key) throws StoreUnavailable {
-        complete(key, "{}", 200);
-    }
-
-    @Override
-    public void free(String key) throws StoreUnavailable {
-        release(key);
     }
 
     @Override

@@ -8,6 +8,30 @@ import java.util.Optional;
  * port for its job ({@link RequestClaims}, {@link Locks}, {@link Records}); the keys are {@link StoreKeys}'.
  */
 public interface RelayTable extends RequestClaims, Locks, Records {
+    /** The fingerprint of a lock: a lock's key says all there is of its work. */
+    String LOCK = "lock";
+
+    /** A lock is a claim of its key with the fingerprint {@link #LOCK}, completed when its work is done. */
+    @Override
+    default Taken take(String key, Instant until) throws StoreUnavailable {
+        return switch (claim(key, LOCK, until)) {
+            case Claim.Claimed c -> Taken.TAKEN;
+            case Claim.InProgress c -> Taken.HELD;
+            // Completed, or an item of another kind under this key: either way the work is not done again.
+            case Claim.Completed c -> Taken.DONE;
+            case Claim.Mismatch c -> Taken.DONE;
+        };
+    }
+
+    @Override
+    default void done(String key) throws StoreUnavailable {
+        complete(key, "{}", 200);
+    }
+
+    @Override
+    default void free(String key) throws StoreUnavailable {
+        release(key);
+    }
 
     /** No table: every request is claimed and every lock taken, so delivery is at-least-once. */
     static RelayTable none() {

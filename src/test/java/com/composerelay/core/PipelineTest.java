@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The pipeline's steps over in-memory ports: claim, run, record, publish, answer, and each way it ends early. */
@@ -153,7 +152,7 @@ class PipelineTest {
 
         assertThat(result).isEqualTo(new Pipeline.Result.Decided(new Outcome.Accepted(facts()), phalas));
         assertThat(steps).contains("record 202 {\"correlation_id\":\"c1\"}");
-        assertThat(Optional.of(published)).contains(List.of("{\"status\":\"accepted\"}"));
+        assertThat(published).containsExactly("{\"status\":\"accepted\"}");
     }
 
     @Test

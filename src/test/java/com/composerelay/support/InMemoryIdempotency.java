@@ -17,9 +17,6 @@ public final class InMemoryIdempotency implements RelayTable {
         }
     }
 
-    /** The fingerprint of a lock, as the DynamoDB table writes it. */
-    static final String LOCK = "lock";
-
     private final Map<String, Entry> entries = new HashMap<>();
     private final Clock clock;
     private final Duration ttl;
@@ -47,7 +44,7 @@ public final class InMemoryIdempotency implements RelayTable {
 
     /** A lock taken by another holder until {@code until}. */
     public synchronized void lockHeldElsewhere(String key, Instant until) {
-        heldElsewhere(key, LOCK, until);
+        heldElsewhere(key, RelayTable.LOCK, until);
     }
 
     public synchronized int size() {
@@ -93,26 +90,6 @@ public final class InMemoryIdempotency implements RelayTable {
         if (entry != null && !entry.completed()) {
             entries.remove(key);
         }
-    }
-
-    @Override
-    public synchronized Taken take(String key, Instant until) throws StoreUnavailable {
-        return switch (claim(key, LOCK, until)) {
-            case Claim.Claimed c -> Taken.TAKEN;
-            case Claim.InProgress c -> Taken.HELD;
-            case Claim.Completed c -> Taken.DONE;
-            case Claim.Mismatch c -> Taken.DONE;
-        };
-    }
-
-    @Override
-    public synchronized void done(String key) throws StoreUnavailable {
-        complete(key, "{}", 200);
-    }
-
-    @Override
-    public synchronized void free(String key) throws StoreUnavailable {
-        release(key);
     }
 
     @Override
