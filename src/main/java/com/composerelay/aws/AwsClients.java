@@ -16,6 +16,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -33,6 +34,7 @@ public final class AwsClients {
     private final Lazy<SnsClient> sns = new Lazy<>(() -> build(SnsClient.builder()));
     private final Lazy<DynamoDbClient> dynamoDb = new Lazy<>(() -> build(DynamoDbClient.builder()));
     private final Lazy<SqsClient> sqs = new Lazy<>(() -> build(SqsClient.builder()));
+    private final Lazy<SfnClient> sfn = new Lazy<>(() -> build(SfnClient.builder()));
     private final List<Thread> startedUp = new CopyOnWriteArrayList<>();
 
     /** The clients on the relay's HTTP client ({@link #httpClient}), made when the first client is built. */
@@ -75,6 +77,10 @@ public final class AwsClients {
 
     public SqsClient sqs() {
         return sqs.get();
+    }
+
+    public SfnClient sfn() {
+        return sfn.get();
     }
 
     /**

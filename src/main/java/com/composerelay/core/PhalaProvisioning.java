@@ -17,6 +17,7 @@ public interface PhalaProvisioning {
     String STATUS = "status";
     /** {@code "true"} when {@code progress.target} is set or {@code in_progress} is true. */
     String IN_PROGRESS = "in_progress";
+    String VM_UUID = "vm_uuid";
     String ENV_PUBKEY = "encrypted_env_pubkey";
     /** The CVM's {@code kms_info.chain_id}, set for an on-chain KMS. */
     String KMS_CHAIN_ID = "kms_chain_id";

@@ -31,6 +31,18 @@ public enum StoreKeys {
     WATCH_REGISTRATION("watchkey:", Job.RECORD, "WholeUpdates (written), Watcher (read)", "the TTL"),
     /** The last accepted update of a CVM, which Phala's later events join. */
     THREAD("thread:", Job.RECORD, "UpdateThreads (DynamoDbUpdateThreads)", "the TTL"),
+    /** One step of a rollout's task done once (a CVM's commit or redeploy, an outcome published). */
+    ROLLOUT_STEP("rollout-step:", Job.LOCK, "RolloutTasks", "the TTL"),
+    /** A rollout's record: its waves and CVMs, versioned. */
+    ROLLOUT("rollout:", Job.RECORD, "RolloutStore (DynamoDbRollouts)", RolloutStore.RETENTION_DAYS + " days"),
+    /** The request a rollout was asked with. */
+    ROLLOUT_REQUEST("rollout-request:", Job.RECORD, "RolloutStore (DynamoDbRollouts)",
+            RolloutStore.RETENTION_DAYS + " days"),
+    /** The env sealed for one app of a rollout, until its lead CVM's commit. */
+    ROLLOUT_ENV("rollout-env:", Job.RECORD, "RolloutStore (DynamoDbRollouts)", RolloutStore.RETENTION_DAYS + " days"),
+    /** Which rollout holds a CVM: one running rollout per CVM. */
+    ROLLOUT_CVM("rollout-cvm:", Job.LOCK, "RolloutStore (DynamoDbRollouts)",
+            "until the rollout ends, at most " + RolloutStore.RETENTION_DAYS + " days"),
     /** Written by SnapStart priming before a snapshot, never read. */
     PRIMING("priming", Job.CLAIM, "Priming", "the TTL");
 

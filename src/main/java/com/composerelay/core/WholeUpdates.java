@@ -49,6 +49,44 @@ public final class WholeUpdates {
         return new Run(request).run();
     }
 
+    /**
+     * A whole update's env and provision steps without its commit (a rollout's prepare task): the
+     * hash to commit and the env sealed for the CVM, or the outcome that stopped it.
+     */
+    public sealed interface Prepared {
+        /** Ready to commit: {@code encryptedEnv} null when the update leaves the env as it is. */
+        record Ready(String composeHash, String encryptedEnv, String appId) implements Prepared {}
+
+        /** Stopped before the commit, with the outcome that says why. */
+        record Stopped(Outcome outcome) implements Prepared {}
+    }
+
+    /** The env and provision steps of {@code request} (not the commit; never watched). */
+    public Prepared prepare(WholeRequest request) {
+        Run run = new Run(request);
+        try {
+            run.guardSecrets();
+            String encryptedEnv = run.update.env().isEmpty() ? null : run.sealEnv();
+            String hash = run.provision(encryptedEnv != null);
+            return new Prepared.Ready(hash, encryptedEnv, run.progress.appId());
+        } catch (Stop stop) {
+            return new Prepared.Stopped(stop.outcome());
+        }
+    }
+
+    /** The commit step alone of {@code request}, with what {@link #prepare} made (a rollout's lead CVM). */
+    public Outcome commit(WholeRequest request, Prepared.Ready ready) {
+        Run run = new Run(request);
+        run.progress.composeHash(ready.composeHash());
+        run.progress.appId(ready.appId());
+        try {
+            run.commit(ready.composeHash(), ready.encryptedEnv());
+        } catch (Stop stop) {
+            return stop.outcome();
+        }
+        return new Outcome.Accepted(run.progress.facts());
+    }
+
     /** Whether this request's update is watched to the end. */
     public boolean watched(WholeUpdate update) {
         return update.watch() || watching.always();

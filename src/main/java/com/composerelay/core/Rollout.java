@@ -1,0 +1,160 @@
+package com.composerelay.core;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * One rollout as the relay keeps it: its waves and each CVM's state, what it needs to roll a CVM
+ * back, and how it ended. A state machine execution named by {@link #rolloutId} drives it; each
+ * task the machine sends reads this record, does its Phala step and writes it back.
+ *
+ * @param status {@code starting} (recorded, execution not yet started), {@code running},
+ *     {@code paused}, or a final status ({@link #FINAL})
+ * @param fingerprint what the request was, so that a key reused for another request is refused
+ * @param executionInput the state machine's input, kept so that a retried start sends the same
+ * @param apps each app's prepared update: its lead CVM (provisioned and committed) and new hash
+ * @param cancel null, or {@code rollback} / {@code keep} once a cancel was asked for
+ * @param pauseToken the task token of a pause waiting for approval, or null
+ * @param failure what ended the rollout ({@code cvm_id}, reason), or null
+ * @param rollbackAt when the rollback began, or null
+ */
+public record Rollout(String rolloutId, String status, String fingerprint, String composeHash, Trigger trigger,
+                      String actor, String replyUrl, Instant startedAt, Instant endedAt, List<Wave> waves,
+                      Map<String, App> apps, String cancel, String pauseToken, Integer pausedAfter, Failure failure,
+                      Instant rollbackAt, String executionInput, long version) {
+
+    public static final List<String> FINAL = List.of("completed", "failed", "rolled_back", "rollback_failed", "cancelled");
+
+    public Rollout {
+        waves = List.copyOf(waves);
+        apps = new TreeMap<>(apps);
+    }
+
+    /** One wave: its number (from 1), status and CVMs, and when its CVMs were committed. */
+    public record Wave(int number, String status, Instant committedAt, List<Target> cvms) {
+        public Wave {
+            cvms = List.copyOf(cvms);
+        }
+
+        public Wave with(String newStatus, Instant newCommittedAt, List<Target> newCvms) {
+            return new Wave(number, newStatus, newCommittedAt, newCvms);
+        }
+    }
+
+    /**
+     * One CVM of the rollout.
+     *
+     * @param status {@code pending}, {@code updating}, {@code healthy}, {@code failed},
+     *     {@code rolling_back}, {@code rolled_back}, {@code rollback_failed}
+     * @param revisionBefore the revision it ran before it was first changed (what a rollback redeploys)
+     */
+    public record Target(String cvmId, String status, String error, String vmUuid, String appId, String hashBefore,
+                         String revisionBefore) {
+        public Target {
+            error = Outcome.clip(error, 500);
+        }
+
+        public Target withStatus(String newStatus, String newError) {
+            return new Target(cvmId, newStatus, newError, vmUuid, appId, hashBefore, revisionBefore);
+        }
+
+        public Target read(String newVmUuid, String newAppId, String newHashBefore) {
+            return new Target(cvmId, status, error, newVmUuid, newAppId, newHashBefore, revisionBefore);
+        }
+
+        public Target withRevisionBefore(String revision) {
+            return new Target(cvmId, status, error, vmUuid, appId, hashBefore, revision);
+        }
+
+        /** Whether the rollout changed this CVM (committed or redeployed to the new revision). */
+        public boolean changed() {
+            return !"pending".equals(status);
+        }
+    }
+
+    /** An app's update, prepared once: the lead CVM it was provisioned on and the hash to run. */
+    public record App(String appId, String leadCvmId, String composeHash) {}
+
+    /** What failed a rollout: the CVM (or null for an alarm, a cancel) and why. */
+    public record Failure(String cvmId, String reason) {
+        public Failure {
+            reason = Outcome.clip(reason, Outcome.MAX_ERROR);
+        }
+    }
+
+    public boolean ended() {
+        return FINAL.contains(status);
+    }
+
+    public Optional<Wave> wave(int number) {
+        return waves.stream().filter(w -> w.number() == number).findFirst();
+    }
+
+    public List<Target> targets() {
+        List<Target> all = new ArrayList<>();
+        waves.forEach(w -> all.addAll(w.cvms()));
+        return all;
+    }
+
+    public Rollout withWave(Wave wave) {
+        List<Wave> list = new ArrayList<>(waves);
+        list.replaceAll(w -> w.number() == wave.number() ? wave : w);
+        return new Rollout(rolloutId, status, fingerprint, composeHash, trigger, actor, replyUrl, startedAt, endedAt,
+                list, apps, cancel, pauseToken, pausedAfter, failure, rollbackAt, executionInput, version);
+    }
+
+    /** Every CVM passed through {@code change}, wave by wave. */
+    public Rollout mapTargets(java.util.function.UnaryOperator<Target> change) {
+        List<Wave> list = new ArrayList<>();
+        for (Wave w : waves) {
+            list.add(w.with(w.status(), w.committedAt(), w.cvms().stream().map(change).toList()));
+        }
+        return new Rollout(rolloutId, status, fingerprint, composeHash, trigger, actor, replyUrl, startedAt, endedAt,
+                list, apps, cancel, pauseToken, pausedAfter, failure, rollbackAt, executionInput, version);
+    }
+
+    public Rollout withStatus(String newStatus) {
+        return new Rollout(rolloutId, newStatus, fingerprint, composeHash, trigger, actor, replyUrl, startedAt, endedAt,
+                waves, apps, cancel, pauseToken, pausedAfter, failure, rollbackAt, executionInput, version);
+    }
+
+    public Rollout withApps(Map<String, App> newApps, String newComposeHash) {
+        return new Rollout(rolloutId, status, fingerprint, newComposeHash, trigger, actor, replyUrl, startedAt, endedAt,
+                waves, newApps, cancel, pauseToken, pausedAfter, failure, rollbackAt, executionInput, version);
+    }
+
+    public Rollout withCancel(String newCancel) {
+        return new Rollout(rolloutId, status, fingerprint, composeHash, trigger, actor, replyUrl, startedAt, endedAt,
+                waves, apps, newCancel, pauseToken, pausedAfter, failure, rollbackAt, executionInput, version);
+    }
+
+    public Rollout paused(String token, Integer afterWave) {
+        return new Rollout(rolloutId, token == null ? "running" : "paused", fingerprint, composeHash, trigger, actor,
+                replyUrl, startedAt, endedAt, waves, apps, cancel, token, afterWave, failure, rollbackAt, executionInput, version);
+    }
+
+    public Rollout withFailure(Failure newFailure) {
+        return new Rollout(rolloutId, status, fingerprint, composeHash, trigger, actor, replyUrl, startedAt, endedAt,
+                waves, apps, cancel, pauseToken, pausedAfter, newFailure, rollbackAt, executionInput, version);
+    }
+
+    public Rollout ended(String finalStatus, Instant at) {
+        return new Rollout(rolloutId, finalStatus, fingerprint, composeHash, trigger, actor, replyUrl, startedAt, at,
+                waves, apps, cancel, null, null, failure, rollbackAt, executionInput, version);
+    }
+
+    public Rollout rollingBack(Instant at) {
+        return new Rollout(rolloutId, status, fingerprint, composeHash, trigger, actor, replyUrl, startedAt, endedAt,
+                waves, apps, cancel, pauseToken, pausedAfter, failure, at, executionInput, version);
+    }
+
+    /** The same rollout as stored at {@code newVersion}. */
+    public Rollout atVersion(long newVersion) {
+        return new Rollout(rolloutId, status, fingerprint, composeHash, trigger, actor, replyUrl, startedAt, endedAt,
+                waves, apps, cancel, pauseToken, pausedAfter, failure, rollbackAt, executionInput, newVersion);
+    }
+}

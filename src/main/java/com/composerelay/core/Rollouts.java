@@ -1,0 +1,255 @@
+package com.composerelay.core;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Rollouts as their callers see them: started once per key (the rollout id is derived from it and
+ * names the state machine's execution, so a duplicate never starts a second one), read, cancelled,
+ * resumed after a pause or aborted there.
+ */
+public final class Rollouts {
+    /** The most CVMs one rollout takes. */
+    public static final int MAX_TARGETS = 100;
+
+    /** The waves of some targets and the state machine's input, decided once the targets are known. */
+    public record Planned(List<List<String>> waves, String executionInput) {}
+
+    /** Plans the waves of {@code targets} (in order) for rollout {@code rolloutId}. */
+    @FunctionalInterface
+    public interface Planner {
+        Planned plan(List<String> targets, String rolloutId) throws InvalidRequest;
+    }
+
+    /**
+     * A rollout asked for: its key and fingerprint, the body it is kept with, its targets (an app's
+     * CVMs, or the CVMs listed), who asked and from where.
+     */
+    public record Start(String key, String fingerprint, String body, String appId, List<String> cvms, Trigger trigger,
+                        String actor, String replyUrl, Planner planner) {}
+
+    /** What asking for a rollout, a cancel or a resume came to. */
+    public sealed interface Answer {
+        /** The rollout as it stands; {@code created} false for a duplicate or a change to one that exists. */
+        record Done(Rollout rollout, boolean created) implements Answer {}
+
+        /** Refused: {@code status} is the HTTP status, {@code message} names the problem. */
+        record Refused(int status, String message) implements Answer {}
+    }
+
+    private final RolloutStore store;
+    private final RolloutEngine engine;
+    private final RolloutReports reports;
+    private final Relay relay;
+    private final PhalaFleet fleet;
+    private final Duration window;
+    private final Clock clock;
+
+    /** @param window how long a key names the same rollout after it ended (the idempotency window) */
+    public Rollouts(RolloutStore store, RolloutEngine engine, RolloutReports reports, Relay relay, PhalaFleet fleet,
+                    Duration window, Clock clock) {
+        this.store = store;
+        this.engine = engine;
+        this.reports = reports;
+        this.relay = relay;
+        this.fleet = fleet;
+        this.window = window;
+        this.clock = clock;
+    }
+
+    /** The id a key's rollout gets: the key's hash; after an ended rollout older than the window, the next in line. */
+    static String idOf(String key, int generation) {
+        String seed = generation == 0 ? key : key + "#" + generation;
+        return "ro_" + Fingerprint.sha256Hex(seed.getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, 24);
+    }
+
+    public Answer start(Start start, Invocation invocation) {
+        if (!engine.configured()) {
+            return new Answer.Refused(503, "rollouts need the rollout state machine (ROLLOUT_STATE_MACHINE_ARN), which"
+                    + " this relay is not configured with");
+        }
+        try {
+            String id = null;
+            Rollout existing = null;
+            for (int generation = 0; generation < 50; generation++) {
+                id = idOf(start.key(), generation);
+                Optional<Rollout> found = store.find(id);
+                if (found.isEmpty()) {
+                    existing = null;
+                    break;
+                }
+                existing = found.get();
+                if (!existing.ended() || existing.endedAt() == null
+                        || clock.instant().isBefore(existing.endedAt().plus(window))) {
+                    break;
+                }
+            }
+            if (existing != null) {
+                if (!existing.fingerprint().equals(start.fingerprint())) {
+                    return new Answer.Refused(422, "Idempotency-Key: was used for a different rollout ("
+                            + existing.rolloutId() + ") within the idempotency window; use a new key");
+                }
+                if ("starting".equals(existing.status())) {
+                    return begin(existing);
+                }
+                return new Answer.Done(existing, false);
+            }
+            return create(id, start, invocation.deadline());
+        } catch (StoreUnavailable e) {
+            return new Answer.Refused(503, "the rollout could not be recorded, so nothing was started: " + e.getMessage());
+        }
+    }
+
+    private Answer create(String id, Start start, Instant deadline) throws StoreUnavailable {
+        List<String> targets = start.cvms();
+        if (start.appId() != null) {
+            Relay.Call call = relay.call(deadline, (key, timeout) -> fleet.appCvms(start.appId(), key, timeout));
+            if (!call.succeeded()) {
+                int status = call.rejection() != null ? 422 : 503;
+                return new Answer.Refused(status, "targets.app_id: the app's CVMs could not be listed: " + call.error());
+            }
+            String listed = call.answer().value(PhalaFleet.CVMS);
+            targets = listed == null || listed.isEmpty() ? List.of() : List.of(listed.split(","));
+            String count = call.answer().value(PhalaFleet.COUNT);
+            if (count != null && Integer.parseInt(count) > MAX_TARGETS) {
+                return new Answer.Refused(400, "targets.app_id: app " + start.appId() + " has " + count
+                        + " CVMs, more than the " + MAX_TARGETS + " one rollout takes; list them in targets.cvms"
+                        + " in rollouts of at most " + MAX_TARGETS);
+            }
+            if (targets.isEmpty()) {
+                return new Answer.Refused(422, "targets.app_id: Phala lists no CVM of app " + start.appId());
+            }
+        }
+        Planned planned;
+        try {
+            planned = start.planner().plan(targets, id);
+        } catch (InvalidRequest e) {
+            return new Answer.Refused(400, e.getMessage());
+        }
+        List<String> held = new ArrayList<>();
+        for (String cvm : targets) {
+            String holder = store.hold(cvm, id);
+            if (!holder.equals(id)) {
+                for (String taken : held) {
+                    store.release(taken, id);
+                }
+                return new Answer.Refused(409, "targets: CVM " + cvm + " is in rollout " + holder
+                        + ", which has not ended; cancel it or wait for it to end");
+            }
+            held.add(cvm);
+        }
+        List<Rollout.Wave> waves = new ArrayList<>();
+        for (int i = 0; i < planned.waves().size(); i++) {
+            waves.add(new Rollout.Wave(i + 1, "pending", null, planned.waves().get(i).stream()
+                    .map(cvm -> new Rollout.Target(cvm, "pending", null, null, null, null, null)).toList()));
+        }
+        Rollout rollout = new Rollout(id, "starting", start.fingerprint(), null, start.trigger(), start.actor(),
+                start.replyUrl(), clock.instant(), null, waves, Map.of(), null, null, null, null, null,
+                planned.executionInput(), 0);
+        if (!store.create(rollout, start.body())) {
+            Rollout raced = store.find(id).orElseThrow(() -> new StoreUnavailable("rollout " + id + " vanished"));
+            return new Answer.Done(raced, false);
+        }
+        return begin(store.find(id).orElse(rollout));
+    }
+
+    /** Starts the execution of a recorded rollout (again, when a start was cut short: same name, same input). */
+    private Answer begin(Rollout rollout) throws StoreUnavailable {
+        try {
+            engine.start(rollout.rolloutId(), rollout.executionInput());
+        } catch (RolloutEngine.Unavailable e) {
+            return new Answer.Refused(503, "the rollout " + rollout.rolloutId() + " is recorded but its execution could"
+                    + " not be started (" + e.getMessage() + "); send the same request again");
+        }
+        Rollout running;
+        try {
+            running = save(rollout.rolloutId(), r -> "starting".equals(r.status()) ? r.withStatus("running") : r);
+        } catch (RolloutStore.Changed e) {
+            running = rollout.withStatus("running");
+        }
+        reports.publish(new RolloutReports.Report(RolloutReports.Kind.STARTED, running, null));
+        return new Answer.Done(running, true);
+    }
+
+    public Optional<Rollout> find(String rolloutId) throws StoreUnavailable {
+        return store.find(rolloutId);
+    }
+
+    /** Cancels a rollout: rolled back unless {@code rollback} is false; a paused one is let go at its pause. */
+    public Answer cancel(String rolloutId, boolean rollback, String actor) {
+        try {
+            Optional<Rollout> found = store.find(rolloutId);
+            if (found.isEmpty()) {
+                return new Answer.Refused(404, "no rollout " + rolloutId);
+            }
+            if (found.get().ended()) {
+                return new Answer.Refused(409, "rollout " + rolloutId + " has ended (" + found.get().status() + ")");
+            }
+            String mode = rollback ? "rollback" : "keep";
+            Rollout before = found.get();
+            Rollout saved = save(rolloutId, r -> r.cancel() == null ? r.withCancel(mode).paused(null, null)
+                    .withFailure(r.failure() != null ? r.failure() : new Rollout.Failure(null, "cancelled by "
+                            + (actor == null ? "a caller" : actor))) : r);
+            if (before.pauseToken() != null && saved.cancel().equals(mode)) {
+                engine.fail(before.pauseToken(), rollback ? RolloutTasks.CANCELLED : RolloutTasks.CANCELLED_KEEP,
+                        "cancelled by " + (actor == null ? "a caller" : actor));
+            }
+            return new Answer.Done(saved, false);
+        } catch (StoreUnavailable | RolloutStore.Changed e) {
+            return new Answer.Refused(503, "the cancel could not be recorded: " + e.getMessage());
+        } catch (RolloutEngine.Unavailable e) {
+            return new Answer.Refused(503, "the cancel is recorded, the paused execution could not be told: "
+                    + e.getMessage() + "; it is cancelled at its next check or when its approval times out");
+        }
+    }
+
+    /** Approves a paused rollout ({@code approve}) or aborts it at its pause, once. */
+    public Answer decide(String rolloutId, boolean approve, String actor) {
+        try {
+            Optional<Rollout> found = store.find(rolloutId);
+            if (found.isEmpty()) {
+                return new Answer.Refused(404, "no rollout " + rolloutId);
+            }
+            Rollout before = found.get();
+            if (!"paused".equals(before.status()) || before.pauseToken() == null) {
+                return new Answer.Refused(409, "rollout " + rolloutId + " is " + before.status() + ", not paused");
+            }
+            String who = actor == null ? "a caller" : actor;
+            Rollout saved = store.save(approve ? before.paused(null, null)
+                    : before.paused(null, null).withFailure(new Rollout.Failure(null, "aborted at the pause after wave "
+                            + before.pausedAfter() + " by " + who)));
+            if (approve) {
+                engine.succeed(before.pauseToken(), "{\"approved\":true}");
+            } else {
+                engine.fail(before.pauseToken(), "RolloutAborted", "aborted by " + who);
+            }
+            return new Answer.Done(saved, false);
+        } catch (RolloutStore.Changed e) {
+            return new Answer.Refused(409, "rollout " + rolloutId + " changed while this was decided; read it again");
+        } catch (StoreUnavailable e) {
+            return new Answer.Refused(503, "the decision could not be recorded: " + e.getMessage());
+        } catch (RolloutEngine.Unavailable e) {
+            return new Answer.Refused(503, "the decision is recorded, the execution could not be told: " + e.getMessage());
+        }
+    }
+
+    private Rollout save(String rolloutId, java.util.function.UnaryOperator<Rollout> change)
+            throws StoreUnavailable, RolloutStore.Changed {
+        RolloutStore.Changed last = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Rollout current = store.find(rolloutId).orElseThrow(() -> new StoreUnavailable("rollout " + rolloutId
+                    + " is not recorded"));
+            try {
+                return store.save(change.apply(current));
+            } catch (RolloutStore.Changed e) {
+                last = e;
+            }
+        }
+        throw last;
+    }
+}
