@@ -60,7 +60,16 @@ public record Config(
         Log.Level logLevel,
         String metricsNamespace,
         Updates updates,
-        ClientApi clientApi) {
+        ClientApi clientApi,
+        Rollouts rollouts) {
+
+    /**
+     * The rollouts' settings.
+     *
+     * @param stateMachineArn {@code ROLLOUT_STATE_MACHINE_ARN}: the rollout state machine; unset, rollouts are off
+     * @param taskQueueArn {@code ROLLOUT_TASK_QUEUE_ARN}: only this queue's messages are read as the machine's tasks
+     */
+    public record Rollouts(Optional<String> stateMachineArn, Optional<String> taskQueueArn) {}
 
     /**
      * The whole update's settings.
@@ -159,7 +168,9 @@ public record Config(
                         Duration.ofSeconds(r.watchTimeout()),
                         Duration.ofSeconds(r.between("WATCH_INTERVAL_SECONDS", 15, 1, 900,
                                 "SQS delays one message by at most 900 s"))),
-                new ClientApi(Optional.ofNullable(r.optional("RELAY_TOKENS_SECRET_ID"))));
+                new ClientApi(Optional.ofNullable(r.optional("RELAY_TOKENS_SECRET_ID"))),
+                new Rollouts(Optional.ofNullable(r.optional("ROLLOUT_STATE_MACHINE_ARN")),
+                        Optional.ofNullable(r.optional("ROLLOUT_TASK_QUEUE_ARN"))));
     }
 
     /** Thrown at start-up for a configuration the relay cannot run with. */

@@ -304,10 +304,13 @@ public final class RolloutTasks {
             throw new CallFailed(batch.error());
         }
         PhalaAnswer answer = batch.answer();
+        if (answer.value(PhalaFleet.PROBLEM) != null) {
+            throw new CallFailed("Phala's status batch could not be read: " + answer.value(PhalaFleet.PROBLEM));
+        }
         for (Target t : targets) {
-            String status = answer.value(PhalaFleet.statusKey(t.vmUuid(), "status"));
-            boolean inProgress = "true".equals(answer.value(PhalaFleet.statusKey(t.vmUuid(), "in_progress")));
-            String bootError = answer.value(PhalaFleet.statusKey(t.vmUuid(), "boot_error"));
+            String status = answer.value(PhalaFleet.key(t.vmUuid(), PhalaFleet.STATUS));
+            boolean inProgress = "true".equals(answer.value(PhalaFleet.key(t.vmUuid(), PhalaFleet.IN_PROGRESS)));
+            String bootError = answer.value(PhalaFleet.key(t.vmUuid(), PhalaFleet.BOOT_ERROR));
             if (bootError != null && !bootError.isBlank()) {
                 health.all = false;
                 if (health.broken == null) {
@@ -545,8 +548,8 @@ public final class RolloutTasks {
     }
 
     /**
-     * The newest revision of {@code appId} for {@code vmUuid} with {@code hash}, or null when none:
-     * pages through the app's revisions (newest first).
+     * The newest revision of {@code appId} for {@code vmUuid} when it has {@code hash}, else null:
+     * pages through the app's revisions (newest first) until one has the CVM.
      */
     private String revisionOf(String appId, String vmUuid, String hash, Instant deadline) throws CallFailed {
         for (int page = 1; page <= MAX_REVISION_PAGES; page++) {
@@ -556,9 +559,14 @@ public final class RolloutTasks {
             if (!call.succeeded()) {
                 throw new CallFailed(call.error());
             }
-            String found = call.answer().value(PhalaFleet.revisionKey(vmUuid, hash));
+            PhalaAnswer answer = call.answer();
+            if (answer.value(PhalaFleet.PROBLEM) != null) {
+                throw new CallFailed("Phala's revisions could not be read: " + answer.value(PhalaFleet.PROBLEM));
+            }
+            // Newest first: the CVM's newest revision is on the first page that has it.
+            String found = answer.value(PhalaFleet.key(vmUuid, PhalaFleet.REVISION_ID));
             if (found != null) {
-                return found;
+                return Watcher.sameHash(answer.value(PhalaFleet.key(vmUuid, PhalaFleet.COMPOSE_HASH)), hash) ? found : null;
             }
             String pages = call.answer().value(PhalaFleet.TOTAL_PAGES);
             if (pages == null || Integer.parseInt(pages) <= page) {

@@ -113,14 +113,17 @@ public final class Rollouts {
                 int status = call.rejection() != null ? 422 : 503;
                 return new Answer.Refused(status, "targets.app_id: the app's CVMs could not be listed: " + call.error());
             }
-            String listed = call.answer().value(PhalaFleet.CVMS);
-            targets = listed == null || listed.isEmpty() ? List.of() : List.of(listed.split(","));
-            String count = call.answer().value(PhalaFleet.COUNT);
-            if (count != null && Integer.parseInt(count) > MAX_TARGETS) {
-                return new Answer.Refused(400, "targets.app_id: app " + start.appId() + " has " + count
-                        + " CVMs, more than the " + MAX_TARGETS + " one rollout takes; list them in targets.cvms"
-                        + " in rollouts of at most " + MAX_TARGETS);
+            PhalaAnswer listed = call.answer();
+            if ("true".equals(listed.value(PhalaFleet.TOO_MANY))) {
+                return new Answer.Refused(400, "targets.app_id: app " + start.appId() + " has more than "
+                        + MAX_TARGETS + " CVMs, more than one rollout takes; list them in targets.cvms in rollouts of"
+                        + " at most " + MAX_TARGETS);
             }
+            if (listed.value(PhalaFleet.PROBLEM) != null) {
+                return new Answer.Refused(502, "targets.app_id: Phala's list of the app's CVMs could not be used: "
+                        + listed.value(PhalaFleet.PROBLEM));
+            }
+            targets = PhalaFleet.list(listed.value(PhalaFleet.CVMS));
             if (targets.isEmpty()) {
                 return new Answer.Refused(422, "targets.app_id: Phala lists no CVM of app " + start.appId());
             }

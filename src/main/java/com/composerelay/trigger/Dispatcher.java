@@ -21,7 +21,13 @@ public final class Dispatcher {
     /** The triggers of the routes that are on; a signed route that is off is empty. */
     public record Triggers(ApiGatewayTrigger api, SqsTrigger sqs, Optional<SlackCommandTrigger> slack,
                            Optional<HookTrigger> hook, Optional<PhalaEventsTrigger> phalaEvents,
-                           Optional<PhalaApiTrigger> phalaApi) {}
+                           Optional<PhalaApiTrigger> phalaApi, Optional<RolloutTrigger> rollouts) {
+        public Triggers(ApiGatewayTrigger api, SqsTrigger sqs, Optional<SlackCommandTrigger> slack,
+                        Optional<HookTrigger> hook, Optional<PhalaEventsTrigger> phalaEvents,
+                        Optional<PhalaApiTrigger> phalaApi) {
+            this(api, sqs, slack, hook, phalaEvents, phalaApi, Optional.empty());
+        }
+    }
 
     private final Triggers triggers;
 
@@ -56,6 +62,9 @@ public final class Dispatcher {
                         .orElseGet(Dispatcher::off);
                 case PHALA_API -> triggers.phalaApi().map(t -> t.handle(request, invocation)).orElseGet(() ->
                         PhalaApiAnswers.detail(404, "the relay's Phala-compatible API is not configured (RELAY_TOKENS_SECRET_ID)"));
+                case ROLLOUTS, ROLLOUT, ROLLOUT_CANCEL, ROLLOUT_RESUME -> triggers.rollouts()
+                        .map(t -> t.http(request, found, invocation)).orElseGet(() -> HttpRequestEvent.error(404,
+                                "rollouts are not configured on this relay (ROLLOUT_STATE_MACHINE_ARN)"));
             };
         };
     }

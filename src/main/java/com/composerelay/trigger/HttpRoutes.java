@@ -26,11 +26,20 @@ final class HttpRoutes {
         /** {@code POST /phala/events}. */
         PHALA_EVENTS,
         /** {@code /api/v1/…}: the Phala-compatible API (its operations are told apart by its trigger). */
-        PHALA_API
+        PHALA_API,
+        /** {@code POST /rollouts} (IAM): a rollout started. */
+        ROLLOUTS,
+        /** {@code GET /rollouts/{rollout_id}} (IAM). */
+        ROLLOUT,
+        /** {@code POST /rollouts/{rollout_id}/cancel} (IAM). */
+        ROLLOUT_CANCEL,
+        /** {@code POST /rollouts/{rollout_id}/resume} (IAM). */
+        ROLLOUT_RESUME
     }
 
     /** A route found, or the answer that ends the request here. */
     sealed interface Decision {
+        /** @param cvmId the path's id: the {@code cvm_id}, or for the rollout routes the {@code rollout_id} */
         record Found(Route route, String cvmId) implements Decision {}
 
         record Answer(JrsObject answer) implements Decision {}
@@ -38,6 +47,9 @@ final class HttpRoutes {
 
     private static final Pattern COMPOSE_FILE = Pattern.compile("(?:.*/)?cvms/([^/]*)/compose_file/?");
     private static final Pattern UPDATES = Pattern.compile("(?:.*/)?cvms/([^/]*)/updates/?");
+    private static final Pattern ROLLOUTS = Pattern.compile("(?:.*/)?rollouts/?");
+    private static final Pattern ROLLOUT = Pattern.compile("(?:.*/)?rollouts/([^/]+)/?");
+    private static final Pattern ROLLOUT_ACTION = Pattern.compile("(?:.*/)?rollouts/([^/]+)/(cancel|resume)/?");
 
     static Decision decide(HttpRequestEvent request) {
         String path = request.path();
@@ -52,6 +64,12 @@ final class HttpRoutes {
         }
         if (path.endsWith("/phala/events")) {
             return post(request, Route.PHALA_EVENTS);
+        }
+        if (path.contains("rollouts") && !COMPOSE_FILE.matcher(path).matches() && !UPDATES.matcher(path).matches()) {
+            Decision rollout = rolloutRoute(request, path);
+            if (rollout != null) {
+                return rollout;
+            }
         }
         return iamRoute(request, path);
     }
@@ -77,6 +95,27 @@ final class HttpRoutes {
                     Map.of("Allow", allowed)));
         }
         return new Decision.Found(whole ? Route.UPDATES : Route.COMPOSE_FILE, cvmId);
+    }
+
+    /** The rollout routes, or null when the path is none of them. */
+    private static Decision rolloutRoute(HttpRequestEvent request, String path) {
+        if (ROLLOUTS.matcher(path).matches()) {
+            return post(request, Route.ROLLOUTS);
+        }
+        Matcher action = ROLLOUT_ACTION.matcher(path);
+        if (action.matches()) {
+            Decision posted = post(request, "cancel".equals(action.group(2)) ? Route.ROLLOUT_CANCEL : Route.ROLLOUT_RESUME);
+            return posted instanceof Decision.Found f ? new Decision.Found(f.route(), action.group(1)) : posted;
+        }
+        Matcher one = ROLLOUT.matcher(path);
+        if (one.matches()) {
+            if (request.method().equalsIgnoreCase("GET")) {
+                return new Decision.Found(Route.ROLLOUT, one.group(1));
+            }
+            return new Decision.Answer(HttpRequestEvent.error(405, "method " + request.method()
+                    + " is not allowed: use GET", Map.of("Allow", "GET")));
+        }
+        return null;
     }
 
     private static Decision post(HttpRequestEvent request, Route route) {

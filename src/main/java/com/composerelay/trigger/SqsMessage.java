@@ -56,6 +56,11 @@ record SqsMessage(JrsValue record, String messageId, String requestId, Origin or
         return origin == Origin.SLACK ? Trigger.SLACK : Trigger.SQS;
     }
 
+    /** The ARN of the queue the message came from, or null. */
+    String eventSourceArn() {
+        return Json.text(record.path("eventSourceARN"));
+    }
+
     /** The message's body text, or null. */
     String body() {
         return Json.text(record.path("body"));

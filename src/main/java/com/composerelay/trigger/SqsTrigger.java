@@ -45,13 +45,26 @@ public final class SqsTrigger {
     private final Supplier<Watcher> watcher;
     private final Clock clock;
     private final int maxReceiveCount;
+    private final java.util.Optional<RolloutTrigger> rollouts;
+    private final String taskQueueArn;
 
     public SqsTrigger(Runs runs, Pipeline pipeline, Supplier<Watcher> watcher, Clock clock, int maxReceiveCount) {
+        this(runs, pipeline, watcher, clock, maxReceiveCount, java.util.Optional.empty(), null);
+    }
+
+    /**
+     * @param rollouts the rollout routes, when the relay has a state machine
+     * @param taskQueueArn the rollout task queue: only its messages are read as the machine's tasks
+     */
+    public SqsTrigger(Runs runs, Pipeline pipeline, Supplier<Watcher> watcher, Clock clock, int maxReceiveCount,
+                      java.util.Optional<RolloutTrigger> rollouts, String taskQueueArn) {
         this.runs = runs;
         this.pipeline = pipeline;
         this.watcher = watcher;
         this.clock = clock;
         this.maxReceiveCount = maxReceiveCount;
+        this.rollouts = rollouts;
+        this.taskQueueArn = taskQueueArn;
     }
 
     public JrsObject handle(JrsValue event, Invocation invocation) {
@@ -152,8 +165,22 @@ public final class SqsTrigger {
         Instant startedAt = clock.instant();
         String messageId = message.messageId();
         JrsValue body = null;
+        if (rollouts.isPresent() && taskQueueArn != null && taskQueueArn.equals(message.eventSourceArn())) {
+            return rollouts.get().task(message, invocation);
+        }
         try {
             body = body(message);
+            if (body.isObject() && body.get("relay_task") != null) {
+                throw new InvalidRequest("relay_task", "a rollout task is accepted only on the rollout task queue,"
+                        + " from the relay's state machine");
+            }
+            if (body.isObject() && body.get("targets") != null) {
+                if (rollouts.isEmpty()) {
+                    throw new InvalidRequest("targets", "rollouts need the rollout state machine"
+                            + " (ROLLOUT_STATE_MACHINE_ARN), which this relay is not configured with");
+                }
+                return rollouts.get().fromQueue(message, body, invocation);
+            }
             RequestForm form = RequestForm.of(body);
             if (form == RequestForm.WATCH && message.origin() == SqsMessage.Origin.WATCH) {
                 return watch(body, messageId, invocation);

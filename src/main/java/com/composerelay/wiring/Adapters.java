@@ -18,6 +18,10 @@ import com.composerelay.core.Metrics;
 import com.composerelay.core.Outcomes;
 import com.composerelay.core.PhalaApi;
 import com.composerelay.core.Relay;
+import com.composerelay.core.PhalaFleet;
+import com.composerelay.core.RolloutEngine;
+import com.composerelay.core.RolloutReports;
+import com.composerelay.core.RolloutStore;
 import com.composerelay.core.SigningSecrets;
 import com.composerelay.core.UpdateQueue;
 import com.composerelay.core.UpdateThreads;
@@ -33,7 +37,31 @@ import java.util.function.DoubleSupplier;
 public record Adapters(ApiKeys keys, PhalaApi phala, RelayTable table, Outcomes outcomes,
                        UpdateThreads threads, ChatReplies replies, SigningSecrets signingSecrets, UpdateQueue queue,
                        Clock clock, Relay.Sleeper sleeper, DoubleSupplier jitter, Metrics metrics, Whole whole,
-                       ClientApi clientApi) {
+                       ClientApi clientApi, RolloutPorts rollouts) {
+
+    /** The adapters without rollouts. */
+    public Adapters(ApiKeys keys, PhalaApi phala, RelayTable table, Outcomes outcomes, UpdateThreads threads,
+                    ChatReplies replies, SigningSecrets signingSecrets, UpdateQueue queue, Clock clock,
+                    Relay.Sleeper sleeper, DoubleSupplier jitter, Metrics metrics, Whole whole, ClientApi clientApi) {
+        this(keys, phala, table, outcomes, threads, replies, signingSecrets, queue, clock, sleeper, jitter, metrics, whole,
+                clientApi, RolloutPorts.none());
+    }
+
+    /**
+     * What rollouts talk to: where they are kept, the state machine, their outcomes, Phala's fleet
+     * calls, and the task queue whose messages are the machine's tasks.
+     */
+    public record RolloutPorts(RolloutStore store, RolloutEngine engine, RolloutReports reports, PhalaFleet fleet,
+                               String taskQueueArn) {
+        /** Off: no state machine; the rollout routes answer 404. */
+        public static RolloutPorts none() {
+            return new RolloutPorts(null, RolloutEngine.none(), report -> { }, null, null);
+        }
+
+        public boolean on() {
+            return engine.configured() && store != null && fleet != null;
+        }
+    }
 
     /**
      * What the Phala-compatible API ({@code /api/v1}) talks to: Phala's API passed through with the real
