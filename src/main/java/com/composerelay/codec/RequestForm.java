@@ -4,12 +4,13 @@ import com.composerelay.core.InvalidRequest;
 import com.fasterxml.jackson.jr.stree.JrsValue;
 
 /**
- * Which form a queue message's body is: a watch check, a whole update ({@code app_compose}) or the
- * PATCH form ({@code compose_hash}); both update forms at once is refused naming the two. Small on
- * purpose: telling the forms apart loads neither reader.
+ * Which form a queue message's body is: a watch check, a rollout ({@code targets}), a whole update
+ * ({@code app_compose}) or the PATCH form ({@code compose_hash}); both update forms at once is
+ * refused naming the two. A rollout's reader refuses {@code compose_hash} and {@code cvm_id} by
+ * name. Small on purpose: telling the forms apart loads none of the readers.
  */
 public enum RequestForm {
-    PATCH, WHOLE, WATCH;
+    PATCH, WHOLE, WATCH, ROLLOUT;
 
     public static RequestForm of(JrsValue body) throws InvalidRequest {
         if (!body.isObject()) {
@@ -17,6 +18,9 @@ public enum RequestForm {
         }
         if (body.get(WatchCheckJson.WATCH) != null && body.get(WatchCheckJson.WATCH).isObject()) {
             return WATCH;
+        }
+        if (body.get(RolloutJson.TARGETS) != null) {
+            return ROLLOUT;
         }
         if (body.get(WholeUpdateJson.APP_COMPOSE) == null) {
             return PATCH;

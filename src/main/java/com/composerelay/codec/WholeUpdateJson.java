@@ -59,7 +59,11 @@ public final class WholeUpdateJson {
         return new WholeUpdate(cvmId, compose, env, wait != null && Json.isTrue(wait));
     }
 
-    private static AppCompose appCompose(JrsValue node) throws InvalidRequest {
+    /**
+     * Reads and checks an {@code app_compose} object (required): the whole update's and the rollout's
+     * ({@link RolloutJson}) alike. Errors name {@code app_compose} and its fields.
+     */
+    static AppCompose appCompose(JrsValue node) throws InvalidRequest {
         if (node == null || node.isNull()) {
             throw new InvalidRequest(APP_COMPOSE, "is required: an object with docker_compose_file");
         }
@@ -164,7 +168,11 @@ public final class WholeUpdateJson {
         return new AppCompose(json, allowed);
     }
 
-    private static Map<String, EnvValue> env(JrsValue node) throws InvalidRequest {
+    /**
+     * Reads and checks an {@code env} object (optional: absent or null is no env update): the whole
+     * update's and the rollout's ({@link RolloutJson}) alike, in the caller's order.
+     */
+    static Map<String, EnvValue> env(JrsValue node) throws InvalidRequest {
         Map<String, EnvValue> env = new LinkedHashMap<>();
         if (node == null || node.isNull()) {
             return env;

@@ -116,6 +116,7 @@ class WholeUpdateJsonTest {
         assertThat(RequestForm.of(Json.parse("{\"compose_hash\": \"ab\"}"))).isEqualTo(RequestForm.PATCH);
         assertThat(RequestForm.of(Json.parse("{\"app_compose\": {}}"))).isEqualTo(RequestForm.WHOLE);
         assertThat(RequestForm.of(Json.parse("{\"watch\": {}}"))).isEqualTo(RequestForm.WATCH);
-        assertThat(List.of(RequestForm.values())).hasSize(3);
+        assertThat(RequestForm.of(Json.parse("{\"targets\": {}}"))).isEqualTo(RequestForm.ROLLOUT);
+        assertThat(List.of(RequestForm.values())).hasSize(4);
     }
 }
