@@ -79,8 +79,8 @@ public final class RolloutTrigger {
     }
 
     private JrsObject start(HttpRequestEvent request, String actor, Invocation invocation) {
-        String text = new String(request.rawBody(), StandardCharsets.UTF_8);
         try {
+            String text = new String(request.rawBody(), StandardCharsets.UTF_8);
             JrsValue body = parse(text);
             String headerKey = ApiGatewayTrigger.idempotencyKey(request.event());
             String key = headerKey != null ? StoreKeys.REQUEST_HEADER.of(headerKey)

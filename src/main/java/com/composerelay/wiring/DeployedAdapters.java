@@ -3,6 +3,9 @@ package com.composerelay.wiring;
 import com.composerelay.aws.AwsCallDeadline;
 import com.composerelay.aws.AwsClients;
 import com.composerelay.aws.DynamoDbRelayTable;
+import com.composerelay.aws.DynamoDbRollouts;
+import com.composerelay.aws.SnsRolloutReports;
+import com.composerelay.aws.StepFunctionsEngine;
 import com.composerelay.aws.DynamoDbUpdateThreads;
 import com.composerelay.aws.Priming;
 import com.composerelay.aws.SecretsManagerApiKeys;
@@ -40,6 +43,25 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 record DeployedAdapters(Adapters adapters, Lazy<HttpClient> http, AwsClients aws, CachingApiKeys keys,
                         SecretsManagerSigningSecrets signingSecrets, HttpPhalaApi phala, Priming priming,
                         ReseedableRandom jitter) {
+
+    /** Rollouts, when the state machine and the table are configured (the table keeps them). */
+    private static Adapters.RolloutPorts rolloutPorts(Config config, AwsClients aws, HttpPhalaApi phala, Clock clock,
+                                                      AwsCallDeadline beforePatch, AwsCallDeadline afterPatch) {
+        Config.Rollouts rollouts = config.rollouts();
+        if (rollouts.stateMachineArn().isEmpty()) {
+            return Adapters.RolloutPorts.none();
+        }
+        if (config.idempotencyTable().isEmpty()) {
+            Log.warn("ROLLOUT_STATE_MACHINE_ARN is set but IDEMPOTENCY_TABLE_NAME is not: rollouts are off (the table"
+                    + " keeps them)");
+            return Adapters.RolloutPorts.none();
+        }
+        return new Adapters.RolloutPorts(
+                new DynamoDbRollouts(aws::dynamoDb, config.idempotencyTable().get(), clock, beforePatch),
+                new StepFunctionsEngine(aws::sfn, rollouts.stateMachineArn().get(), afterPatch),
+                new SnsRolloutReports(aws::sns, config.outcomeTopicArn(), afterPatch),
+                phala, rollouts.taskQueueArn().orElse(null));
+    }
 
     static DeployedAdapters build(Config config, AwsCredentialsProvider credentials, Clock clock, Metrics metrics) {
         Lazy<HttpClient> http = new Lazy<>(() -> HttpClients.newClient(config.connectTimeout()));
@@ -80,7 +102,8 @@ record DeployedAdapters(Adapters adapters, Lazy<HttpClient> http, AwsClients aws
                 clock, d -> Thread.sleep(d), jitter, metrics, whole,
                 new Adapters.ClientApi(phala, config.clientApi().relayTokensSecretId()
                         .<RelayTokens.Source>map(id -> new SecretsManagerRelayTokens(aws::secretsManager, id, beforePatch))
-                        .orElse(List::of)));
+                        .orElse(List::of)),
+                rolloutPorts(config, aws, phala, clock, beforePatch, afterPatch));
         return new DeployedAdapters(adapters, http, aws, keys, signingSecrets, phala,
                 new Priming(config, credentials, clock), jitter);
     }
