@@ -13,8 +13,13 @@ public interface PhalaProvisioning {
     String COMPOSE_HASH_REGISTERED = "compose_hash_registered";
     /** The provision's {@code kms_info}, written as JSON. */
     String KMS_INFO = "kms_info";
-    /** Keys in a CVM read's answer. */
+    /**
+     * Keys in a CVM read's answer; it also has {@link #COMPOSE_HASH}, {@link #APP_ID} and
+     * {@link #VM_UUID} (each absent when Phala gives none).
+     */
     String STATUS = "status";
+    /** The CVM's {@code vm_uuid}: the id a rollout addresses it by (see {@link PhalaFleet}). */
+    String VM_UUID = "vm_uuid";
     /** {@code "true"} when {@code progress.target} is set or {@code in_progress} is true. */
     String IN_PROGRESS = "in_progress";
     String ENV_PUBKEY = "encrypted_env_pubkey";
