@@ -11,8 +11,9 @@ import java.util.concurrent.Flow;
 
 /**
  * Reads at most {@code limit} bytes of an answer's body and lets the rest go (the connection is then
- * closed): what the relay reads of Phala's answers is an error's {@code detail}, never worth more,
- * and an answer of any size must not exhaust the function's memory. A body that breaks off is
+ * closed): what the relay reads of Phala's answers is an error's {@code detail}, a few values, or a
+ * fleet's list (read with a larger limit, {@code FleetJson.BODY_LIMIT}), never worth more, and an
+ * answer of any size must not exhaust the function's memory. A body that breaks off is
  * read as far as it came: the status it follows still stands.
  */
 final class BoundedBody implements HttpResponse.BodySubscriber<String> {

@@ -6,6 +6,7 @@ import com.composerelay.core.PhalaPassThrough;
 import com.composerelay.core.PhalaProvisioning;
 import com.composerelay.core.PhalaAnswer;
 import com.composerelay.core.PhalaApi;
+import com.composerelay.core.PhalaFleet;
 import com.composerelay.codec.ComposeUpdateJson;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -19,6 +20,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,9 +32,10 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Phala's compose update over {@code java.net.http} (the SDK's URL-connection client cannot send
- * PATCH). Redirects are never followed: the key must not travel to another host.
+ * PATCH), the calls around it, and the fleet's calls for rollouts. Redirects are never followed: the
+ * key must not travel to another host.
  */
-public final class HttpPhalaApi implements PhalaApi, PhalaProvisioning, PhalaPassThrough {
+public final class HttpPhalaApi implements PhalaApi, PhalaProvisioning, PhalaPassThrough, PhalaFleet {
     public static final String USER_AGENT = "compose-relay/" + RelayVersion.VALUE;
 
     private final Supplier<HttpClient> client;
@@ -91,16 +94,80 @@ public final class HttpPhalaApi implements PhalaApi, PhalaProvisioning, PhalaPas
         return send(builder.build(), apiKey, timeout, PhalaAnswers.RAW);
     }
 
+    @Override
+    public PhalaAnswer appCvms(String appId, String apiKey, Duration timeout) throws Timeout, Unreachable {
+        HttpRequest request = builder(URI.create(appUri(appId) + "/cvms"), apiKey, timeout).GET().build();
+        return send(request, apiKey, timeout, FleetJson.APP_CVMS, FleetJson.BODY_LIMIT);
+    }
+
+    @Override
+    public PhalaAnswer revisions(String appId, int page, int pageSize, String apiKey, Duration timeout)
+            throws Timeout, Unreachable {
+        if (page < 1 || pageSize < 1 || pageSize > PhalaFleet.MAX_PAGE_SIZE) {
+            throw new IllegalArgumentException("page " + page + " of size " + pageSize + ": the page must be 1 or more,"
+                    + " its size 1 to " + PhalaFleet.MAX_PAGE_SIZE);
+        }
+        HttpRequest request = builder(URI.create(appUri(appId) + "/revisions?page=" + page + "&page_size=" + pageSize),
+                apiKey, timeout).GET().build();
+        return send(request, apiKey, timeout, FleetJson.REVISIONS, FleetJson.BODY_LIMIT);
+    }
+
+    @Override
+    public PhalaAnswer redeploy(String cvmId, String revisionId, String apiKey, Duration timeout)
+            throws Timeout, Unreachable {
+        HttpRequest request = builder(URI.create(cvmUri(id("cvm_id", cvmId)) + "/revisions/"
+                + PathSegment.encode(id("revision_id", revisionId)) + "/redeploy"), apiKey, timeout)
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build();
+        return send(request, apiKey, timeout, body -> Map.of());
+    }
+
+    @Override
+    public PhalaAnswer statusBatch(List<String> vmUuids, String apiKey, Duration timeout) throws Timeout, Unreachable {
+        if (vmUuids.isEmpty() || vmUuids.size() > PhalaFleet.MAX_CVMS) {
+            throw new IllegalArgumentException("a status batch asks about 1 to " + PhalaFleet.MAX_CVMS + " CVMs, not "
+                    + vmUuids.size());
+        }
+        if (new HashSet<>(vmUuids).size() != vmUuids.size()
+                || !vmUuids.stream().allMatch(u -> u != null && FleetJson.ID.matcher(u).matches())) {
+            throw new IllegalArgumentException("a status batch takes distinct vm_uuids of 1-128 A-Z a-z 0-9 _ -");
+        }
+        HttpRequest request = builder(URI.create(baseUrl + "/api/v1/status/batch"), apiKey, timeout)
+                .POST(HttpRequest.BodyPublishers.ofString(FleetJson.statusBatchBody(vmUuids), StandardCharsets.UTF_8))
+                .build();
+        return send(request, apiKey, timeout, FleetJson.statusBatch(vmUuids), FleetJson.BODY_LIMIT);
+    }
+
     private String cvmUri(String cvmId) {
         return baseUrl + "/api/v1/cvms/" + PathSegment.encode(cvmId);
     }
 
+    /** {@code {base}/api/v1/apps/{app_id}}: the bare hex id (an {@code app_} prefix taken off), one segment. */
+    private String appUri(String appId) {
+        String hex = id("app_id", appId).startsWith("app_") ? appId.substring("app_".length()) : appId;
+        return baseUrl + "/api/v1/apps/" + PathSegment.encode(id("app_id", hex));
+    }
+
+    /** An id for a path: 1 to 128 characters, not {@code .} or {@code ..} (which a server may resolve). */
+    private static String id(String name, String value) {
+        if (value == null || value.isBlank() || value.length() > 128 || value.equals(".") || value.equals("..")) {
+            throw new IllegalArgumentException(name + " must be 1 to 128 characters, not . or ..");
+        }
+        return value;
+    }
+
     private PhalaAnswer send(HttpRequest request, String apiKey, Duration timeout, PhalaAnswers.Values values)
             throws Timeout, Unreachable {
+        return send(request, apiKey, timeout, values, BoundedBody.LIMIT);
+    }
+
+    /** One exchange, at most {@code limit} bytes of its body read. */
+    private PhalaAnswer send(HttpRequest request, String apiKey, Duration timeout, PhalaAnswers.Values values,
+                             int limit) throws Timeout, Unreachable {
         AtomicReference<HttpResponse.ResponseInfo> head = new AtomicReference<>();
         CompletableFuture<HttpResponse<String>> exchange = client.get().sendAsync(request, info -> {
             head.set(info);
-            return new BoundedBody(BoundedBody.LIMIT);
+            return new BoundedBody(limit);
         });
         return answer(exchange, head, apiKey, timeout, values);
     }

@@ -38,7 +38,23 @@ final class PhalaAnswers {
     }
 
     /** What a kind of call reads from a successful answer's body, by name (see {@code PhalaProvisioning}). */
-    interface Values extends Function<JrsValue, Map<String, String>> {}
+    interface Values extends Function<JrsValue, Map<String, String>> {
+        /** The longest value of this name kept (after the key is taken out); a longer one is cut. */
+        default int maxValue(String name) {
+            return MAX_VALUE;
+        }
+
+        /**
+         * Whether every successful answer is read, not only a JSON object: an array as it is, and a body
+         * that is empty or not JSON as null (the fleet's reads say then why they cannot use it).
+         */
+        default boolean readsAnyBody() {
+            return false;
+        }
+    }
+
+    /** The longest name of a value read from an answer (a fleet's names hold an id read from it). */
+    static final int MAX_NAME = 200;
 
     /** Reads nothing from the body: the answer keeps the raw body itself (a pass-through), see {@link #read}. */
     static final Values RAW = body -> Map.of();
@@ -57,11 +73,11 @@ final class PhalaAnswers {
                     clean(type, apiKey, 128)));
         }
         if (status >= 200 && status < 300) {
-            JrsValue body = tryParse(rawBody);
-            if (body != null) {
+            JrsValue body = values.readsAnyBody() ? tryParseAny(rawBody) : tryParse(rawBody);
+            if (body != null || values.readsAnyBody()) {
                 values.apply(body).forEach((name, value) -> {
                     if (value != null) {
-                        read.put(name, clean(value, apiKey, MAX_VALUE));
+                        read.put(clean(name, apiKey, MAX_NAME), clean(value, apiKey, values.maxValue(name)));
                     }
                 });
             }
@@ -163,6 +179,17 @@ final class PhalaAnswers {
         }
     }
 
+    /** Any JSON document, or null for an empty body or one that is not JSON. */
+    private static JrsValue tryParseAny(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try {
+            return Json.parse(body);
+        } catch (Json.Malformed e) {
+            return null;
+        }
+    }
 
     private static String bound(String text, int max) {
         if (text == null || text.length() <= max) {

@@ -49,13 +49,16 @@ final class ProvisionJson {
 
     /**
      * A CVM read: status, compose_hash, whether an update is in progress ({@code progress.target} set, or
-     * {@code in_progress} true: API 2026-01-21 and 2025-10-28), and the env public key
-     * ({@code kms_info.encrypted_env_pubkey}, or the older top-level {@code encrypted_env_pubkey}).
+     * {@code in_progress} true: API 2026-01-21 and 2025-10-28), the env public key
+     * ({@code kms_info.encrypted_env_pubkey}, or the older top-level {@code encrypted_env_pubkey}), and
+     * the CVM's {@code vm_uuid} and {@code app_id} (a rollout's health check and its targets).
      */
     static Map<String, String> cvm(JrsValue body) {
         Map<String, String> values = new LinkedHashMap<>();
         values.put(PhalaProvisioning.STATUS, Json.asText(body.path("status"), null));
         values.put(PhalaProvisioning.COMPOSE_HASH, Json.asText(body.path("compose_hash"), null));
+        values.put(PhalaProvisioning.VM_UUID, Json.text(body.path("vm_uuid")));
+        values.put(PhalaProvisioning.APP_ID, Json.text(body.path("app_id")));
         JrsValue target = body.path("progress").path("target");
         boolean targetSet = !(target.isNull() || target.isMissingNode()) && !(Json.isText(target) && Json.text(target).isBlank());
         boolean inProgress = targetSet || Json.asBoolean(body.path("in_progress"), false);

@@ -7,12 +7,15 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * A small Phala Cloud stand-in for local runs, end-to-end tests and benchmarks: answers
@@ -25,6 +28,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #ENV_PUBKEY} (private key 01 02 … 20) and which, after a PATCH, is {@code updating} (with
  * {@code progress.target}) for {@link #UPDATE_MILLIS}, then {@code running} with the committed hash.
  * A provision for a {@code chain_} CVM says the hash is not registered on chain.
+ *
+ * <p>And a fleet (issue 19's rollouts): {@link #addApp} makes an app of several CVMs, each with a
+ * {@code vm_uuid} (the id the relay addresses it by), an {@code id} ({@code cvm_…}), a name, a status
+ * and a compose hash, and a revision per commit or redeploy. It serves
+ * {@code GET /api/v1/apps/{app_id}/cvms}, {@code GET /api/v1/apps/{app_id}/revisions?page=&page_size=}
+ * (newest first), {@code POST /api/v1/cvms/{cvm_id}/revisions/{revision_id}/redeploy} and
+ * {@code POST /api/v1/status/batch}, and a fleet CVM's PATCH, read and provision. After a commit or a
+ * redeploy a CVM is {@code updating} (in progress) for {@link #updateMillis(long)}, then does what its
+ * script says ({@link Script}: boots onto the new hash, fails with a {@code boot_error}, or never
+ * finishes); while in progress, and as often as {@link #conflicts} says, a commit or redeploy gets 409.
+ * Other CVMs are served as before.
  *
  * <p>Usage: {@code java -cp target/test-classes com.composerelay.local.PhalaStandIn [port]
  * [share503=0.0] [shareSlow=0.0] [slowMillis=0]}.
@@ -50,6 +64,81 @@ public final class PhalaStandIn {
     private final Map<String, String> lastDeploy = new ConcurrentHashMap<>();
     private final AtomicLong deploys = new AtomicLong();
     private final java.util.Set<String> keysSeen = ConcurrentHashMap.newKeySet();
+    /** The fleet's CVMs by vm_uuid, in the order they were added; its revisions, oldest first. */
+    private final Map<String, FleetCvm> fleet = new java.util.LinkedHashMap<>();
+    private final List<Revision> revisions = new ArrayList<>();
+    private final AtomicLong revisionIds = new AtomicLong(0x7a00);
+    private final AtomicLong statusBatches = new AtomicLong();
+    private final AtomicLong conflictsAnswered = new AtomicLong();
+    private volatile long fleetUpdateMillis = UPDATE_MILLIS;
+    private volatile LongSupplier clock = System::currentTimeMillis;
+
+    /** What a fleet CVM does once an update (a commit or a redeploy) has been in progress for {@link #updateMillis}. */
+    public record Script(Kind kind, String status, String bootError) {
+        public enum Kind { BOOTS, FAILS, NEVER_FINISHES }
+
+        /** {@code running} on the new hash, not in progress, no boot error. */
+        public static Script boots() {
+            return new Script(Kind.BOOTS, "running", null);
+        }
+
+        /** {@code status} ({@code error} or {@code stopped}) with {@code boot_error} set, on the new hash, not in progress. */
+        public static Script fails(String status, String bootError) {
+            return new Script(Kind.FAILS, status, bootError);
+        }
+
+        /** Stays {@code updating}, in progress, on the old hash. */
+        public static Script neverFinishes() {
+            return new Script(Kind.NEVER_FINISHES, "updating", null);
+        }
+    }
+
+    /** One revision of a fleet CVM. */
+    public record Revision(String revisionId, String appId, String vmUuid, String composeHash, long createdAt,
+                           String operationType) {}
+
+    /** A fleet CVM: its state, and its scripts. Guarded by the stand-in's lock. */
+    private static final class FleetCvm {
+        final String appId;
+        final String vmUuid;
+        final String id;
+        final String name;
+        String status = "running";
+        String composeHash;
+        String bootError;
+        /** An update in progress: the hash it goes to, when it ends, and what happens then; null when none. */
+        String targetHash;
+        long until;
+        Script then;
+        Script onCommit = Script.boots();
+        Script onRedeploy = Script.boots();
+        int conflicts;
+        final List<String> commits = new ArrayList<>();
+        final List<String> redeploys = new ArrayList<>();
+
+        FleetCvm(String appId, String vmUuid, String id, String name, String composeHash) {
+            this.appId = appId;
+            this.vmUuid = vmUuid;
+            this.id = id;
+            this.name = name;
+            this.composeHash = composeHash;
+        }
+
+        /** Ends the update in progress if its time has come. */
+        void settle(long now) {
+            if (targetHash == null || now < until || then.kind() == Script.Kind.NEVER_FINISHES) {
+                return;
+            }
+            composeHash = targetHash;
+            status = then.status();
+            bootError = then.bootError();
+            targetHash = null;
+        }
+
+        boolean inProgress() {
+            return targetHash != null;
+        }
+    }
 
     public PhalaStandIn(int port, double share503, double shareSlow, long slowMillis) throws IOException {
         this.share503 = share503;
@@ -135,6 +224,382 @@ public final class PhalaStandIn {
         return server.getAddress().getPort();
     }
 
+    // The fleet.
+
+    /**
+     * An app of {@code count} CVMs, each {@code running} {@code composeHash} with one {@code deploy}
+     * revision; their vm_uuids, in order (the same for the same app id and index).
+     *
+     * @param appId the app's hex id (an {@code app_} prefix is ignored, here and in paths)
+     */
+    public List<String> addApp(String appId, int count, String composeHash) {
+        List<String> added = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String vmUuid = java.util.UUID.nameUUIDFromBytes((bareApp(appId) + "/" + i).getBytes(StandardCharsets.UTF_8))
+                    .toString();
+            added.add(addCvm(appId, vmUuid, composeHash));
+        }
+        return added;
+    }
+
+    /** One CVM more in the app, {@code running} {@code composeHash} with one {@code deploy} revision; its vm_uuid. */
+    public synchronized String addCvm(String appId, String vmUuid, String composeHash) {
+        if (fleet.containsKey(vmUuid)) {
+            throw new IllegalArgumentException("the stand-in has a CVM " + vmUuid + " already");
+        }
+        long inApp = fleet.values().stream().filter(c -> c.appId.equals(bareApp(appId))).count();
+        FleetCvm cvm = new FleetCvm(bareApp(appId), vmUuid, "cvm_" + vmUuid.replace("-", "").substring(0, 8),
+                bareApp(appId).substring(0, Math.min(6, bareApp(appId).length())) + "-" + (inApp + 1), composeHash);
+        fleet.put(vmUuid, cvm);
+        revisions.add(new Revision(nextRevisionId(), cvm.appId, vmUuid, composeHash, clock.getAsLong(), "deploy"));
+        return vmUuid;
+    }
+
+    /** What the CVM does after each commit (a PATCH of its compose file) from now on; {@link Script#boots()} at first. */
+    public synchronized void onCommit(String vmUuid, Script script) {
+        cvm(vmUuid).onCommit = script;
+    }
+
+    /** What the CVM does after each redeploy of a revision from now on; {@link Script#boots()} at first. */
+    public synchronized void onRedeploy(String vmUuid, Script script) {
+        cvm(vmUuid).onRedeploy = script;
+    }
+
+    /** The CVM's next {@code times} commits or redeploys get 409 (another operation in progress), busy or not. */
+    public synchronized void conflicts(String vmUuid, int times) {
+        cvm(vmUuid).conflicts = times;
+    }
+
+    /** How long a fleet CVM is in progress after a commit or redeploy ({@link #UPDATE_MILLIS} at first). */
+    public void updateMillis(long millis) {
+        this.fleetUpdateMillis = millis;
+    }
+
+    /** The fleet's time in epoch milliseconds ({@code System::currentTimeMillis} at first): a test may move it. */
+    public void clock(LongSupplier clock) {
+        this.clock = clock;
+    }
+
+    /** The CVM's status as Phala would report it now. */
+    public synchronized String status(String vmUuid) {
+        return settled(vmUuid).status;
+    }
+
+    /** The compose hash the CVM runs now. */
+    public synchronized String composeHash(String vmUuid) {
+        return settled(vmUuid).composeHash;
+    }
+
+    /** Whether an update of the CVM is in progress now. */
+    public synchronized boolean inProgress(String vmUuid) {
+        return settled(vmUuid).inProgress();
+    }
+
+    /** The CVM's {@code boot_error} now, or null. */
+    public synchronized String bootError(String vmUuid) {
+        return settled(vmUuid).bootError;
+    }
+
+    /** The CVM's {@code id} ({@code cvm_…}), which also addresses it. */
+    public synchronized String cvmId(String vmUuid) {
+        return cvm(vmUuid).id;
+    }
+
+    /** The compose hashes of the CVM's accepted commits, in order. */
+    public synchronized List<String> commits(String vmUuid) {
+        return List.copyOf(cvm(vmUuid).commits);
+    }
+
+    /** The revision ids redeployed on the CVM (answered 202), in order. */
+    public synchronized List<String> redeploys(String vmUuid) {
+        return List.copyOf(cvm(vmUuid).redeploys);
+    }
+
+    /** The CVM's revisions, newest first. */
+    public synchronized List<Revision> revisions(String vmUuid) {
+        cvm(vmUuid);
+        List<Revision> of = new ArrayList<>(revisions.stream().filter(r -> r.vmUuid().equals(vmUuid)).toList());
+        java.util.Collections.reverse(of);
+        return of;
+    }
+
+    /** {@code POST /api/v1/status/batch} calls answered. */
+    public long statusBatches() {
+        return statusBatches.get();
+    }
+
+    /** 409s answered to fleet CVMs' commits and redeploys. */
+    public long conflictsAnswered() {
+        return conflictsAnswered.get();
+    }
+
+    private FleetCvm cvm(String vmUuid) {
+        FleetCvm cvm = fleet.get(vmUuid);
+        if (cvm == null) {
+            throw new IllegalArgumentException("no CVM " + vmUuid + " in the stand-in's fleet");
+        }
+        return cvm;
+    }
+
+    private FleetCvm settled(String vmUuid) {
+        FleetCvm cvm = cvm(vmUuid);
+        cvm.settle(clock.getAsLong());
+        return cvm;
+    }
+
+    /** The fleet CVM a path's {@code cvm_id} names (its vm_uuid with or without dashes, or its id), or null. */
+    private synchronized FleetCvm fleetCvm(String cvmId) {
+        String plain = cvmId.replace("-", "").toLowerCase(java.util.Locale.ROOT);
+        for (FleetCvm cvm : fleet.values()) {
+            if (cvm.vmUuid.replace("-", "").equals(plain) || cvm.id.equals(cvmId)) {
+                cvm.settle(clock.getAsLong());
+                return cvm;
+            }
+        }
+        return null;
+    }
+
+    private static String bareApp(String appId) {
+        return appId.startsWith("app_") ? appId.substring("app_".length()) : appId;
+    }
+
+    private String nextRevisionId() {
+        return "rev_" + Long.toHexString(revisionIds.incrementAndGet());
+    }
+
+    /**
+     * A commit or a redeploy of {@code cvm} to {@code hash}: 409 while in progress or scripted to conflict,
+     * else the update starts (a new revision) and null is answered. Under the lock.
+     */
+    private String startUpdate(FleetCvm cvm, String hash, String operation, Script then) {
+        if (cvm.conflicts > 0 || cvm.inProgress()) {
+            if (cvm.conflicts > 0) {
+                cvm.conflicts--;
+            }
+            conflictsAnswered.incrementAndGet();
+            return "{\"detail\":{\"error_code\":\"ERR-03-009\",\"message\":\"Another operation is in progress\"}}";
+        }
+        long now = clock.getAsLong();
+        cvm.targetHash = hash;
+        cvm.until = now + fleetUpdateMillis;
+        cvm.then = then;
+        cvm.status = "updating";
+        cvm.bootError = null;
+        revisions.add(new Revision(nextRevisionId(), cvm.appId, cvm.vmUuid, hash, now, operation));
+        return null;
+    }
+
+    /** A fleet CVM as {@code GET /api/v1/cvms/{id}} and {@code GET /apps/{app_id}/cvms} give it (API 2026-01-21 on). */
+    private static String cvmInfo(FleetCvm cvm) {
+        return "{\"id\":\"" + cvm.id + "\",\"name\":\"" + cvm.name + "\",\"app_id\":\"" + cvm.appId
+                + "\",\"vm_uuid\":\"" + cvm.vmUuid + "\",\"instance_id\":null,"
+                + "\"resource\":{\"vcpu\":2,\"memory_in_gb\":4,\"disk_in_gb\":40},\"status\":\"" + cvm.status
+                + "\",\"in_progress\":" + cvm.inProgress() + ",\"progress\":" + (cvm.inProgress()
+                ? "{\"target\":\"running\",\"started_at\":\"2026-11-28T00:00:00Z\",\"correlation_id\":\"c\"}" : "null")
+                + ",\"compose_hash\":\"" + cvm.composeHash + "\",\"gateway\":{\"base_domain\":\"standin.local\"},"
+                + "\"services\":[],\"kms_info\":{\"encrypted_env_pubkey\":\"" + ENV_PUBKEY + "\",\"chain_id\":null}}";
+    }
+
+    private static String cvmStatus(FleetCvm cvm) {
+        return "{\"vm_uuid\":\"" + cvm.vmUuid + "\",\"status\":\"" + cvm.status + "\",\"uptime\":\"1m\","
+                + "\"in_progress\":" + cvm.inProgress() + ",\"boot_progress\":" + (cvm.inProgress() ? "\"booting\"" : "null")
+                + ",\"boot_error\":" + (cvm.bootError == null ? "null" : "\"" + cvm.bootError + "\"")
+                + ",\"shutdown_progress\":null,\"events\":[],\"operation_type\":"
+                + (cvm.inProgress() ? "\"update\"" : "null") + ",\"operation_started_at\":null,\"correlation_id\":null}";
+    }
+
+    private static String revisionJson(Revision r) {
+        return "{\"revision_id\":\"" + r.revisionId() + "\",\"app_id\":\"" + r.appId() + "\",\"vm_uuid\":\""
+                + r.vmUuid() + "\",\"compose_hash\":\"" + r.composeHash() + "\",\"created_at\":\""
+                + java.time.Instant.ofEpochMilli(r.createdAt()) + "\",\"trace_id\":null,\"operation_type\":\""
+                + r.operationType() + "\",\"triggered_by\":null,\"cvm\":{\"object_type\":\"cvm\",\"vm_uuid\":\""
+                + r.vmUuid() + "\",\"app_id\":\"" + r.appId() + "\"},\"workspace\":null}";
+    }
+
+    /** The fleet's routes; true when the request was one of them (and answered). */
+    private boolean handleFleet(HttpExchange exchange, String method, String path) throws IOException {
+        boolean fleetPath = path.startsWith("/api/v1/apps/") || path.equals("/api/v1/status/batch")
+                || path.matches("/api/v1/cvms/[^/]+/revisions/[^/]+/redeploy");
+        FleetCvm addressed = path.matches("/api/v1/cvms/[^/]+(/compose_file(/provision)?)?")
+                ? fleetCvm(decode(path.split("/")[4])) : null;
+        if (!fleetPath && addressed == null) {
+            return false;
+        }
+        String key = exchange.getRequestHeaders().getFirst("X-API-Key");
+        if (key == null || key.isBlank()) {
+            reply(exchange, 401, "{\"detail\":\"Authentication required\"}");
+            return true;
+        }
+        keysSeen.add(key);
+        String[] parts = path.split("/");
+        if (method.equals("GET") && path.matches("/api/v1/apps/[^/]+/cvms")) {
+            String app = bareApp(decode(parts[4]));
+            List<String> cvms = new ArrayList<>();
+            synchronized (this) {
+                for (FleetCvm cvm : fleet.values()) {
+                    if (cvm.appId.equals(app)) {
+                        cvm.settle(clock.getAsLong());
+                        cvms.add(cvmInfo(cvm));
+                    }
+                }
+            }
+            if (cvms.isEmpty()) {
+                reply(exchange, 404, "{\"detail\":\"App not found\"}");
+            } else {
+                reply(exchange, 200, "[" + String.join(",", cvms) + "]");
+            }
+            return true;
+        }
+        if (method.equals("GET") && path.matches("/api/v1/apps/[^/]+/revisions")) {
+            String app = bareApp(decode(parts[4]));
+            Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+            int page;
+            int pageSize;
+            try {
+                page = Integer.parseInt(query.getOrDefault("page", "1"));
+                pageSize = Integer.parseInt(query.getOrDefault("page_size", "50"));
+            } catch (NumberFormatException e) {
+                page = 0;
+                pageSize = 0;
+            }
+            if (page < 1 || pageSize < 1 || pageSize > 1000) {
+                reply(exchange, 422, "{\"detail\":[{\"loc\":[\"query\",\"page_size\"],\"msg\":\"out of range\","
+                        + "\"type\":\"value_error\"}]}");
+                return true;
+            }
+            List<Revision> of;
+            synchronized (this) {
+                of = new ArrayList<>(revisions.stream().filter(r -> r.appId().equals(app)).toList());
+            }
+            if (of.isEmpty()) {
+                reply(exchange, 404, "{\"detail\":\"App not found\"}");
+                return true;
+            }
+            java.util.Collections.reverse(of);
+            int totalPages = (of.size() + pageSize - 1) / pageSize;
+            List<String> onPage = of.stream().skip((long) (page - 1) * pageSize).limit(pageSize)
+                    .map(PhalaStandIn::revisionJson).toList();
+            reply(exchange, 200, "{\"revisions\":[" + String.join(",", onPage) + "],\"total\":" + of.size()
+                    + ",\"page\":" + page + ",\"page_size\":" + pageSize + ",\"total_pages\":" + totalPages + "}");
+            return true;
+        }
+        if (method.equals("POST") && path.matches("/api/v1/cvms/[^/]+/revisions/[^/]+/redeploy")) {
+            FleetCvm cvm = fleetCvm(decode(parts[4]));
+            String revisionId = decode(parts[6]);
+            String conflict;
+            synchronized (this) {
+                Revision revision = cvm == null ? null : revisions.stream()
+                        .filter(r -> r.revisionId().equals(revisionId) && r.appId().equals(cvm.appId)).findFirst()
+                        .orElse(null);
+                if (revision == null) {
+                    reply(exchange, 404, "{\"detail\":\"CVM or revision not found\"}");
+                    return true;
+                }
+                conflict = startUpdate(cvm, revision.composeHash(), "redeploy", cvm.onRedeploy);
+                if (conflict == null) {
+                    cvm.redeploys.add(revisionId);
+                }
+            }
+            reply(exchange, conflict == null ? 202 : 409, conflict == null ? "{}" : conflict);
+            return true;
+        }
+        if (method.equals("POST") && path.equals("/api/v1/status/batch")) {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            statusBatches.incrementAndGet();
+            java.util.regex.Matcher list = java.util.regex.Pattern.compile("\"vm_uuids\"\\s*:\\s*\\[([^\\]]*)\\]")
+                    .matcher(body);
+            if (!list.find()) {
+                reply(exchange, 422, "{\"detail\":[{\"loc\":[\"body\",\"vm_uuids\"],\"msg\":\"Field required\","
+                        + "\"type\":\"missing\"}]}");
+                return true;
+            }
+            List<String> answered = new ArrayList<>();
+            java.util.regex.Matcher uuid = java.util.regex.Pattern.compile("\"([^\"]*)\"").matcher(list.group(1));
+            synchronized (this) {
+                while (uuid.find()) {
+                    FleetCvm cvm = fleet.get(uuid.group(1));
+                    if (cvm != null) {
+                        cvm.settle(clock.getAsLong());
+                        answered.add("\"" + cvm.vmUuid + "\":" + cvmStatus(cvm));
+                    }
+                }
+            }
+            reply(exchange, 200, "{" + String.join(",", answered) + "}");
+            return true;
+        }
+        if (addressed != null && method.equals("GET") && path.matches("/api/v1/cvms/[^/]+")) {
+            reads.incrementAndGet();
+            String info;
+            synchronized (this) {
+                info = cvmInfo(addressed);
+            }
+            reply(exchange, 200, info);
+            return true;
+        }
+        if (addressed != null && method.equals("POST") && path.endsWith("/compose_file/provision")) {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            provisions.incrementAndGet();
+            lastProvision.put(addressed.vmUuid, body);
+            reply(exchange, 200, "{\"app_id\":\"" + addressed.appId + "\",\"device_id\":\"dev_1\",\"compose_hash\":\""
+                    + sha256(body) + "\",\"compose_hash_registered\":true,\"kms_info\":{\"chain_id\":null}}");
+            return true;
+        }
+        if (addressed != null && method.equals("PATCH") && path.endsWith("/compose_file")) {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            patches.incrementAndGet();
+            java.util.regex.Matcher hash = java.util.regex.Pattern.compile("\"compose_hash\":\"(?:0x)?([0-9a-fA-F]+)\"")
+                    .matcher(body);
+            if (!hash.find()) {
+                reply(exchange, 422, "{\"detail\":[{\"loc\":[\"body\",\"compose_hash\"],\"msg\":\"Field required\","
+                        + "\"type\":\"missing\"}]}");
+                return true;
+            }
+            String conflict;
+            synchronized (this) {
+                conflict = startUpdate(addressed, hash.group(1), "update", addressed.onCommit);
+                if (conflict == null) {
+                    addressed.commits.add(hash.group(1));
+                }
+            }
+            if (conflict != null) {
+                reply(exchange, 409, conflict);
+                return true;
+            }
+            perBody.computeIfAbsent(addressed.vmUuid + " " + body, k -> new AtomicLong()).incrementAndGet();
+            accepted.incrementAndGet();
+            lastPatch.put(addressed.vmUuid, body);
+            reply(exchange, 202, "{}");
+            return true;
+        }
+        reply(exchange, 404, "{\"detail\":\"Not Found\"}");
+        return true;
+    }
+
+    private static String decode(String segment) {
+        return java.net.URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> query = new java.util.HashMap<>();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    query.put(decode(pair.substring(0, eq)), decode(pair.substring(eq + 1)));
+                }
+            }
+        }
+        return query;
+    }
+
+    private static String sha256(String body) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getRawPath();
@@ -144,6 +609,9 @@ public final class PhalaStandIn {
                 long duplicates = perBody.values().stream().mapToLong(v -> Math.max(0, v.get() - 1)).sum();
                 reply(exchange, 200, "{\"patches\":" + patches.get() + ",\"accepted\":" + accepted.get()
                         + ",\"distinct_bodies\":" + perBody.size() + ",\"repeated_patches\":" + duplicates + "}");
+                return;
+            }
+            if (handleFleet(exchange, exchange.getRequestMethod(), path)) {
                 return;
             }
             if (exchange.getRequestMethod().equals("POST") && path.matches("/api/v1/cvms/[^/]+/compose_file/provision")) {

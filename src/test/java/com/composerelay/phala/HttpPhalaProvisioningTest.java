@@ -101,6 +101,17 @@ class HttpPhalaProvisioningTest {
     }
 
     @Test
+    void theCvmReadGivesWhatARolloutsHealthCheckNeeds() throws Exception {
+        phala.stubFor(get("/api/v1/cvms/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0").willReturn(aResponse().withStatus(200).withBody("""
+                {"id": "cvm_ykL5lbAn", "name": "shop-1", "app_id": "7c2e0a1b", "vm_uuid": "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
+                 "instance_id": null, "status": "running", "in_progress": false, "progress": null, "compose_hash": "%s",
+                 "kms_info": {"encrypted_env_pubkey": "07a37cbc", "chain_id": null}}""".formatted(HASH))));
+        PhalaAnswer answer = api.readCvm("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", Fixtures.API_KEY, Duration.ofSeconds(2));
+        assertThat(answer.values()).isEqualTo(Map.of("status", "running", "in_progress", "false", "compose_hash", HASH,
+                "vm_uuid", "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", "app_id", "7c2e0a1b", "encrypted_env_pubkey", "07a37cbc"));
+    }
+
+    @Test
     void aCvmWithNullProgressIsNotInProgress() throws Exception {
         phala.stubFor(get("/api/v1/cvms/c3").willReturn(aResponse().withStatus(200).withBody("""
                 {"status": "running", "progress": {"target": null}, "compose_hash": "0x%s"}""".formatted(HASH))));
