@@ -31,7 +31,12 @@ public final class Rollouts {
      * CVMs, or the CVMs listed), who asked and from where.
      */
     public record Start(String key, String fingerprint, String body, String appId, List<String> cvms, Trigger trigger,
-                        String actor, String replyUrl, Planner planner) {}
+                        String actor, String replyUrl, Planner planner) {
+        /** The same start, its outcomes also posted to the chat at {@code url}. */
+        public Start withReplyUrl(String url) {
+            return new Start(key, fingerprint, body, appId, cvms, trigger, actor, url, planner);
+        }
+    }
 
     /** What asking for a rollout, a cancel or a resume came to. */
     public sealed interface Answer {

@@ -27,8 +27,7 @@ import java.time.Instant;
  * caller) and the pipeline's result into the outcome as JSON with a status that says what happened.
  */
 public final class ApiGatewayTrigger {
-    static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
-    private static final int MAX_IDEMPOTENCY_KEY = 255;
+    static final String IDEMPOTENCY_HEADER = IamRequest.IDEMPOTENCY_HEADER;
 
     private final Runs runs;
     private final HttpAnswer answer;
@@ -89,33 +88,11 @@ public final class ApiGatewayTrigger {
         }
     }
 
-    /**
-     * The IAM caller's ARN as API Gateway puts it in the request context (HTTP API:
-     * {@code authorizer.iam.userArn}; REST API: {@code identity.userArn}), or null.
-     */
     static String callerArn(HttpRequestEvent request) {
-        JrsValue context = request.event().path("requestContext");
-        String arn = request.format() == PayloadFormat.HTTP_API_V2
-                ? Json.asText(context.path("authorizer").path("iam").path("userArn"), null)
-                : Json.asText(context.path("identity").path("userArn"), null);
-        return arn == null || arn.isBlank() ? null : arn;
+        return IamRequest.callerArn(request);
     }
 
-    /** The caller's {@code Idempotency-Key} header (any case), or null when it sent none. */
     static String idempotencyKey(JrsValue event) throws InvalidRequest {
-        JrsValue headers = event.path("headers");
-        for (var field : Json.fields(headers)) {
-            if (field.getKey().equalsIgnoreCase(IDEMPOTENCY_HEADER) && Json.isText(field.getValue())) {
-                String key = Json.text(field.getValue());
-                if (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY
-                        || !key.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
-                    throw new InvalidRequest(IDEMPOTENCY_HEADER,
-                            "must be 1 to " + MAX_IDEMPOTENCY_KEY + " printable ASCII characters without spaces");
-                }
-                return key;
-            }
-        }
-        return null;
+        return IamRequest.idempotencyKey(event);
     }
-
 }

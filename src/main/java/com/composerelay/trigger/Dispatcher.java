@@ -21,11 +21,12 @@ public final class Dispatcher {
     /** The triggers of the routes that are on; a signed route that is off is empty. */
     public record Triggers(ApiGatewayTrigger api, SqsTrigger sqs, Optional<SlackCommandTrigger> slack,
                            Optional<HookTrigger> hook, Optional<PhalaEventsTrigger> phalaEvents,
-                           Optional<PhalaApiTrigger> phalaApi, Optional<RolloutTrigger> rollouts) {
+                           Optional<PhalaApiTrigger> phalaApi, Optional<RolloutApiTrigger> rollouts,
+                           Optional<RolloutTaskTrigger> rolloutTasks) {
         public Triggers(ApiGatewayTrigger api, SqsTrigger sqs, Optional<SlackCommandTrigger> slack,
                         Optional<HookTrigger> hook, Optional<PhalaEventsTrigger> phalaEvents,
                         Optional<PhalaApiTrigger> phalaApi) {
-            this(api, sqs, slack, hook, phalaEvents, phalaApi, Optional.empty());
+            this(api, sqs, slack, hook, phalaEvents, phalaApi, Optional.empty(), Optional.empty());
         }
     }
 
@@ -37,6 +38,9 @@ public final class Dispatcher {
 
     public JrsValue dispatch(JrsValue event, Invocation invocation) {
         if (isSqs(event)) {
+            if (triggers.rolloutTasks().isPresent() && triggers.rolloutTasks().get().accepts(event)) {
+                return triggers.rolloutTasks().get().handle(event, invocation);
+            }
             return triggers.sqs().handle(event, invocation);
         }
         if (Json.asText(event.path("version"), "").equals("2.0") && Json.has(event.path("requestContext"), "http")) {

@@ -45,26 +45,21 @@ public final class SqsTrigger {
     private final Supplier<Watcher> watcher;
     private final Clock clock;
     private final int maxReceiveCount;
-    private final java.util.Optional<RolloutTrigger> rollouts;
-    private final String taskQueueArn;
+    private final java.util.Optional<RolloutStarts> rollouts;
 
     public SqsTrigger(Runs runs, Pipeline pipeline, Supplier<Watcher> watcher, Clock clock, int maxReceiveCount) {
-        this(runs, pipeline, watcher, clock, maxReceiveCount, java.util.Optional.empty(), null);
+        this(runs, pipeline, watcher, clock, maxReceiveCount, java.util.Optional.empty());
     }
 
-    /**
-     * @param rollouts the rollout routes, when the relay has a state machine
-     * @param taskQueueArn the rollout task queue: only its messages are read as the machine's tasks
-     */
+    /** @param rollouts how a rollout on the request queue starts, when the relay has a state machine */
     public SqsTrigger(Runs runs, Pipeline pipeline, Supplier<Watcher> watcher, Clock clock, int maxReceiveCount,
-                      java.util.Optional<RolloutTrigger> rollouts, String taskQueueArn) {
+                      java.util.Optional<RolloutStarts> rollouts) {
         this.runs = runs;
         this.pipeline = pipeline;
         this.watcher = watcher;
         this.clock = clock;
         this.maxReceiveCount = maxReceiveCount;
         this.rollouts = rollouts;
-        this.taskQueueArn = taskQueueArn;
     }
 
     public JrsObject handle(JrsValue event, Invocation invocation) {
@@ -165,9 +160,6 @@ public final class SqsTrigger {
         Instant startedAt = clock.instant();
         String messageId = message.messageId();
         JrsValue body = null;
-        if (rollouts.isPresent() && taskQueueArn != null && taskQueueArn.equals(message.eventSourceArn())) {
-            return rollouts.get().task(message, invocation);
-        }
         try {
             body = body(message);
             if (body.isObject() && body.get("relay_task") != null) {

@@ -26,7 +26,9 @@ import com.composerelay.startup.SnapStartHooks;
 import com.composerelay.trigger.ApiGatewayTrigger;
 import com.composerelay.trigger.Dispatcher;
 import com.composerelay.trigger.SqsTrigger;
-import com.composerelay.trigger.RolloutTrigger;
+import com.composerelay.trigger.RolloutApiTrigger;
+import com.composerelay.trigger.RolloutStarts;
+import com.composerelay.trigger.RolloutTaskTrigger;
 import com.composerelay.core.RolloutTasks;
 import com.composerelay.core.Rollouts;
 import java.time.Clock;
@@ -99,27 +101,22 @@ public final class Assembly {
                 adapters.clock()));
         Runs runs = new Runs(relay, wholeUpdates);
         ApiGatewayTrigger api = new ApiGatewayTrigger(runs, pipeline, adapters.clock());
-        Optional<RolloutTrigger> rollouts = rollouts(config, adapters, relay, whole, wholeUpdates);
-        SqsTrigger sqs = new SqsTrigger(runs, pipeline, watcher, adapters.clock(), config.maxReceiveCount(), rollouts,
-                adapters.rollouts().taskQueueArn());
-        return new Dispatcher(Routes.triggers(config, adapters, api, sqs, runs, pipeline, finals, publication, rollouts));
-    }
-
-    /** The rollout routes and tasks, when the relay has a state machine, a table and Phala's fleet calls. */
-    private static Optional<RolloutTrigger> rollouts(Config config, Adapters adapters, Relay relay, Adapters.Whole whole,
-                                                     Lazy<WholeUpdates> wholeUpdates) {
         Adapters.RolloutPorts ports = adapters.rollouts();
-        if (!ports.on()) {
-            return Optional.empty();
+        Optional<RolloutStarts> starts = Optional.empty();
+        Optional<RolloutTaskTrigger> tasks = Optional.empty();
+        if (ports.on()) {
+            boolean perCvmSecrets = config.updates().envSecretsPerCvm();
+            Lazy<Rollouts> rollouts = new Lazy<>(() -> new Rollouts(ports.store(), ports.engine(), ports.reports(), relay,
+                    ports.fleet(), config.idempotencyTtl(), adapters.clock()));
+            starts = Optional.of(new RolloutStarts(rollouts,
+                    (body, key, trigger, actor) -> RolloutStart.read(body, key, trigger, actor, perCvmSecrets)));
+            tasks = Optional.of(new RolloutTaskTrigger(new Lazy<>(() -> new RolloutTasks(ports.store(), relay,
+                    ports.fleet(), whole.provisioning(), wholeUpdates, RolloutStart::plan, adapters.table(),
+                    ports.reports(), adapters.clock(), adapters.sleeper())), ports.engine(), ports.taskQueueArn()));
         }
-        boolean perCvmSecrets = config.updates().envSecretsPerCvm();
-        Lazy<Rollouts> rollouts = new Lazy<>(() -> new Rollouts(ports.store(), ports.engine(), ports.reports(), relay,
-                ports.fleet(), config.idempotencyTtl(), adapters.clock()));
-        Lazy<RolloutTasks> tasks = new Lazy<>(() -> new RolloutTasks(ports.store(), relay, ports.fleet(),
-                whole.provisioning(), wholeUpdates, RolloutStart::plan, adapters.table(), ports.reports(),
-                adapters.clock(), adapters.sleeper()));
-        return Optional.of(new RolloutTrigger(rollouts, tasks, ports.engine(),
-                (body, text, key, trigger, actor) -> RolloutStart.read(body, key, trigger, actor, perCvmSecrets)));
+        SqsTrigger sqs = new SqsTrigger(runs, pipeline, watcher, adapters.clock(), config.maxReceiveCount(), starts);
+        return new Dispatcher(Routes.triggers(config, adapters, api, sqs, runs, pipeline, finals, publication,
+                starts.map(RolloutApiTrigger::new), tasks));
     }
 
     /**

@@ -10,7 +10,8 @@ import com.composerelay.trigger.ApiGatewayTrigger;
 import com.composerelay.trigger.Dispatcher;
 import com.composerelay.trigger.SigningKey;
 import com.composerelay.trigger.SqsTrigger;
-import com.composerelay.trigger.RolloutTrigger;
+import com.composerelay.trigger.RolloutApiTrigger;
+import com.composerelay.trigger.RolloutTaskTrigger;
 import com.composerelay.trigger.HookTrigger;
 import com.composerelay.core.RelayTokens;
 import com.composerelay.core.TokenCheck;
@@ -30,7 +31,8 @@ final class Routes {
 
     static Dispatcher.Triggers triggers(Config config, Adapters adapters, ApiGatewayTrigger api, SqsTrigger sqs, Runs runs,
                                         Pipeline pipeline, FinalOutcomes finals, Publication publication,
-                                        Optional<RolloutTrigger> rollouts) {
+                                        Optional<RolloutApiTrigger> rollouts,
+                                        Optional<RolloutTaskTrigger> rolloutTasks) {
         Config.ChatOps chat = config.chatOps();
         SlackAllowlist allowlist;
         try {
@@ -53,6 +55,6 @@ final class Routes {
                 .map(id -> new PhalaApiTrigger(new TokenCheck(new RelayTokens(adapters.clientApi().tokens(),
                         config.apiKeyCacheTtl(), adapters.clock())), adapters.clientApi().phala(), runs.relay(), pipeline,
                         adapters.clock()));
-        return new Dispatcher.Triggers(api, sqs, slack, hook, phala, phalaApi, rollouts);
+        return new Dispatcher.Triggers(api, sqs, slack, hook, phala, phalaApi, rollouts, rolloutTasks);
     }
 }
