@@ -10,14 +10,11 @@ import com.fasterxml.jackson.jr.stree.JrsValue;
  * name. Small on purpose: telling the forms apart loads none of the readers.
  */
 public enum RequestForm {
-    PATCH, WHOLE, WATCH, ROLLOUT;
+    PATCH, WHOLE, ROLLOUT;
 
     public static RequestForm of(JrsValue body) throws InvalidRequest {
         if (!body.isObject()) {
             return PATCH;
-        }
-        if (body.get(WatchCheckJson.WATCH) != null && body.get(WatchCheckJson.WATCH).isObject()) {
-            return WATCH;
         }
         if (body.get(RolloutJson.TARGETS) != null) {
             return ROLLOUT;

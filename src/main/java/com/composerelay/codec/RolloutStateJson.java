@@ -69,6 +69,14 @@ public final class RolloutStateJson {
         m.put("failure", failure(r.failure()));
         m.put("rollback_at", millis(r.rollbackAt()));
         m.put("execution_input", r.executionInput());
+        if (r.watch() != null) {
+            Map<String, Object> w = new LinkedHashMap<>();
+            w.put("request_id", r.watch().requestId());
+            w.put("correlation_id", r.watch().correlationId());
+            w.put("timeout_seconds", r.watch().timeoutSeconds());
+            w.put("needs_progress", r.watch().needsProgress());
+            m.put("watch", w);
+        }
         return Json.write(Json.object(m));
     }
 
@@ -97,11 +105,14 @@ public final class RolloutStateJson {
         JrsValue f = n.path("failure");
         Rollout.Failure failure = f.isObject() ? new Rollout.Failure(text(f, "cvm_id"), text(f, "reason")) : null;
         JrsValue paused = n.path("paused_after");
+        JrsValue w = n.path("watch");
+        Rollout.Watch watch = w.isObject() ? new Rollout.Watch(text(w, "request_id"), text(w, "correlation_id"),
+                Json.number(w.path("timeout_seconds")).intValue(), Json.isTrue(w.path("needs_progress"))) : null;
         return new Rollout(text(n, "rollout_id"), text(n, "status"), text(n, "fingerprint"), text(n, "compose_hash"),
                 trigger(text(n, "trigger")), text(n, "actor"), text(n, "reply_url"), instant(n, "started_at"),
                 instant(n, "ended_at"), waves, apps, text(n, "cancel"), text(n, "pause_token"),
                 paused.isNumber() ? Json.number(paused).intValue() : null, failure, instant(n, "rollback_at"),
-                text(n, "execution_input"), version);
+                text(n, "execution_input"), version, watch);
     }
 
     // ---- what callers see

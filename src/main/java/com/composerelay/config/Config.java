@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  *     without it the relay is at-least-once
  * @param idempotencyTtl {@code IDEMPOTENCY_TTL_SECONDS}: how long a decided request is remembered
  * @param requestQueueUrl {@code REQUEST_QUEUE_URL}: the request queue, where the Slack route hands its updates
- *     and the watch puts its checks; without it both are off
+ *     (the slash command route is off without it)
  * @param chatOps the signed webhook routes (Slack, CI, Phala events); each is off until its secret is set
  * @param logLevel {@code AWS_LAMBDA_LOG_LEVEL} (set by Lambda from the function's {@code ApplicationLogLevel}):
  *     lines below it are dropped
@@ -166,8 +166,8 @@ public record Config(
                         r.bool("ENV_SECRETS_PER_CVM", false),
                         r.bool("WATCH_UPDATES", false),
                         Duration.ofSeconds(r.watchTimeout()),
-                        Duration.ofSeconds(r.between("WATCH_INTERVAL_SECONDS", 15, 1, 900,
-                                "SQS delays one message by at most 900 s"))),
+                        Duration.ofSeconds(r.between("WATCH_INTERVAL_SECONDS", 15, 1, 300,
+                                "a rollout checks at least every 300 s"))),
                 new ClientApi(Optional.ofNullable(r.optional("RELAY_TOKENS_SECRET_ID"))),
                 new Rollouts(Optional.ofNullable(r.optional("ROLLOUT_STATE_MACHINE_ARN")),
                         Optional.ofNullable(r.optional("ROLLOUT_TASK_QUEUE_ARN"))));

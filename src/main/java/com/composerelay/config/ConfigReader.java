@@ -37,11 +37,9 @@ record ConfigReader(Map<String, String> env) {
         return value;
     }
 
-    /** The watch's time: its registration and checks live in the idempotency table, so at most that long. */
+    /** The watch's time: a one-CVM rollout gives up on its CVM after this long. */
     int watchTimeout() {
-        int ttl = positiveInt("IDEMPOTENCY_TTL_SECONDS", 3600);
-        return between("WATCH_TIMEOUT_SECONDS", 600, 1, ttl, "a watch is registered in the idempotency table,"
-                + " whose records live IDEMPOTENCY_TTL_SECONDS (" + ttl + ")");
+        return between("WATCH_TIMEOUT_SECONDS", 600, 1, 86_400, "a watched update is given up after at most a day");
     }
 
     int between(String name, int fallback, int min, int max, String why) {

@@ -21,17 +21,38 @@ import java.util.TreeMap;
  * @param pauseToken the task token of a pause waiting for approval, or null
  * @param failure what ended the rollout ({@code cvm_id}, reason), or null
  * @param rollbackAt when the rollback began, or null
+ * @param watch set for the one-CVM rollout that watches a whole update ({@code wait}) to its end;
+ *     null for a rollout asked for
  */
 public record Rollout(String rolloutId, String status, String fingerprint, String composeHash, Trigger trigger,
                       String actor, String replyUrl, Instant startedAt, Instant endedAt, List<Wave> waves,
                       Map<String, App> apps, String cancel, String pauseToken, Integer pausedAfter, Failure failure,
-                      Instant rollbackAt, String executionInput, long version) {
+                      Instant rollbackAt, String executionInput, long version, Watch watch) {
 
     public static final List<String> FINAL = List.of("completed", "failed", "rolled_back", "rollback_failed", "cancelled");
 
     public Rollout {
         waves = List.copyOf(waves);
         apps = new TreeMap<>(apps);
+    }
+
+    /** A rollout asked for (no watch). */
+    public Rollout(String rolloutId, String status, String fingerprint, String composeHash, Trigger trigger,
+                   String actor, String replyUrl, Instant startedAt, Instant endedAt, List<Wave> waves,
+                   Map<String, App> apps, String cancel, String pauseToken, Integer pausedAfter, Failure failure,
+                   Instant rollbackAt, String executionInput, long version) {
+        this(rolloutId, status, fingerprint, composeHash, trigger, actor, replyUrl, startedAt, endedAt, waves, apps,
+                cancel, pauseToken, pausedAfter, failure, rollbackAt, executionInput, version, null);
+    }
+
+    /**
+     * What a whole update's watch carries to its final outcome: the update's request and correlation
+     * ids, how long it may take, and whether the CVM must be seen restarting first (the hash is unchanged).
+     */
+    public record Watch(String requestId, String correlationId, int timeoutSeconds, boolean needsProgress) {}
+
+    public boolean watches() {
+        return watch != null;
     }
 
     /** One wave: its number (from 1), status and CVMs, and when its CVMs were committed. */
@@ -104,7 +125,7 @@ public record Rollout(String rolloutId, String status, String fingerprint, Strin
         List<Wave> list = new ArrayList<>(waves);
         list.replaceAll(w -> w.number() == wave.number() ? wave : w);
         return new Rollout(rolloutId, status, fingerprint, composeHash, trigger, actor, replyUrl, startedAt, endedAt,
-                list, apps, cancel, pauseToken, pausedAfter, failure, rollbackAt, executionInput, version);
+                list, apps, cancel, pauseToken, pausedAfter, failure, rollbackAt, executionInput, version, watch);
     }
 
     /** Every CVM passed through {@code change}, wave by wave. */
@@ -114,47 +135,47 @@ public record Rollout(String rolloutId, String status, String fingerprint, Strin
             list.add(w.with(w.status(), w.committedAt(), w.cvms().stream().map(change).toList()));
         }
         return new Rollout(rolloutId, status, fingerprint, composeHash, trigger, actor, replyUrl, startedAt, endedAt,
-                list, apps, cancel, pauseToken, pausedAfter, failure, rollbackAt, executionInput, version);
+                list, apps, cancel, pauseToken, pausedAfter, failure, rollbackAt, executionInput, version, watch);
     }
 
     public Rollout withStatus(String newStatus) {
         return new Rollout(rolloutId, newStatus, fingerprint, composeHash, trigger, actor, replyUrl, startedAt, endedAt,
-                waves, apps, cancel, pauseToken, pausedAfter, failure, rollbackAt, executionInput, version);
+                waves, apps, cancel, pauseToken, pausedAfter, failure, rollbackAt, executionInput, version, watch);
     }
 
     public Rollout withApps(Map<String, App> newApps, String newComposeHash) {
         return new Rollout(rolloutId, status, fingerprint, newComposeHash, trigger, actor, replyUrl, startedAt, endedAt,
-                waves, newApps, cancel, pauseToken, pausedAfter, failure, rollbackAt, executionInput, version);
+                waves, newApps, cancel, pauseToken, pausedAfter, failure, rollbackAt, executionInput, version, watch);
     }
 
     public Rollout withCancel(String newCancel) {
         return new Rollout(rolloutId, status, fingerprint, composeHash, trigger, actor, replyUrl, startedAt, endedAt,
-                waves, apps, newCancel, pauseToken, pausedAfter, failure, rollbackAt, executionInput, version);
+                waves, apps, newCancel, pauseToken, pausedAfter, failure, rollbackAt, executionInput, version, watch);
     }
 
     public Rollout paused(String token, Integer afterWave) {
         return new Rollout(rolloutId, token == null ? "running" : "paused", fingerprint, composeHash, trigger, actor,
-                replyUrl, startedAt, endedAt, waves, apps, cancel, token, afterWave, failure, rollbackAt, executionInput, version);
+                replyUrl, startedAt, endedAt, waves, apps, cancel, token, afterWave, failure, rollbackAt, executionInput, version, watch);
     }
 
     public Rollout withFailure(Failure newFailure) {
         return new Rollout(rolloutId, status, fingerprint, composeHash, trigger, actor, replyUrl, startedAt, endedAt,
-                waves, apps, cancel, pauseToken, pausedAfter, newFailure, rollbackAt, executionInput, version);
+                waves, apps, cancel, pauseToken, pausedAfter, newFailure, rollbackAt, executionInput, version, watch);
     }
 
     public Rollout ended(String finalStatus, Instant at) {
         return new Rollout(rolloutId, finalStatus, fingerprint, composeHash, trigger, actor, replyUrl, startedAt, at,
-                waves, apps, cancel, null, null, failure, rollbackAt, executionInput, version);
+                waves, apps, cancel, null, null, failure, rollbackAt, executionInput, version, watch);
     }
 
     public Rollout rollingBack(Instant at) {
         return new Rollout(rolloutId, status, fingerprint, composeHash, trigger, actor, replyUrl, startedAt, endedAt,
-                waves, apps, cancel, pauseToken, pausedAfter, failure, at, executionInput, version);
+                waves, apps, cancel, pauseToken, pausedAfter, failure, at, executionInput, version, watch);
     }
 
     /** The same rollout as stored at {@code newVersion}. */
     public Rollout atVersion(long newVersion) {
         return new Rollout(rolloutId, status, fingerprint, composeHash, trigger, actor, replyUrl, startedAt, endedAt,
-                waves, apps, cancel, pauseToken, pausedAfter, failure, rollbackAt, executionInput, newVersion);
+                waves, apps, cancel, pauseToken, pausedAfter, failure, rollbackAt, executionInput, newVersion, watch);
     }
 }

@@ -30,6 +30,14 @@ public final class RolloutTasks {
         Plan read(String body) throws InvalidRequest;
     }
 
+    /** Publishes a watched whole update's final outcome, once (the relay's {@link FinalOutcomes}). */
+    @FunctionalInterface
+    public interface UpdateEnds {
+        void publish(Outcome outcome, Instant holdUntil) throws StoreUnavailable;
+    }
+
+    /** A watch's reason when its CVM did not run the update in time (the outcome's failure tells it apart). */
+    static final String NOT_HEALTHY_WITHIN = "not healthy within ";
     static final String ROLLOUT_FAILED = "RolloutFailed";
     static final String ROLLBACK_FAILED = "RollbackFailed";
     static final String CANCELLED = "RolloutCancelled";
@@ -47,10 +55,21 @@ public final class RolloutTasks {
     private final RolloutReports reports;
     private final Clock clock;
     private final Relay.Sleeper sleeper;
+    private final UpdateEnds updateEnds;
 
     public RolloutTasks(RolloutStore store, Relay relay, PhalaFleet fleet, PhalaProvisioning cvms,
                         java.util.function.Supplier<WholeUpdates> wholeUpdates, PlanReader planReader, Locks locks,
                         RolloutReports reports, Clock clock, Relay.Sleeper sleeper) {
+        this(store, relay, fleet, cvms, wholeUpdates, planReader, locks, reports, clock, sleeper, (outcome, hold) -> {
+            throw new IllegalStateException("this relay publishes no watched update's outcome");
+        });
+    }
+
+    /** @param updateEnds publishes the final outcome of a whole update watched as a one-CVM rollout */
+    public RolloutTasks(RolloutStore store, Relay relay, PhalaFleet fleet, PhalaProvisioning cvms,
+                        java.util.function.Supplier<WholeUpdates> wholeUpdates, PlanReader planReader, Locks locks,
+                        RolloutReports reports, Clock clock, Relay.Sleeper sleeper, UpdateEnds updateEnds) {
+        this.updateEnds = updateEnds;
         this.store = store;
         this.relay = relay;
         this.fleet = fleet;
@@ -78,7 +97,7 @@ public final class RolloutTasks {
                 case "pause" -> pause(rollout, task.wave(), task.token());
                 case "rollback" -> rollback(rollout, deadline);
                 case "rollback_check" -> rollbackCheck(rollout, deadline);
-                case "finish" -> finish(rollout, task);
+                case "finish" -> rollout.watches() ? finishWatch(rollout, task, deadline) : finish(rollout, task);
                 default -> throw new IllegalArgumentException("unknown task " + task.kind());
             };
         } catch (StoreUnavailable e) {
@@ -89,7 +108,7 @@ public final class RolloutTasks {
     // ---- prepare: each CVM read (vm_uuid, app, hash it runs), then each app provisioned and sealed once
 
     private Answer prepare(Rollout rollout, Instant deadline) throws StoreUnavailable, Retry {
-        Plan plan = plan(rollout);
+        Plan plan = rollout.watches() ? null : plan(rollout);
         Rollout current = rollout;
         for (Target t : rollout.targets()) {
             if (t.vmUuid() != null) {
@@ -109,6 +128,9 @@ public final class RolloutTasks {
             String hash = a.value(PhalaProvisioning.COMPOSE_HASH);
             current = update(current.rolloutId(), r -> r.mapTargets(x -> x.cvmId().equals(t.cvmId())
                     ? x.read(vmUuid, appId, hash) : x));
+        }
+        if (current.watches()) {
+            return success("{}"); // committed by the whole update itself: nothing to provision
         }
         Map<String, Rollout.App> apps = new LinkedHashMap<>(current.apps());
         String firstHash = current.composeHash();
@@ -140,6 +162,9 @@ public final class RolloutTasks {
     // ---- snapshot: the revision each CVM of the wave runs, for the way back
 
     private Answer snapshot(Rollout rollout, int wave, Instant deadline) throws StoreUnavailable, Retry {
+        if (rollout.watches()) {
+            return success("{}"); // a watch stops on failure: nothing to roll back to
+        }
         Wave w = wave(rollout, wave);
         for (Target t : w.cvms()) {
             if (t.revisionBefore() != null || t.changed()) {
@@ -165,6 +190,9 @@ public final class RolloutTasks {
     // ---- commit: the app's lead CVM committed (its provision), the others redeployed to its new revision
 
     private Answer commit(Rollout rollout, int wave, Instant deadline) throws StoreUnavailable, Retry {
+        if (rollout.watches()) {
+            return success("{}");
+        }
         Plan plan = plan(rollout);
         Wave w = wave(rollout, wave);
         List<Target> ordered = new ArrayList<>();
@@ -251,14 +279,15 @@ public final class RolloutTasks {
         if (rollout.cancel() != null) {
             return cancelled(rollout);
         }
-        Plan plan = plan(rollout);
+        Duration waveTimeout = waveTimeout(rollout);
         Wave w = wave(rollout, wave);
         Health health;
         try {
             health = health(w.cvms(), t -> rollout.apps().get(t.appId()).composeHash(), "healthy", bake, deadline);
         } catch (CallFailed e) {
-            if (timedOut(w.committedAt(), plan.waveTimeout())) {
-                return fail(rollout.rolloutId(), ROLLOUT_FAILED, null, "the wave's health could not be read: " + e.getMessage());
+            if (timedOut(w.committedAt(), waveTimeout)) {
+                return failCvm(rollout, ROLLOUT_FAILED, "failed", w.cvms().get(0).cvmId(), NOT_HEALTHY_WITHIN
+                        + waveTimeout.toSeconds() + " s (the health could not be read: " + e.getMessage() + ")");
             }
             return success("{\"healthy\":false}");
         }
@@ -271,11 +300,15 @@ public final class RolloutTasks {
             return failCvm(saved, ROLLOUT_FAILED, "failed", health.firstWaiting,
                     "not healthy after the bake: " + health.whyWaiting);
         }
-        if (!health.all && timedOut(w.committedAt(), plan.waveTimeout())) {
-            return failCvm(saved, ROLLOUT_FAILED, "failed", health.firstWaiting, "not healthy within "
-                    + plan.waveTimeout().toSeconds() + " s (" + health.whyWaiting + ")");
+        if (!health.all && timedOut(w.committedAt(), waveTimeout)) {
+            return failCvm(saved, ROLLOUT_FAILED, "failed", health.firstWaiting, NOT_HEALTHY_WITHIN
+                    + waveTimeout.toSeconds() + " s (" + health.whyWaiting + ")");
         }
         return success(health.all ? "{\"healthy\":true}" : "{\"healthy\":false}");
+    }
+
+    private Duration waveTimeout(Rollout rollout) throws StoreUnavailable, Retry {
+        return rollout.watches() ? Duration.ofSeconds(rollout.watch().timeoutSeconds()) : plan(rollout).waveTimeout();
     }
 
     private boolean timedOut(Instant since, Duration timeout) {
@@ -321,13 +354,26 @@ public final class RolloutTasks {
             }
             boolean up = "running".equals(status) && !inProgress;
             boolean confirmed = okStatus.equals(t.status());
+            // An update that keeps the hash (a new env only) is done only once the CVM was seen restarting.
+            boolean mustSeeRestart = "updating".equals(t.status()) && ComposeHash.same(t.hashBefore(), wantedHash.apply(t));
+            if (!up && mustSeeRestart) {
+                health.status.put(t.cvmId(), "restarting");
+            }
+            if (up && mustSeeRestart) {
+                health.all = false;
+                if (health.firstWaiting == null) {
+                    health.firstWaiting = t.cvmId();
+                    health.whyWaiting = "running its old compose hash, not yet seen restarting with the new env";
+                }
+                continue;
+            }
             if (up && !confirmed && !statusOnly) {
                 Relay.Call read = relay.call(deadline, (key, timeout) -> cvms.readCvm(t.cvmId(), key, timeout));
                 if (!read.succeeded()) {
                     throw new CallFailed(read.error());
                 }
                 String hash = read.answer().value(PhalaProvisioning.COMPOSE_HASH);
-                confirmed = Watcher.sameHash(hash, wantedHash.apply(t));
+                confirmed = ComposeHash.same(hash, wantedHash.apply(t));
                 if (!confirmed) {
                     status = status + " on hash " + hash;
                 }
@@ -355,7 +401,9 @@ public final class RolloutTasks {
             Wave w = wave(r, wave);
             return r.withWave(w.with("completed", w.committedAt(), w.cvms()));
         });
-        reportOnce(saved, RolloutReports.Kind.WAVE, wave);
+        if (!saved.watches()) {
+            reportOnce(saved, RolloutReports.Kind.WAVE, wave);
+        }
         return success("{}");
     }
 
@@ -413,13 +461,13 @@ public final class RolloutTasks {
     }
 
     private Answer rollbackCheck(Rollout rollout, Instant deadline) throws StoreUnavailable, Retry {
-        Plan plan = plan(rollout);
+        Duration timeout = waveTimeout(rollout);
         List<Target> back = rollout.targets().stream().filter(t -> "rolling_back".equals(t.status())).toList();
         Health health;
         try {
             health = health(back, Target::hashBefore, "rolled_back", false, deadline);
         } catch (CallFailed e) {
-            if (timedOut(rollout.rollbackAt(), plan.waveTimeout())) {
+            if (timedOut(rollout.rollbackAt(), timeout)) {
                 return answerFailure(ROLLBACK_FAILED, null, "the health could not be read: " + e.getMessage());
             }
             return success("{\"healthy\":false}");
@@ -430,8 +478,8 @@ public final class RolloutTasks {
             markRollbackFailed(saved, health.broken, health.why);
             return answerFailure(ROLLBACK_FAILED, health.broken, health.why);
         }
-        if (!health.all && timedOut(rollout.rollbackAt(), plan.waveTimeout())) {
-            String why = "not back on its old compose within " + plan.waveTimeout().toSeconds() + " s ("
+        if (!health.all && timedOut(rollout.rollbackAt(), timeout)) {
+            String why = "not back on its old compose within " + timeout.toSeconds() + " s ("
                     + health.whyWaiting + ")";
             markRollbackFailed(saved, health.firstWaiting, why);
             return answerFailure(ROLLBACK_FAILED, health.firstWaiting, why);
@@ -463,6 +511,35 @@ public final class RolloutTasks {
             store.release(t.cvmId(), rollout.rolloutId());
         }
         reportOnce(rollout, RolloutReports.Kind.FINISHED, null);
+        return success("{}");
+    }
+
+    /** The end of a watched whole update: its own final outcome ({@code completed} or {@code failed}), once. */
+    private Answer finishWatch(Rollout rollout, RolloutTask task, Instant deadline) throws StoreUnavailable, Retry {
+        Rollout ended = rollout;
+        if (!rollout.ended()) {
+            String status = "completed".equals(task.result()) ? "completed" : "failed";
+            Rollout.Failure failure = rollout.failure() != null ? rollout.failure() : failureOf(task);
+            Instant now = clock.instant();
+            ended = update(rollout.rolloutId(), r -> r.withFailure(r.failure() != null ? r.failure() : failure)
+                    .ended(status, now));
+        }
+        Rollout.Target cvm = ended.targets().get(0);
+        Outcome.Facts facts = new Outcome.Facts(ended.watch().requestId(), ended.watch().correlationId(), Trigger.WATCH,
+                cvm.cvmId(), ended.composeHash(), 0, null, null, ended.startedAt(), clock.instant())
+                .withActor(ended.actor());
+        Outcome outcome;
+        if ("completed".equals(ended.status())) {
+            outcome = new Outcome.Completed(facts, "watch");
+        } else {
+            String reason = ended.failure() == null ? "the watch ended without a reason" : ended.failure().reason();
+            outcome = new Outcome.Failed(facts, reason.startsWith(NOT_HEALTHY_WITHIN)
+                    ? Outcome.Failure.WATCH_TIMED_OUT : Outcome.Failure.CVM_NOT_RUNNING, reason.startsWith(NOT_HEALTHY_WITHIN)
+                    ? "the CVM did not run the new compose within " + ended.watch().timeoutSeconds() + " s ("
+                            + reason.substring(reason.indexOf('(') + 1).replaceAll("\\)$", "") + ")"
+                    : "the CVM did not run the update: " + reason);
+        }
+        updateEnds.publish(outcome, deadline);
         return success("{}");
     }
 
@@ -566,7 +643,7 @@ public final class RolloutTasks {
             // Newest first: the CVM's newest revision is on the first page that has it.
             String found = answer.value(PhalaFleet.key(vmUuid, PhalaFleet.REVISION_ID));
             if (found != null) {
-                return Watcher.sameHash(answer.value(PhalaFleet.key(vmUuid, PhalaFleet.COMPOSE_HASH)), hash) ? found : null;
+                return ComposeHash.same(answer.value(PhalaFleet.key(vmUuid, PhalaFleet.COMPOSE_HASH)), hash) ? found : null;
             }
             String pages = call.answer().value(PhalaFleet.TOTAL_PAGES);
             if (pages == null || Integer.parseInt(pages) <= page) {

@@ -184,6 +184,42 @@ public final class Rollouts {
         return new Answer.Done(running, true);
     }
 
+    /**
+     * Watches a committed whole update to its end as a one-CVM rollout (waves {@code [1]}, stop on
+     * failure, nothing left to commit): its checks run on the state machine, and its end publishes the
+     * update's own final outcome ({@code completed} or {@code failed}). Says how that went, for the
+     * update's outcome: {@code scheduled}, or why not.
+     */
+    public String watch(Outcome.Facts facts, String appId, String hashBefore, Duration interval, Duration timeout) {
+        if (!engine.configured()) {
+            return "not scheduled: the relay has no rollout state machine (ROLLOUT_STATE_MACHINE_ARN)";
+        }
+        String id = idOf("watch:" + facts.correlationId() + ":" + facts.cvmId(), 0);
+        long intervalSeconds = Math.max(1, interval.toSeconds());
+        String input = "{\"rollout_id\":\"" + id + "\",\"strategy\":{\"check_interval_seconds\":" + intervalSeconds
+                + ",\"bake_seconds\":0,\"has_alarms\":false,\"alarms\":[],\"on_failure\":\"stop\","
+                + "\"approval_timeout_seconds\":60},\"waves\":[{\"number\":1,\"approve_after\":false}]}";
+        boolean needsProgress = hashBefore != null && ComposeHash.same(hashBefore, facts.composeHash());
+        Instant now = clock.instant();
+        Rollout.Target target = new Rollout.Target(facts.cvmId(), "updating", null, null, appId, hashBefore, null);
+        Rollout rollout = new Rollout(id, "starting", id, facts.composeHash(), facts.trigger(), facts.actor(), null,
+                now, null, List.of(new Rollout.Wave(1, "updating", now, List.of(target))),
+                appId == null ? Map.of() : Map.of(appId, new Rollout.App(appId, facts.cvmId(), facts.composeHash())),
+                null, null, null, null, null, input, 0,
+                new Rollout.Watch(facts.requestId(), facts.correlationId(), (int) Math.max(1, timeout.toSeconds()),
+                        needsProgress));
+        try {
+            store.create(rollout, "");
+            engine.start(id, input);
+            save(id, r -> "starting".equals(r.status()) ? r.withStatus("running") : r);
+            return "scheduled";
+        } catch (StoreUnavailable | RolloutStore.Changed e) {
+            return "not scheduled: " + e.getMessage();
+        } catch (RolloutEngine.Unavailable e) {
+            return "not scheduled: the watch's execution could not be started (" + e.getMessage() + ")";
+        }
+    }
+
     public Optional<Rollout> find(String rolloutId) throws StoreUnavailable {
         return store.find(rolloutId);
     }

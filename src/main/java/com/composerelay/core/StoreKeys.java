@@ -25,10 +25,6 @@ public enum StoreKeys {
     PHALA_EVENT("phala-event:", Job.LOCK, "PhalaEventsTrigger", "the TTL"),
     /** One update's final outcome ({@code completed} or {@code failed}), published once. */
     FINAL_OUTCOME("final:", Job.LOCK, "FinalOutcomes", "the TTL"),
-    /** One check of a watched update, run once. */
-    WATCH_CHECK("watch:", Job.LOCK, "Watcher", "the TTL"),
-    /** A watch's registration: its nonce, which every check must carry. */
-    WATCH_REGISTRATION("watchkey:", Job.RECORD, "WholeUpdates (written), Watcher (read)", "the TTL"),
     /** The last accepted update of a CVM, which Phala's later events join. */
     THREAD("thread:", Job.RECORD, "UpdateThreads (DynamoDbUpdateThreads)", "the TTL"),
     /** One step of a rollout's task done once (a CVM's commit or redeploy, an outcome published). */

@@ -20,6 +20,31 @@ public final class WholeUpdates {
     /** The settings of the watch. */
     public record Watching(boolean always, Duration timeout, Duration interval) {}
 
+    /**
+     * Where a watched update is watched to its end: a one-CVM rollout on the rollout state machine
+     * ({@link Rollouts#watch}). Says how its start went, for the outcome.
+     */
+    public interface UpdateWatch {
+        /** False when the relay has nothing to watch with (no rollout state machine). */
+        boolean configured();
+
+        String start(Outcome.Facts facts, String hashBefore);
+
+        static UpdateWatch none() {
+            return new UpdateWatch() {
+                @Override
+                public boolean configured() {
+                    return false;
+                }
+
+                @Override
+                public String start(Outcome.Facts facts, String hashBefore) {
+                    return "not scheduled: the relay has no rollout state machine";
+                }
+            };
+        }
+    }
+
     private static final Pattern HASH = Pattern.compile("(0x)?[0-9a-fA-F]{1,128}");
 
     private final Relay relay;
@@ -27,21 +52,19 @@ public final class WholeUpdates {
     private final PhalaApi commit;
     private final EnvStep envStep;
     private final SecretGuard guard;
-    private final WatchQueue watchQueue;
+    private final UpdateWatch watch;
     private final Watching watching;
-    private final Records registrations;
     private final Clock clock;
 
     public WholeUpdates(Relay relay, PhalaProvisioning phala, PhalaApi commit, EnvSecrets secrets, EnvSealer sealer,
-                        SecretGuard guard, WatchQueue watchQueue, Watching watching, Records registrations, Clock clock) {
+                        SecretGuard guard, UpdateWatch watch, Watching watching, Clock clock) {
         this.relay = relay;
         this.phala = phala;
         this.commit = commit;
         this.envStep = new EnvStep(relay, phala, secrets, sealer, clock);
         this.guard = guard;
-        this.watchQueue = watchQueue;
+        this.watch = watch;
         this.watching = watching;
-        this.registrations = registrations;
         this.clock = clock;
     }
 
@@ -128,11 +151,11 @@ public final class WholeUpdates {
             return accepted();
         }
 
-        /** A watched update needs the queue its checks go through. */
+        /** A watched update needs the rollout state machine it is watched on. */
         private void requireQueueIfWatched() throws Stop {
-            if (watched(update) && !watchQueue.configured()) {
+            if (watched(update) && !watch.configured()) {
                 throw new Stop(new Outcome.Rejected(progress.facts(), Rejection.INVALID_REQUEST, "wait: the relay has no"
-                        + " request queue (REQUEST_QUEUE_URL) to watch the update with; leave wait out"));
+                        + " rollout state machine (ROLLOUT_STATE_MACHINE_ARN) to watch the update with; leave wait out"));
             }
         }
 
@@ -223,33 +246,9 @@ public final class WholeUpdates {
             return new Outcome.Accepted(facts);
         }
 
-        /**
-         * Registers the watch (its nonce, so that only checks the relay queued are obeyed) and queues its
-         * first check, trying twice; says how that went, for the outcome.
-         */
+        /** Starts the watch: a one-CVM rollout that checks the CVM until it runs the update, or gives up. */
         private String startWatch(Outcome.Facts facts) {
-            Instant now = clock.instant();
-            byte[] nonce = new byte[16];
-            new java.security.SecureRandom().nextBytes(nonce);
-            boolean needsProgress = hashBefore != null && Watcher.sameHash(hashBefore, facts.composeHash());
-            WatchCheck first = new WatchCheck(facts.cvmId(), facts.composeHash(), facts.correlationId(),
-                    facts.requestId(), facts.trigger(), 1, now, now.plus(watching.timeout()), facts.actor(),
-                    java.util.HexFormat.of().formatHex(nonce), needsProgress, false);
-            try {
-                registrations.put(first.registrationKey(), first.credential());
-            } catch (StoreUnavailable e) {
-                return "not scheduled: the watch could not be registered (" + e.getMessage() + ")";
-            }
-            String problem = null;
-            for (int attempt = 0; attempt < 2; attempt++) {
-                try {
-                    watchQueue.schedule(first, watching.interval());
-                    return "scheduled";
-                } catch (WatchQueue.Unavailable e) {
-                    problem = e.getMessage();
-                }
-            }
-            return "not scheduled: " + problem;
+            return watch.start(facts, hashBefore);
         }
     }
 }

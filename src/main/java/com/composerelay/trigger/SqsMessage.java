@@ -19,9 +19,7 @@ record SqsMessage(JrsValue record, String messageId, String requestId, Origin or
         /** A producer (a pipeline, a job): its body is a request. */
         PRODUCER,
         /** The Slack route's hand-off of a signed slash command. */
-        SLACK,
-        /** The relay's own watch: one check of a watched update. */
-        WATCH
+        SLACK
     }
 
     /**
@@ -36,7 +34,6 @@ record SqsMessage(JrsValue record, String messageId, String requestId, Origin or
         JrsValue attributes = record.path("messageAttributes");
         Origin origin = switch (String.valueOf(attribute(attributes, QueueAttributes.ORIGIN))) {
             case "slack" -> Origin.SLACK;
-            case "watch" -> Origin.WATCH;
             default -> Origin.PRODUCER;
         };
         String actor = origin == Origin.SLACK && attribute(attributes, "slack_user") != null

@@ -2,7 +2,6 @@ package com.composerelay.trigger;
 
 import com.composerelay.codec.ComposeUpdateJson;
 import com.composerelay.codec.RequestForm;
-import com.composerelay.codec.WatchCheckJson;
 import com.composerelay.codec.WholeUpdateJson;
 import com.composerelay.core.ComposeUpdate;
 import com.composerelay.core.InvalidRequest;
@@ -11,8 +10,6 @@ import com.composerelay.core.Outcome;
 import com.composerelay.core.Pipeline;
 import com.composerelay.core.RelayRequest;
 import com.composerelay.core.Runs;
-import com.composerelay.core.WatchCheck;
-import com.composerelay.core.Watcher;
 import com.composerelay.core.WholeRequest;
 import com.composerelay.core.WholeUpdate;
 import com.composerelay.json.Json;
@@ -35,28 +32,26 @@ import java.util.function.Supplier;
 
 /**
  * SQS (standard and FIFO): each message body is a compose update with {@code cvm_id} (the PATCH
- * form, or a whole update with {@code app_compose}), or one check of a watched update. Messages are
+ * form, or a whole update with {@code app_compose}), or a rollout ({@code targets}). Messages are
  * relayed concurrently (FIFO: one group after another in order, groups side by side), and only
  * transient failures go back in {@code batchItemFailures}, so SQS redelivers just those.
  */
 public final class SqsTrigger {
     private final Runs runs;
     private final Pipeline pipeline;
-    private final Supplier<Watcher> watcher;
     private final Clock clock;
     private final int maxReceiveCount;
     private final java.util.Optional<RolloutStarts> rollouts;
 
-    public SqsTrigger(Runs runs, Pipeline pipeline, Supplier<Watcher> watcher, Clock clock, int maxReceiveCount) {
-        this(runs, pipeline, watcher, clock, maxReceiveCount, java.util.Optional.empty());
+    public SqsTrigger(Runs runs, Pipeline pipeline, Clock clock, int maxReceiveCount) {
+        this(runs, pipeline, clock, maxReceiveCount, java.util.Optional.empty());
     }
 
     /** @param rollouts how a rollout on the request queue starts, when the relay has a state machine */
-    public SqsTrigger(Runs runs, Pipeline pipeline, Supplier<Watcher> watcher, Clock clock, int maxReceiveCount,
+    public SqsTrigger(Runs runs, Pipeline pipeline, Clock clock, int maxReceiveCount,
                       java.util.Optional<RolloutStarts> rollouts) {
         this.runs = runs;
         this.pipeline = pipeline;
-        this.watcher = watcher;
         this.clock = clock;
         this.maxReceiveCount = maxReceiveCount;
         this.rollouts = rollouts;
@@ -174,9 +169,6 @@ public final class SqsTrigger {
                 return rollouts.get().fromQueue(message, body, invocation);
             }
             RequestForm form = RequestForm.of(body);
-            if (form == RequestForm.WATCH && message.origin() == SqsMessage.Origin.WATCH) {
-                return watch(body, messageId, invocation);
-            }
             return decided(message, pipeline.handle(request(message, form, body, startedAt, invocation)));
         } catch (InvalidRequest problem) {
             pipeline.reject(Outcome.invalid(messageId, message.trigger(), ComposeUpdateJson.validCvmId(body),
@@ -196,7 +188,6 @@ public final class SqsTrigger {
                     startedAt, invocation.deadline(), message.actor()), message.idempotencyKey(), message.replyUrl(),
                     redelivered);
         }
-        // A producer's body that looks like a watch check is not one of the relay's own: read as a request, refused by name.
         ComposeUpdate update = ComposeUpdateJson.read(body, null);
         return runs.patch(invocation, new RelayRequest(message.messageId(), correlation, message.trigger(), update,
                 startedAt, invocation.deadline(), message.actor()), message.idempotencyKey(), message.replyUrl(),
@@ -225,22 +216,6 @@ public final class SqsTrigger {
             }
             case Pipeline.Result.Conflict conflict -> throw new InvalidRequest("MessageDeduplicationId", conflict.message());
         };
-    }
-
-    /** One check of a watched update; true when it is done (decided, or the next check queued). */
-    private boolean watch(JrsValue body, String messageId, Invocation invocation) {
-        WatchCheck check;
-        try {
-            check = WatchCheckJson.read(body);
-        } catch (InvalidRequest problem) {
-            // Only the relay writes these: one it cannot read is dropped, not retried forever.
-            Log.warn("watch message not readable, dropped: " + problem.getMessage(), "request_id", messageId);
-            return true;
-        }
-        Watcher.Verdict verdict = watcher.get().check(check, invocation.deadline());
-        Log.info("watch check " + verdict.name().toLowerCase(Locale.ROOT), "request_id", check.requestId(),
-                "correlation_id", check.correlationId(), "cvm_id", check.cvmId(), "check", check.check());
-        return verdict != Watcher.Verdict.LATER;
     }
 
     private static JrsValue body(SqsMessage message) throws InvalidRequest {

@@ -8,7 +8,6 @@ import com.composerelay.core.PhalaAnswer;
 import com.composerelay.core.PhalaPassThrough;
 import com.composerelay.core.PhalaProvisioning;
 import com.composerelay.core.RelayTokens;
-import com.composerelay.core.WatchQueue;
 import com.composerelay.crypto.X25519EnvSealer;
 import java.time.Duration;
 import java.util.List;
@@ -76,8 +75,8 @@ public record Adapters(ApiKeys keys, PhalaApi phala, RelayTable table, Outcomes 
         }
     }
 
-    /** What the whole update talks to beyond the PATCH: Phala's provision and CVM read, env secrets, the sealer, the watch queue. */
-    public record Whole(PhalaProvisioning provisioning, EnvSecrets envSecrets, EnvSealer sealer, WatchQueue watchQueue) {
+    /** What the whole update talks to beyond the PATCH: Phala's provision and CVM read, env secrets, the sealer. */
+    public record Whole(PhalaProvisioning provisioning, EnvSecrets envSecrets, EnvSealer sealer) {
         /** Without provisioning (a relay of the PATCH form only, priming): every whole update fails, named. */
         public static Whole none() {
             PhalaProvisioning none = new PhalaProvisioning() {
@@ -93,7 +92,7 @@ public record Adapters(ApiKeys keys, PhalaApi phala, RelayTable table, Outcomes 
                     throw new PhalaApi.Unreachable("no provisioning is configured");
                 }
             };
-            return new Whole(none, EnvSecrets.none(), new X25519EnvSealer(), WatchQueue.none());
+            return new Whole(none, EnvSecrets.none(), new X25519EnvSealer());
         }
     }
 

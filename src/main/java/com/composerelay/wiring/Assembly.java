@@ -15,7 +15,7 @@ import com.composerelay.codec.OutcomeJson;
 import com.composerelay.log.PipelineLogLines;
 import com.composerelay.core.RetryPolicy;
 import com.composerelay.core.SecretGuard;
-import com.composerelay.core.Watcher;
+import com.composerelay.core.Outcome;
 import com.composerelay.core.WholeUpdates;
 import com.composerelay.aws.SnsOutcomes;
 import com.composerelay.log.Log;
@@ -87,34 +87,44 @@ public final class Assembly {
                 adapters.threads(), adapters.replies());
         Pipeline pipeline = new Pipeline(adapters.table(), publication, log, adapters.clock());
         FinalOutcomes finals = new FinalOutcomes(adapters.table(), publication);
-        // The whole update and its watch keep the PATCH's rules: the same relay, retry policy and timing.
+        // The whole update, its watch and the rollouts keep the PATCH's rules: the same relay, retry policy and timing.
         Adapters.Whole whole = adapters.whole();
         Config.Updates updates = config.updates();
+        Adapters.RolloutPorts ports = adapters.rollouts();
+        Lazy<Rollouts> rollouts = new Lazy<>(() -> new Rollouts(ports.store(), ports.engine(), ports.reports(), relay,
+                ports.fleet(), config.idempotencyTtl(), adapters.clock()));
+        WholeUpdates.UpdateWatch watch = !ports.on() ? WholeUpdates.UpdateWatch.none() : new WholeUpdates.UpdateWatch() {
+            @Override
+            public boolean configured() {
+                return true;
+            }
+
+            @Override
+            public String start(Outcome.Facts facts, String hashBefore) {
+                return rollouts.get().watch(facts, facts.whole() == null ? null : facts.whole().appId(), hashBefore,
+                        updates.watchInterval(), updates.watchTimeout());
+            }
+        };
         Lazy<WholeUpdates> wholeUpdates = new Lazy<>(() -> new WholeUpdates(relay, whole.provisioning(), adapters.phala(),
                 whole.envSecrets(), whole.sealer(),
-                new SecretGuard(updates.envSecretPrefix(), updates.envSecretsPerCvm(), config.ownSecretIds()),
-                whole.watchQueue(),
+                new SecretGuard(updates.envSecretPrefix(), updates.envSecretsPerCvm(), config.ownSecretIds()), watch,
                 new WholeUpdates.Watching(updates.watchAlways(), updates.watchTimeout(), updates.watchInterval()),
-                adapters.table(), adapters.clock()));
-        Lazy<Watcher> watcher = new Lazy<>(() -> new Watcher(whole.provisioning(), adapters.keys(), adapters.table(),
-                adapters.table(), finals, publication, whole.watchQueue(), updates.watchInterval(), timing,
                 adapters.clock()));
         Runs runs = new Runs(relay, wholeUpdates);
         ApiGatewayTrigger api = new ApiGatewayTrigger(runs, pipeline, adapters.clock());
-        Adapters.RolloutPorts ports = adapters.rollouts();
         Optional<RolloutStarts> starts = Optional.empty();
         Optional<RolloutTaskTrigger> tasks = Optional.empty();
         if (ports.on()) {
-            boolean perCvmSecrets = config.updates().envSecretsPerCvm();
-            Lazy<Rollouts> rollouts = new Lazy<>(() -> new Rollouts(ports.store(), ports.engine(), ports.reports(), relay,
-                    ports.fleet(), config.idempotencyTtl(), adapters.clock()));
+            boolean perCvmSecrets = updates.envSecretsPerCvm();
             starts = Optional.of(new RolloutStarts(rollouts,
                     (body, key, trigger, actor) -> RolloutStart.read(body, key, trigger, actor, perCvmSecrets)));
+            RolloutTasks.UpdateEnds ends = (outcome, holdUntil) -> finals.decide(outcome, holdUntil,
+                    publication.replyUrlOf(outcome.facts().cvmId(), outcome.facts().correlationId()));
             tasks = Optional.of(new RolloutTaskTrigger(new Lazy<>(() -> new RolloutTasks(ports.store(), relay,
                     ports.fleet(), whole.provisioning(), wholeUpdates, RolloutStart::plan, adapters.table(),
-                    ports.reports(), adapters.clock(), adapters.sleeper())), ports.engine(), ports.taskQueueArn()));
+                    ports.reports(), adapters.clock(), adapters.sleeper(), ends)), ports.engine(), ports.taskQueueArn()));
         }
-        SqsTrigger sqs = new SqsTrigger(runs, pipeline, watcher, adapters.clock(), config.maxReceiveCount(), starts);
+        SqsTrigger sqs = new SqsTrigger(runs, pipeline, adapters.clock(), config.maxReceiveCount(), starts);
         return new Dispatcher(Routes.triggers(config, adapters, api, sqs, runs, pipeline, finals, publication,
                 starts.map(RolloutApiTrigger::new), tasks));
     }

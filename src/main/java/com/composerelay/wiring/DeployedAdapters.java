@@ -12,12 +12,10 @@ import com.composerelay.aws.SecretsManagerApiKeys;
 import com.composerelay.aws.SecretsManagerSigningSecrets;
 import com.composerelay.aws.SnsOutcomes;
 import com.composerelay.aws.SqsUpdateQueue;
-import com.composerelay.aws.SqsWatchQueue;
 import com.composerelay.aws.SecretsManagerEnvSecrets;
 import com.composerelay.aws.SecretsManagerRelayTokens;
 import com.composerelay.core.RelayTokens;
 import java.util.List;
-import com.composerelay.core.WatchQueue;
 import com.composerelay.crypto.X25519EnvSealer;
 import com.composerelay.config.Config;
 import com.composerelay.core.CachingApiKeys;
@@ -91,11 +89,8 @@ record DeployedAdapters(Adapters adapters, Lazy<HttpClient> http, AwsClients aws
                 .orElse(UpdateQueue.none());
         HttpPhalaApi phala = new HttpPhalaApi(http, config.phalaBaseUrl(), config.phalaApiVersion(), clock);
         ReseedableRandom jitter = new ReseedableRandom();
-        WatchQueue watchQueue = config.requestQueueUrl()
-                .<WatchQueue>map(url -> new SqsWatchQueue(aws::sqs, url, afterPatch))
-                .orElse(WatchQueue.none());
         Adapters.Whole whole = new Adapters.Whole(phala, new SecretsManagerEnvSecrets(aws::secretsManager, beforePatch),
-                new X25519EnvSealer(), watchQueue);
+                new X25519EnvSealer());
         Adapters adapters = new Adapters(keys, phala, table,
                 new SnsOutcomes(aws::sns, config.outcomeTopicArn(), afterPatch), threads,
                 new SlackReplies(http, config.chatOps().slackResponseUrlPrefix()), signingSecrets, queue,

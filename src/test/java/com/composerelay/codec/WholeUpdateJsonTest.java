@@ -115,8 +115,7 @@ class WholeUpdateJsonTest {
                         + " commit, compose_hash commits a hash provisioned before");
         assertThat(RequestForm.of(Json.parse("{\"compose_hash\": \"ab\"}"))).isEqualTo(RequestForm.PATCH);
         assertThat(RequestForm.of(Json.parse("{\"app_compose\": {}}"))).isEqualTo(RequestForm.WHOLE);
-        assertThat(RequestForm.of(Json.parse("{\"watch\": {}}"))).isEqualTo(RequestForm.WATCH);
         assertThat(RequestForm.of(Json.parse("{\"targets\": {}}"))).isEqualTo(RequestForm.ROLLOUT);
-        assertThat(List.of(RequestForm.values())).hasSize(4);
+        assertThat(List.of(RequestForm.values())).hasSize(3);
     }
 }

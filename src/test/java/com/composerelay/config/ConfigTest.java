@@ -37,14 +37,14 @@ class ConfigTest {
     }
 
     @Test
-    void aWatchMayNotOutliveTheIdempotencyRecordsThatHoldIt() {
-        assertThatThrownBy(() -> Fixtures.config("WATCH_TIMEOUT_SECONDS", "3601"))
+    void aWatchIsBoundedByADayAndChecksAtLeastEvery300Seconds() {
+        assertThatThrownBy(() -> Fixtures.config("WATCH_TIMEOUT_SECONDS", "86401"))
                 .isInstanceOf(Config.Invalid.class)
-                .hasMessage("configuration: WATCH_TIMEOUT_SECONDS must be from 1 to 3600 (a watch is registered in the"
-                        + " idempotency table, whose records live IDEMPOTENCY_TTL_SECONDS (3600)), not '3601'");
-        assertThatThrownBy(() -> Fixtures.config("WATCH_INTERVAL_SECONDS", "901"))
-                .hasMessage("configuration: WATCH_INTERVAL_SECONDS must be from 1 to 900 (SQS delays one message by at"
-                        + " most 900 s), not '901'");
+                .hasMessage("configuration: WATCH_TIMEOUT_SECONDS must be from 1 to 86400 (a watched update is given up"
+                        + " after at most a day), not '86401'");
+        assertThatThrownBy(() -> Fixtures.config("WATCH_INTERVAL_SECONDS", "301"))
+                .hasMessage("configuration: WATCH_INTERVAL_SECONDS must be from 1 to 300 (a rollout checks at least"
+                        + " every 300 s), not '301'");
         assertThatThrownBy(() -> Fixtures.config("ENV_SECRETS_PER_CVM", "yes"))
                 .hasMessage("configuration: ENV_SECRETS_PER_CVM must be true or false, not 'yes'");
         assertThatThrownBy(() -> Fixtures.config("ENV_SECRET_PREFIX", "compose-relay/env"))

@@ -22,6 +22,8 @@ public final class FakeProvisioning implements PhalaProvisioning {
     /** The hash the default provision answers. */
     public static final String HASH = "1111111111111111111111111111111111111111111111111111111111111111";
     public static final String APP_ID = "app_4f1e0c9d8b7a69584736251403f2e1d0c9b8a7f6";
+    /** The vm_uuid every scripted CVM read gives. */
+    public static final String VM_UUID = "5b1e7c3a9d2f4e6a8b0c1d2e3f4a5b6c";
     /** The public key of the receiver private key 01 02 … 20 (Phala's test vectors, docs/PHALA-FACTS.md). */
     public static final String PUBKEY = "07a37cbc142093c8b755dc1b10e86cb426374ad16aa853ed0bdfc0b2b86d1c7c";
 
@@ -58,6 +60,8 @@ public final class FakeProvisioning implements PhalaProvisioning {
         values.put(IN_PROGRESS, String.valueOf(inProgress));
         values.put(COMPOSE_HASH, hash);
         values.put(ENV_PUBKEY, PUBKEY);
+        values.put(PhalaProvisioning.VM_UUID, FakeProvisioning.VM_UUID);
+        values.put(PhalaProvisioning.APP_ID, FakeProvisioning.APP_ID);
         return new Reply.Answer(answer(200, values));
     }
 

@@ -7,8 +7,9 @@ import com.composerelay.core.ComposeUpdate;
 import com.composerelay.core.EnvSecrets;
 import com.composerelay.core.PhalaPassThrough;
 import com.composerelay.core.RelayToken;
-import com.composerelay.core.WatchCheck;
-import com.composerelay.core.WatchQueue;
+import com.composerelay.core.PhalaAnswer;
+import com.composerelay.core.PhalaFleet;
+import com.composerelay.core.RolloutReports;
 import com.composerelay.crypto.X25519EnvSealer;
 import com.composerelay.core.RelayTable;
 import com.composerelay.codec.OutcomeText;
@@ -72,13 +73,18 @@ public final class Harness {
     /** When set, Secrets Manager is throttling every env read. */
     public boolean envSecretsDown;
     public final FakeProvisioning provisioning = new FakeProvisioning();
-    /** A watch check put on the queue, with its delay. */
-    public record Scheduled(WatchCheck check, Duration delay) {}
-    public final List<Scheduled> scheduled = new ArrayList<>();
-    /** When set, the queue refuses every watch check. */
-    public boolean watchQueueDown;
-    /** When set, the relay has no queue for the watch at all (no REQUEST_QUEUE_URL). */
-    public boolean noWatchQueue;
+    /** The rollout task queue the harness's rollout ports read tasks from. */
+    public static final String TASK_QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:compose-relay-RolloutTaskQueue";
+    /** Rollouts (and watched whole updates) kept, the state machine's calls, the rollout reports published. */
+    public final InMemoryRollouts rollouts = new InMemoryRollouts();
+    public final RecordingEngine engine = new RecordingEngine();
+    public final List<RolloutReports.Report> rolloutReports = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /**
+     * Phala's status batch as the fleet answers it, by vm_uuid: status, in_progress, boot_error (any
+     * left out is absent); every fleet call is recorded in {@link #fleetCalls}.
+     */
+    public final Map<String, Map<String, String>> fleetStatus = new java.util.concurrent.ConcurrentHashMap<>();
+    public final List<String> fleetCalls = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The relay tokens the tokens' store holds (see {@link #tokenFor}). */
     public final List<RelayToken> relayTokens = new ArrayList<>();
     /** How many times the tokens' store was read. */
@@ -104,11 +110,13 @@ public final class Harness {
                 b.idempotency == null ? idempotency : b.idempotency, outcomes,
                 threadStore(), (url, outcome) -> replies.add(new Reply(url, OutcomeText.chatLine(outcome))), signingSecrets(), queue(),
                 time, sleeper, new ReseedableRandom(), metrics,
-                new Adapters.Whole(provisioning, envSecretStore(), new X25519EnvSealer(), watchQueue()),
+                new Adapters.Whole(provisioning, envSecretStore(), new X25519EnvSealer()),
                 new Adapters.ClientApi(b.passThrough == null ? Adapters.ClientApi.none().phala() : b.passThrough, () -> {
                     relayTokenReads++;
                     return List.copyOf(relayTokens);
-                }));
+                }),
+                b.noRollouts ? Adapters.RolloutPorts.none()
+                        : new Adapters.RolloutPorts(rollouts, engine, rolloutReports::add, fleet(), TASK_QUEUE_ARN));
         this.handler = new RelayHandler(Assembly.dispatcher(b.config, adapters), time);
     }
 
@@ -145,6 +153,13 @@ public final class Harness {
         private RelayTable idempotency;
         private boolean realTime;
         private PhalaPassThrough passThrough;
+        private boolean noRollouts;
+
+        /** No rollout state machine: rollouts and watched updates are off. */
+        public Builder noRollouts() {
+            this.noRollouts = true;
+            return this;
+        }
 
         /** Phala's API as the Phala-compatible routes pass it through (e.g. the relay's HttpPhalaApi over WireMock). */
         public Builder passThrough(PhalaPassThrough passThrough) {
@@ -258,19 +273,37 @@ public final class Harness {
         };
     }
 
-    private WatchQueue watchQueue() {
-        return new WatchQueue() {
+    /** Phala's fleet calls: the status batch from {@link #fleetStatus}; the rest are not scripted here. */
+    private PhalaFleet fleet() {
+        return new PhalaFleet() {
             @Override
-            public void schedule(WatchCheck check, Duration delay) throws Unavailable {
-                if (watchQueueDown) {
-                    throw new WatchQueue.Unavailable("the request queue did not take the watch's next check (SqsException)");
-                }
-                scheduled.add(new Scheduled(check, delay));
+            public PhalaAnswer appCvms(String appId, String apiKey, Duration timeout) throws PhalaApi.Unreachable {
+                fleetCalls.add("appCvms " + appId);
+                throw new PhalaApi.Unreachable("the harness scripts no app listing");
             }
 
             @Override
-            public boolean configured() {
-                return !noWatchQueue;
+            public PhalaAnswer revisions(String appId, int page, int pageSize, String apiKey, Duration timeout)
+                    throws PhalaApi.Unreachable {
+                fleetCalls.add("revisions " + appId + " " + page);
+                throw new PhalaApi.Unreachable("the harness scripts no revisions");
+            }
+
+            @Override
+            public PhalaAnswer redeploy(String cvmId, String revisionId, String apiKey, Duration timeout)
+                    throws PhalaApi.Unreachable {
+                fleetCalls.add("redeploy " + cvmId + " " + revisionId);
+                throw new PhalaApi.Unreachable("the harness scripts no redeploy");
+            }
+
+            @Override
+            public PhalaAnswer statusBatch(List<String> vmUuids, String apiKey, Duration timeout) {
+                fleetCalls.add("statusBatch " + String.join(",", vmUuids));
+                Map<String, String> values = new HashMap<>();
+                for (String vm : vmUuids) {
+                    fleetStatus.getOrDefault(vm, Map.of()).forEach((k, v) -> values.put(PhalaFleet.key(vm, k), v));
+                }
+                return new PhalaAnswer(200, null, null, java.util.Optional.empty(), null, values);
             }
         };
     }

@@ -110,7 +110,7 @@ class WholeUpdateHttpTest {
         }
         assertThat(outcome.has("watch")).isFalse();
         assertThat(harness.outcomes.published()).singleElement().isInstanceOf(Outcome.Accepted.class);
-        assertThat(harness.scheduled).isEmpty();
+        assertThat(harness.engine.calls).isEmpty();
         // No value ever leaves: not in the answer, the outcome, nor the log.
         String everything = response.toString() + harness.outcomes.published() + log.text();
         assertThat(everything).doesNotContain(DB_URL, "s3cr3t-db-pass", TOKEN, Fixtures.API_KEY);
@@ -287,19 +287,21 @@ class WholeUpdateHttpTest {
     }
 
     @Test
-    void waitQueuesTheFirstCheckAndSaysSo() {
+    void waitStartsTheWatchsOneCvmRolloutAndSaysSo() throws Exception {
         harness.phala.then(202);
         JsonNode response = harness.invoke(post(CVM, body(null, ", \"wait\": true"), Map.of()));
 
         JsonNode outcome = Harness.body(response);
         assertThat(outcome.get("watch").textValue()).isEqualTo("scheduled");
-        assertThat(harness.scheduled).singleElement().satisfies(s -> {
-            assertThat(s.delay()).isEqualTo(Duration.ofSeconds(15));
-            assertThat(s.check().check()).isEqualTo(1);
-            assertThat(s.check().cvmId()).isEqualTo(CVM);
-            assertThat(s.check().composeHash()).isEqualTo(FakeProvisioning.HASH);
-            assertThat(s.check().correlationId()).isEqualTo(outcome.get("correlation_id").textValue());
-            assertThat(Duration.between(s.check().startedAt(), s.check().giveUpAt())).isEqualTo(Duration.ofSeconds(600));
+        assertThat(harness.engine.calls).singleElement().satisfies(start -> {
+            assertThat(start.kind()).isEqualTo("start");
+            com.composerelay.core.Rollout watch = harness.rollouts.find(start.nameOrToken()).orElseThrow();
+            assertThat(watch.watch().correlationId()).isEqualTo(outcome.get("correlation_id").textValue());
+            assertThat(watch.watch().timeoutSeconds()).isEqualTo(600);
+            assertThat(watch.composeHash()).isEqualTo(FakeProvisioning.HASH);
+            assertThat(watch.targets()).extracting(com.composerelay.core.Rollout.Target::cvmId).containsExactly(CVM);
+            assertThat(com.composerelay.support.TestJson.parse(start.text()).path("strategy")
+                    .path("check_interval_seconds").intValue()).isEqualTo(15);
         });
     }
 
@@ -309,20 +311,22 @@ class WholeUpdateHttpTest {
                 "WATCH_TIMEOUT_SECONDS", "120")).build();
         h.phala.then(202);
         h.invoke(post(CVM, body(null, ""), Map.of()));
-        assertThat(h.scheduled).singleElement().satisfies(s -> {
-            assertThat(s.delay()).isEqualTo(Duration.ofSeconds(5));
-            assertThat(Duration.between(s.check().startedAt(), s.check().giveUpAt())).isEqualTo(Duration.ofSeconds(120));
+        assertThat(h.engine.calls).singleElement().satisfies(start -> {
+            assertThat(h.rollouts.find(start.nameOrToken()).orElseThrow().watch().timeoutSeconds()).isEqualTo(120);
+            assertThat(com.composerelay.support.TestJson.parse(start.text()).path("strategy")
+                    .path("check_interval_seconds").intValue()).isEqualTo(5);
         });
     }
 
     @Test
-    void aWatchThatCannotBeQueuedIsNamedInTheAcceptedOutcome() {
-        harness.watchQueueDown = true;
+    void aWatchThatCannotBeStartedIsNamedInTheAcceptedOutcome() {
+        harness.engine.goDown();
         harness.phala.then(202);
         JsonNode response = harness.invoke(post(CVM, body(null, ", \"wait\": true"), Map.of()));
         assertThat(response.get("statusCode").intValue()).isEqualTo(202);
         assertThat(Harness.body(response).get("watch").textValue())
-                .isEqualTo("not scheduled: the request queue did not take the watch's next check (SqsException)");
+                .isEqualTo("not scheduled: the watch's execution could not be started (StartExecution:"
+                        + " ServiceUnavailable (test))");
     }
 
     @Test
@@ -373,12 +377,12 @@ class WholeUpdateHttpTest {
     }
 
     @Test
-    void waitIsRefusedWhenTheRelayHasNoQueueToWatchWith() {
-        harness.noWatchQueue = true;
+    void waitIsRefusedWhenTheRelayHasNoStateMachineToWatchWith() {
+        Harness harness = Harness.builder().noRollouts().build();
         JsonNode response = harness.invoke(post(CVM, body(null, ", \"wait\": true"), Map.of()));
         assertThat(response.get("statusCode").intValue()).isEqualTo(400);
-        assertThat(Harness.body(response).get("error").textValue()).isEqualTo("wait: the relay has no request queue"
-                + " (REQUEST_QUEUE_URL) to watch the update with; leave wait out");
+        assertThat(Harness.body(response).get("error").textValue()).isEqualTo("wait: the relay has no rollout state"
+                + " machine (ROLLOUT_STATE_MACHINE_ARN) to watch the update with; leave wait out");
         assertThat(harness.provisioning.provisions).isEmpty();
     }
 

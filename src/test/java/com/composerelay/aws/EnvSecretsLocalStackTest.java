@@ -3,10 +3,7 @@ package com.composerelay.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.composerelay.codec.WatchCheckJson;
 import com.composerelay.core.EnvSecrets;
-import com.composerelay.core.Trigger;
-import com.composerelay.core.WatchCheck;
 import com.composerelay.support.LocalAws;
 import com.composerelay.support.TestJson;
 import java.time.Clock;
@@ -22,7 +19,7 @@ import com.composerelay.support.Tags;
 
 /** The whole update's AWS adapters against LocalStack: env values from Secrets Manager, delayed watch checks on SQS. */
 @Tag(Tags.LOCALSTACK)
-class EnvSecretsAndWatchQueueLocalStackTest {
+class EnvSecretsLocalStackTest {
     private static LocalAws aws;
     private static final AwsCallDeadline DEADLINE = new AwsCallDeadline(Clock.systemUTC(), Duration.ZERO);
 
@@ -73,30 +70,5 @@ class EnvSecretsAndWatchQueueLocalStackTest {
         assertThatThrownBy(() -> new SecretsManagerEnvSecrets(() -> unreachable, DEADLINE).read("compose-relay/env/x", null))
                 .isInstanceOf(EnvSecrets.Unavailable.class)
                 .hasMessageStartingWith("Secrets Manager could not be reached for secret compose-relay/env/x (");
-    }
-
-    @Test
-    void aWatchCheckIsADelayedMessageThatReadsBackTheSame() throws Exception {
-        String queue = aws.queue("watch", Map.of());
-        Instant started = Instant.parse("2026-11-28T12:00:00Z");
-        WatchCheck check = new WatchCheck("cvm_ykL5lbAn", "ab".repeat(32), "corr-1", "req-1", Trigger.API, 3, started,
-                started.plusSeconds(600), "arn:aws:iam::123456789012:role/deployer", "00112233445566778899aabbccddeeff",
-                true, false);
-        new SqsWatchQueue(() -> aws.sqs, queue, DEADLINE).schedule(check, Duration.ofSeconds(2));
-
-        long sent = System.nanoTime();
-        assertThat(aws.sqs.receiveMessage(b -> b.queueUrl(queue).waitTimeSeconds(0)).messages()).isEmpty();
-        List<Message> received = aws.receive(queue, 1, 10);
-        assertThat(received).hasSize(1);
-        assertThat(Duration.ofNanos(System.nanoTime() - sent)).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
-        Message message = received.getFirst();
-        assertThat(message.messageAttributes().get("origin").stringValue()).isEqualTo("watch");
-        assertThat(WatchCheckJson.read(com.composerelay.json.Json.parse(message.body()))).isEqualTo(check);
-        assertThat(TestJson.parse(message.body())).isEqualTo(TestJson.parse("""
-                {"watch": {"cvm_id": "cvm_ykL5lbAn", "compose_hash": "%s", "correlation_id": "corr-1", "request_id": "req-1",
-                           "trigger": "api", "check": 3, "started_at": %d, "give_up_at": %d,
-                           "actor": "arn:aws:iam::123456789012:role/deployer", "nonce": "00112233445566778899aabbccddeeff",
-                           "needs_progress": true, "seen_progress": false}}"""
-                .formatted("ab".repeat(32), started.toEpochMilli(), started.plusSeconds(600).toEpochMilli())));
     }
 }
