@@ -20,6 +20,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.StateMachineType;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -65,12 +67,16 @@ public final class LocalDeployment implements AutoCloseable {
     public final SnsClient sns;
     public final SecretsManagerClient secrets;
     public final DynamoDbClient dynamoDb;
+    public final SfnClient sfn;
     public final String idempotencyTable;
     public final String secretArn;
     public final String topicArn;
     public final String requestQueueUrl;
     public final String deadLetterQueueUrl;
     public final String outcomesQueueUrl;
+    /** The rollout engine (issue 19): its task queue and the state machine from the built template's definition. */
+    public final String rolloutTaskQueueUrl;
+    public final String rolloutStateMachineArn;
     public final int maxReceiveCount;
     public final PhalaStandIn phala;
     public final FunctionUnderEmulator function;
@@ -87,6 +93,8 @@ public final class LocalDeployment implements AutoCloseable {
         secrets = SecretsManagerClient.builder().httpClient(http).region(Region.of(REGION))
                 .credentialsProvider(credentials).endpointOverride(endpoint).build();
         dynamoDb = DynamoDbClient.builder().httpClient(http).region(Region.of(REGION))
+                .credentialsProvider(credentials).endpointOverride(endpoint).build();
+        sfn = SfnClient.builder().httpClient(http).region(Region.of(REGION))
                 .credentialsProvider(credentials).endpointOverride(endpoint).build();
         String stack = options.stackName();
         idempotencyTable = createTable(stack + "-IdempotencyTable", template.resource("IdempotencyTable").path("Properties"));
@@ -109,6 +117,17 @@ public final class LocalDeployment implements AutoCloseable {
         }
         requestQueueUrl = createQueue(stack + "-RequestQueue", template.resource("RequestQueue").path("Properties"),
                 requestAttributes);
+        String rolloutDeadLetterQueueUrl = createQueue(stack + "-RolloutTaskDeadLetterQueue",
+                template.resource("RolloutTaskDeadLetterQueue").path("Properties"), Map.of());
+        rolloutTaskQueueUrl = createQueue(stack + "-RolloutTaskQueue", template.resource("RolloutTaskQueue").path("Properties"),
+                Map.of(QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + queueArn(rolloutDeadLetterQueueUrl)
+                        + "\",\"maxReceiveCount\":\"" + maxReceiveCount + "\"}"));
+        String rolloutDefinition = template.stateMachineDefinition("RolloutStateMachine",
+                Map.of("TaskQueueUrl", rolloutTaskQueueUrl));
+        // LocalStack does not enforce IAM: the role is named, not made.
+        rolloutStateMachineArn = sfn.createStateMachine(b -> b.name(stack + "-RolloutStateMachine")
+                .type(StateMachineType.STANDARD).definition(rolloutDefinition)
+                .roleArn("arn:aws:iam::000000000000:role/" + stack + "-RolloutStateMachineRole")).stateMachineArn();
         outcomesQueueUrl = sqs.createQueue(b -> b.queueName(stack + "-outcomes")).queueUrl();
         sns.subscribe(b -> b.topicArn(topicArn).protocol("sqs").endpoint(queueArn(outcomesQueueUrl)));
 
@@ -139,7 +158,7 @@ public final class LocalDeployment implements AutoCloseable {
         Map<String, String> environment = new LinkedHashMap<>(
                 template.environment(declared, parameters,
                         Map.of("OutcomeTopic", topicArn, "IdempotencyTable", idempotencyTable,
-                                "RequestQueue", requestQueueUrl)));
+                                "RequestQueue", requestQueueUrl, "RolloutStateMachine", rolloutStateMachineArn)));
         // What Lambda adds: region and the role's credentials; and the SDK's standard endpoint override.
         environment.put("AWS_REGION", REGION);
         environment.put("AWS_DEFAULT_REGION", REGION);
@@ -331,5 +350,6 @@ public final class LocalDeployment implements AutoCloseable {
         sns.close();
         secrets.close();
         dynamoDb.close();
+        sfn.close();
     }
 }

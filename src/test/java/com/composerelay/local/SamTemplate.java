@@ -94,6 +94,30 @@ public final class SamTemplate {
         throw new IllegalArgumentException("cannot resolve " + variable + " = " + value + " locally");
     }
 
+    /**
+     * A state machine's definition as {@code sam build} left it ({@code DefinitionUri}, relative to the
+     * build folder), with {@code ${Name}} replaced by the given values as {@code DefinitionSubstitutions} does.
+     */
+    public String stateMachineDefinition(String logicalId, Map<String, String> substitutions) {
+        JsonNode properties = resource(logicalId).path("Properties");
+        Path file = buildDir.resolve(properties.path("DefinitionUri").asText()).normalize();
+        String definition;
+        try {
+            definition = java.nio.file.Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the definition of " + logicalId + " at " + file, e);
+        }
+        var declared = new java.util.TreeSet<String>();
+        properties.path("DefinitionSubstitutions").fieldNames().forEachRemaining(declared::add);
+        if (!declared.equals(new java.util.TreeSet<>(substitutions.keySet()))) {
+            throw new IllegalArgumentException(logicalId + " substitutes " + declared + ", given " + substitutions.keySet());
+        }
+        for (var e : substitutions.entrySet()) {
+            definition = definition.replace("${" + e.getKey() + "}", e.getValue());
+        }
+        return definition;
+    }
+
     public JsonNode root() {
         return root;
     }
