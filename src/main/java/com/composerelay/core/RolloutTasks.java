@@ -498,7 +498,8 @@ public final class RolloutTasks {
         if (!rollout.ended()) {
             String status = task.result() == null ? "failed" : task.result();
             boolean cancel = task.failureError() != null && task.failureError().startsWith(CANCELLED);
-            if (cancel && ("rolled_back".equals(status) || "cancelled".equals(status))) {
+            // A cancel ends cancelled (rolled back or kept as asked; under on_failure stop, kept), unless its rollback failed.
+            if (cancel && !"rollback_failed".equals(status)) {
                 status = "cancelled";
             }
             Rollout.Failure failure = rollout.failure() != null ? rollout.failure() : failureOf(task);

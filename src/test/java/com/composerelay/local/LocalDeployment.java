@@ -81,6 +81,8 @@ public final class LocalDeployment implements AutoCloseable {
     public final PhalaStandIn phala;
     public final FunctionUnderEmulator function;
     public final SqsEventSource eventSource;
+    /** The task queue's event source mapping: the state machine's tasks to the function. */
+    public final SqsEventSource taskSource;
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
     private LocalDeployment(URI endpoint, SamTemplate template, Path rie, Path ricDir, Options options) throws IOException {
@@ -158,7 +160,8 @@ public final class LocalDeployment implements AutoCloseable {
         Map<String, String> environment = new LinkedHashMap<>(
                 template.environment(declared, parameters,
                         Map.of("OutcomeTopic", topicArn, "IdempotencyTable", idempotencyTable,
-                                "RequestQueue", requestQueueUrl, "RolloutStateMachine", rolloutStateMachineArn)));
+                                "RequestQueue", requestQueueUrl, "RolloutStateMachine", rolloutStateMachineArn,
+                                "RolloutTaskQueue.Arn", queueArn(rolloutTaskQueueUrl))));
         // What Lambda adds: region and the role's credentials; and the SDK's standard endpoint override.
         environment.put("AWS_REGION", REGION);
         environment.put("AWS_DEFAULT_REGION", REGION);
@@ -172,6 +175,7 @@ public final class LocalDeployment implements AutoCloseable {
                 options.logDir().resolve(stack + "-function.log"));
         toClose.add(function);
         eventSource = new SqsEventSource(sqs, requestQueueUrl, REGION, function.invokeUrl());
+        taskSource = new SqsEventSource(sqs, rolloutTaskQueueUrl, REGION, function.invokeUrl());
     }
 
     /** The relay tokens secret's string for these tokens: each {name, token, cvm...}. */

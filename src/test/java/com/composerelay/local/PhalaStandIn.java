@@ -112,6 +112,8 @@ public final class PhalaStandIn {
         Script then;
         Script onCommit = Script.boots();
         Script onRedeploy = Script.boots();
+        /** What the CVM does after an update to one of these hashes, whichever way (commit or redeploy). */
+        final java.util.Map<String, Script> onHash = new java.util.HashMap<>();
         int conflicts;
         final List<String> commits = new ArrayList<>();
         final List<String> redeploys = new ArrayList<>();
@@ -265,6 +267,14 @@ public final class PhalaStandIn {
         cvm(vmUuid).onRedeploy = script;
     }
 
+    /**
+     * What the CVM does after an update to {@code composeHash} (a commit or a redeploy), whatever its
+     * other scripts say: a new compose that fails to boot, while the way back still works.
+     */
+    public synchronized void onHash(String vmUuid, String composeHash, Script script) {
+        cvm(vmUuid).onHash.put(composeHash, script);
+    }
+
     /** The CVM's next {@code times} commits or redeploys get 409 (another operation in progress), busy or not. */
     public synchronized void conflicts(String vmUuid, int times) {
         cvm(vmUuid).conflicts = times;
@@ -382,7 +392,7 @@ public final class PhalaStandIn {
         long now = clock.getAsLong();
         cvm.targetHash = hash;
         cvm.until = now + fleetUpdateMillis;
-        cvm.then = then;
+        cvm.then = cvm.onHash.getOrDefault(hash, then);
         cvm.status = "updating";
         cvm.bootError = null;
         revisions.add(new Revision(nextRevisionId(), cvm.appId, cvm.vmUuid, hash, now, operation));

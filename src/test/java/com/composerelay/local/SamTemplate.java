@@ -64,7 +64,8 @@ public final class SamTemplate {
 
     /**
      * The function's environment with every {@code Ref} resolved: to a parameter value given
-     * (else the parameter's default), or to the local stand-in for a resource.
+     * (else the parameter's default), or to the local stand-in for a resource; a {@code Fn::GetAtt}
+     * to the stand-in given as {@code Resource.Attribute}.
      */
     public Map<String, String> environment(Function function, Map<String, String> parameters,
                                            Map<String, String> resources) {
@@ -89,6 +90,14 @@ public final class SamTemplate {
             String fallback = parameterDefault(name);
             if (fallback != null) {
                 return fallback;
+            }
+        }
+        // Fn::GetAtt as [resource, attribute] or "resource.attribute": the local stand-in given as "resource.attribute".
+        JsonNode getAtt = value.get("Fn::GetAtt");
+        if (getAtt != null) {
+            String name = getAtt.isArray() ? getAtt.get(0).asText() + "." + getAtt.get(1).asText() : getAtt.asText();
+            if (resources.containsKey(name)) {
+                return resources.get(name);
             }
         }
         throw new IllegalArgumentException("cannot resolve " + variable + " = " + value + " locally");
