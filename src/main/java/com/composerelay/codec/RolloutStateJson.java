@@ -60,8 +60,12 @@ public final class RolloutStateJson {
         }
         m.put("waves", waves);
         Map<String, Object> apps = new LinkedHashMap<>();
-        r.apps().forEach((id, app) -> apps.put(id, Map.of("lead_cvm_id", app.leadCvmId(),
-                "compose_hash", app.composeHash())));
+        r.apps().forEach((id, app) -> {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("lead_cvm_id", app.leadCvmId());
+            fields.put("compose_hash", app.composeHash());
+            apps.put(id, fields);
+        });
         m.put("apps", apps);
         m.put("cancel", r.cancel());
         m.put("pause_token", r.pauseToken());
@@ -137,7 +141,11 @@ public final class RolloutStateJson {
                 c.put("error", errors || t.cvmId().equals(keepErrorOf) ? t.error() : null);
                 cvms.add(c);
             }
-            waves.add(Map.of("number", w.number(), "status", w.status(), "cvms", cvms));
+            Map<String, Object> wave = new LinkedHashMap<>();
+            wave.put("number", w.number());
+            wave.put("status", w.status());
+            wave.put("cvms", cvms);
+            waves.add(wave);
         }
         m.put("waves", waves);
         m.put("actor", r.actor());

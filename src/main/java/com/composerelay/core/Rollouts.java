@@ -240,15 +240,19 @@ public final class Rollouts {
                     .withFailure(r.failure() != null ? r.failure() : new Rollout.Failure(null, "cancelled by "
                             + (actor == null ? "a caller" : actor))) : r);
             if (before.pauseToken() != null && saved.cancel().equals(mode)) {
-                engine.fail(before.pauseToken(), rollback ? RolloutTasks.CANCELLED : RolloutTasks.CANCELLED_KEEP,
-                        "cancelled by " + (actor == null ? "a caller" : actor));
+                try {
+                    engine.fail(before.pauseToken(), rollback ? RolloutTasks.CANCELLED : RolloutTasks.CANCELLED_KEEP,
+                            "cancelled by " + (actor == null ? "a caller" : actor));
+                } catch (RolloutEngine.Unavailable e) {
+                    // Still paused: keep its token, so that the cancel sent again reaches the execution.
+                    store.save(saved.paused(before.pauseToken(), before.pausedAfter()));
+                    return new Answer.Refused(503, "the cancel is recorded, the paused execution could not be told: "
+                            + e.getMessage() + "; send the cancel again");
+                }
             }
             return new Answer.Done(saved, false);
         } catch (StoreUnavailable | RolloutStore.Changed e) {
             return new Answer.Refused(503, "the cancel could not be recorded: " + e.getMessage());
-        } catch (RolloutEngine.Unavailable e) {
-            return new Answer.Refused(503, "the cancel is recorded, the paused execution could not be told: "
-                    + e.getMessage() + "; it is cancelled at its next check or when its approval times out");
         }
     }
 
@@ -267,18 +271,23 @@ public final class Rollouts {
             Rollout saved = store.save(approve ? before.paused(null, null)
                     : before.paused(null, null).withFailure(new Rollout.Failure(null, "aborted at the pause after wave "
                             + before.pausedAfter() + " by " + who)));
-            if (approve) {
-                engine.succeed(before.pauseToken(), "{\"approved\":true}");
-            } else {
-                engine.fail(before.pauseToken(), "RolloutAborted", "aborted by " + who);
+            try {
+                if (approve) {
+                    engine.succeed(before.pauseToken(), "{\"approved\":true}");
+                } else {
+                    engine.fail(before.pauseToken(), "RolloutAborted", "aborted by " + who);
+                }
+            } catch (RolloutEngine.Unavailable e) {
+                // Still paused: put the pause back as it was, so that the decision can be sent again.
+                store.save(saved.paused(before.pauseToken(), before.pausedAfter()).withFailure(before.failure()));
+                return new Answer.Refused(503, "the execution could not be told: " + e.getMessage()
+                        + "; the rollout is still paused, send the decision again");
             }
             return new Answer.Done(saved, false);
         } catch (RolloutStore.Changed e) {
             return new Answer.Refused(409, "rollout " + rolloutId + " changed while this was decided; read it again");
         } catch (StoreUnavailable e) {
             return new Answer.Refused(503, "the decision could not be recorded: " + e.getMessage());
-        } catch (RolloutEngine.Unavailable e) {
-            return new Answer.Refused(503, "the decision is recorded, the execution could not be told: " + e.getMessage());
         }
     }
 
