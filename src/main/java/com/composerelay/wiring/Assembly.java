@@ -31,6 +31,7 @@ import com.composerelay.trigger.RolloutStarts;
 import com.composerelay.trigger.RolloutTaskTrigger;
 import com.composerelay.core.RolloutTasks;
 import com.composerelay.core.Rollouts;
+import com.composerelay.core.RolloutReports;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -106,17 +107,19 @@ public final class Assembly {
         Optional<RolloutTaskTrigger> tasks = Optional.empty();
         if (ports.on()) {
             boolean perCvmSecrets = config.updates().envSecretsPerCvm();
-            Lazy<Rollouts> rollouts = new Lazy<>(() -> new Rollouts(ports.store(), ports.engine(), ports.reports(), relay,
+            // Every report to the topic, and to the chat of a rollout that came with a reply URL (its card).
+            RolloutReports reports = new ChatRolloutReports(ports.reports(), adapters.replies());
+            Lazy<Rollouts> rollouts = new Lazy<>(() -> new Rollouts(ports.store(), ports.engine(), reports, relay,
                     ports.fleet(), config.idempotencyTtl(), adapters.clock()));
             starts = Optional.of(new RolloutStarts(rollouts,
                     (body, key, trigger, actor) -> RolloutStart.read(body, key, trigger, actor, perCvmSecrets)));
             tasks = Optional.of(new RolloutTaskTrigger(new Lazy<>(() -> new RolloutTasks(ports.store(), relay,
                     ports.fleet(), whole.provisioning(), wholeUpdates, RolloutStart::plan, adapters.table(),
-                    ports.reports(), adapters.clock(), adapters.sleeper())), ports.engine(), ports.taskQueueArn()));
+                    reports, adapters.clock(), adapters.sleeper())), ports.engine(), ports.taskQueueArn()));
         }
         SqsTrigger sqs = new SqsTrigger(runs, pipeline, watcher, adapters.clock(), config.maxReceiveCount(), starts);
         return new Dispatcher(Routes.triggers(config, adapters, api, sqs, runs, pipeline, finals, publication,
-                starts.map(RolloutApiTrigger::new), tasks));
+                starts.map(RolloutApiTrigger::new), tasks, starts));
     }
 
     /**
