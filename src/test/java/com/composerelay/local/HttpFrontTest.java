@@ -88,6 +88,7 @@ class HttpFrontTest {
                 new Route("PATCH", "/api/v1/cvms/{cvm_id}/compose_file", "NONE"),
                 new Route("ANY", "/api/v1/{proxy+}", "NONE"),
                 new Route("POST", "/slack/command", "NONE"),
+                new Route("POST", "/slack/interactions", "NONE"),
                 new Route("POST", "/hooks/compose-update", "NONE"),
                 new Route("POST", "/phala/events", "NONE"));
     }
