@@ -21,6 +21,8 @@ public enum StoreKeys {
     REQUEST_PHALA_API("phala-api:", Job.CLAIM, "PhalaApiTrigger", "the TTL"),
     /** A slash command, queued once: held until Slack's signature window has passed. */
     SLACK_COMMAND("slack:", Job.LOCK, "SlackCommandTrigger", "the signature window, then the TTL"),
+    /** One pause's Approve or Abort button on a rollout's Slack card, used once: rollout id {@code :} wave. */
+    SLACK_ACTION("slack-action:", Job.LOCK, "SlackInteractionsTrigger", "the TTL"),
     /** One Phala webhook event, handled once. */
     PHALA_EVENT("phala-event:", Job.LOCK, "PhalaEventsTrigger", "the TTL"),
     /** One update's final outcome ({@code completed} or {@code failed}), published once. */

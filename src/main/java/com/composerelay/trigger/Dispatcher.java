@@ -22,11 +22,19 @@ public final class Dispatcher {
     public record Triggers(ApiGatewayTrigger api, SqsTrigger sqs, Optional<SlackCommandTrigger> slack,
                            Optional<HookTrigger> hook, Optional<PhalaEventsTrigger> phalaEvents,
                            Optional<PhalaApiTrigger> phalaApi, Optional<RolloutApiTrigger> rollouts,
-                           Optional<RolloutTaskTrigger> rolloutTasks) {
+                           Optional<RolloutTaskTrigger> rolloutTasks,
+                           Optional<SlackInteractionsTrigger> slackInteractions) {
+        public Triggers(ApiGatewayTrigger api, SqsTrigger sqs, Optional<SlackCommandTrigger> slack,
+                        Optional<HookTrigger> hook, Optional<PhalaEventsTrigger> phalaEvents,
+                        Optional<PhalaApiTrigger> phalaApi, Optional<RolloutApiTrigger> rollouts,
+                        Optional<RolloutTaskTrigger> rolloutTasks) {
+            this(api, sqs, slack, hook, phalaEvents, phalaApi, rollouts, rolloutTasks, Optional.empty());
+        }
+
         public Triggers(ApiGatewayTrigger api, SqsTrigger sqs, Optional<SlackCommandTrigger> slack,
                         Optional<HookTrigger> hook, Optional<PhalaEventsTrigger> phalaEvents,
                         Optional<PhalaApiTrigger> phalaApi) {
-            this(api, sqs, slack, hook, phalaEvents, phalaApi, Optional.empty(), Optional.empty());
+            this(api, sqs, slack, hook, phalaEvents, phalaApi, Optional.empty(), Optional.empty(), Optional.empty());
         }
     }
 
@@ -61,6 +69,8 @@ public final class Dispatcher {
             case HttpRoutes.Decision.Found found -> switch (found.route()) {
                 case COMPOSE_FILE, UPDATES -> triggers.api().handle(request, found, invocation);
                 case SLACK_COMMAND -> triggers.slack().map(t -> t.handle(request, invocation)).orElseGet(Dispatcher::off);
+                case SLACK_INTERACTIONS -> triggers.slackInteractions().map(t -> t.handle(request, invocation))
+                        .orElseGet(Dispatcher::off);
                 case CI_HOOK -> triggers.hook().map(t -> t.handle(request, invocation)).orElseGet(Dispatcher::off);
                 case PHALA_EVENTS -> triggers.phalaEvents().map(t -> t.handle(request, invocation))
                         .orElseGet(Dispatcher::off);

@@ -21,6 +21,8 @@ final class HttpRoutes {
         UPDATES,
         /** {@code POST /slack/command}. */
         SLACK_COMMAND,
+        /** {@code POST /slack/interactions}: the buttons of a rollout's card. */
+        SLACK_INTERACTIONS,
         /** {@code POST /hooks/compose-update}. */
         CI_HOOK,
         /** {@code POST /phala/events}. */
@@ -58,6 +60,9 @@ final class HttpRoutes {
         }
         if (path.endsWith("/slack/command")) {
             return post(request, Route.SLACK_COMMAND);
+        }
+        if (path.endsWith("/slack/interactions")) {
+            return post(request, Route.SLACK_INTERACTIONS);
         }
         if (path.endsWith("/hooks/compose-update")) {
             return post(request, Route.CI_HOOK);

@@ -14,12 +14,10 @@ import com.composerelay.json.Json;
 import com.composerelay.log.Log;
 import com.composerelay.webhook.SlackSignature;
 import com.fasterxml.jackson.jr.stree.JrsObject;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -150,19 +148,7 @@ public final class SlackCommandTrigger {
     }
 
     static Map<String, String> form(String body) {
-        Map<String, String> form = new HashMap<>();
-        for (String pair : body.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                try {
-                    form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-                } catch (IllegalArgumentException ignored) {
-                    // a malformed pair is left out
-                }
-            }
-        }
-        return form;
+        return FormBody.parse(body);
     }
 
     private static JrsObject ephemeral(String text) {

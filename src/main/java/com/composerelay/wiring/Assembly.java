@@ -31,6 +31,7 @@ import com.composerelay.trigger.RolloutStarts;
 import com.composerelay.trigger.RolloutTaskTrigger;
 import com.composerelay.core.RolloutTasks;
 import com.composerelay.core.Rollouts;
+import com.composerelay.core.RolloutReports;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -91,7 +92,9 @@ public final class Assembly {
         Adapters.Whole whole = adapters.whole();
         Config.Updates updates = config.updates();
         Adapters.RolloutPorts ports = adapters.rollouts();
-        Lazy<Rollouts> rollouts = new Lazy<>(() -> new Rollouts(ports.store(), ports.engine(), ports.reports(), relay,
+        // Every report to the topic, and to the chat of a rollout that came with a reply URL (its card).
+        RolloutReports reports = new ChatRolloutReports(ports.reports(), adapters.replies());
+        Lazy<Rollouts> rollouts = new Lazy<>(() -> new Rollouts(ports.store(), ports.engine(), reports, relay,
                 ports.fleet(), config.idempotencyTtl(), adapters.clock()));
         WholeUpdates.UpdateWatch watch = !ports.on() ? WholeUpdates.UpdateWatch.none() : new WholeUpdates.UpdateWatch() {
             @Override
@@ -122,11 +125,11 @@ public final class Assembly {
                     publication.replyUrlOf(outcome.facts().cvmId(), outcome.facts().correlationId()));
             tasks = Optional.of(new RolloutTaskTrigger(new Lazy<>(() -> new RolloutTasks(ports.store(), relay,
                     ports.fleet(), whole.provisioning(), wholeUpdates, RolloutStart::plan, adapters.table(),
-                    ports.reports(), adapters.clock(), adapters.sleeper(), ends)), ports.engine(), ports.taskQueueArn()));
+                    reports, adapters.clock(), adapters.sleeper(), ends)), ports.engine(), ports.taskQueueArn()));
         }
         SqsTrigger sqs = new SqsTrigger(runs, pipeline, adapters.clock(), config.maxReceiveCount(), starts);
         return new Dispatcher(Routes.triggers(config, adapters, api, sqs, runs, pipeline, finals, publication,
-                starts.map(RolloutApiTrigger::new), tasks));
+                starts.map(RolloutApiTrigger::new), tasks, starts));
     }
 
     /**

@@ -19,6 +19,8 @@ import com.composerelay.trigger.PhalaApiTrigger;
 import com.composerelay.trigger.PhalaEventsTrigger;
 import com.composerelay.trigger.SlackAllowlist;
 import com.composerelay.trigger.SlackCommandTrigger;
+import com.composerelay.trigger.SlackInteractionsTrigger;
+import com.composerelay.trigger.RolloutStarts;
 import java.util.Optional;
 
 /**
@@ -32,7 +34,7 @@ final class Routes {
     static Dispatcher.Triggers triggers(Config config, Adapters adapters, ApiGatewayTrigger api, SqsTrigger sqs, Runs runs,
                                         Pipeline pipeline, FinalOutcomes finals, Publication publication,
                                         Optional<RolloutApiTrigger> rollouts,
-                                        Optional<RolloutTaskTrigger> rolloutTasks) {
+                                        Optional<RolloutTaskTrigger> rolloutTasks, Optional<RolloutStarts> starts) {
         Config.ChatOps chat = config.chatOps();
         SlackAllowlist allowlist;
         try {
@@ -46,6 +48,10 @@ final class Routes {
         Optional<SlackCommandTrigger> slack = chat.slackSigningSecretId().filter(id -> config.slackRoute())
                 .map(id -> new SlackCommandTrigger(new SigningKey(adapters.signingSecrets(), id), allowlist, adapters.queue(),
                         adapters.table(), adapters.clock()));
+        // The buttons of a rollout's card: with Slack's secret and rollouts on.
+        Optional<SlackInteractionsTrigger> interactions = chat.slackSigningSecretId().flatMap(id -> starts
+                .map(s -> new SlackInteractionsTrigger(new SigningKey(adapters.signingSecrets(), id), allowlist, s,
+                        adapters.table(), adapters.replies(), adapters.clock())));
         Optional<HookTrigger> hook = chat.hookSecretId()
                 .map(id -> new HookTrigger(runs, pipeline, new SigningKey(adapters.signingSecrets(), id), adapters.clock()));
         Optional<PhalaEventsTrigger> phala = chat.phalaWebhookSecretId()
@@ -55,6 +61,7 @@ final class Routes {
                 .map(id -> new PhalaApiTrigger(new TokenCheck(new RelayTokens(adapters.clientApi().tokens(),
                         config.apiKeyCacheTtl(), adapters.clock())), adapters.clientApi().phala(), runs.relay(), pipeline,
                         adapters.clock()));
-        return new Dispatcher.Triggers(api, sqs, slack, hook, phala, phalaApi, rollouts, rolloutTasks);
+        return new Dispatcher.Triggers(api, sqs, slack, hook, phala, phalaApi, rollouts, rolloutTasks,
+                interactions);
     }
 }

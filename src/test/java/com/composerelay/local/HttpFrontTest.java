@@ -82,12 +82,17 @@ class HttpFrontTest {
         assertThat(routes.routes()).containsExactly(
                 new Route("PATCH", "/cvms/{cvm_id}/compose_file", "AWS_IAM"),
                 new Route("POST", "/cvms/{cvm_id}/updates", "AWS_IAM"),
+                new Route("POST", "/rollouts", "AWS_IAM"),
+                new Route("GET", "/rollouts/{rollout_id}", "AWS_IAM"),
+                new Route("POST", "/rollouts/{rollout_id}/cancel", "AWS_IAM"),
+                new Route("POST", "/rollouts/{rollout_id}/resume", "AWS_IAM"),
                 new Route("GET", "/api/v1/cvms/{cvm_id}", "NONE"),
                 new Route("PATCH", "/api/v1/cvms/{cvm_id}", "NONE"),
                 new Route("POST", "/api/v1/cvms/{cvm_id}/compose_file/provision", "NONE"),
                 new Route("PATCH", "/api/v1/cvms/{cvm_id}/compose_file", "NONE"),
                 new Route("ANY", "/api/v1/{proxy+}", "NONE"),
                 new Route("POST", "/slack/command", "NONE"),
+                new Route("POST", "/slack/interactions", "NONE"),
                 new Route("POST", "/hooks/compose-update", "NONE"),
                 new Route("POST", "/phala/events", "NONE"));
     }

@@ -19,7 +19,6 @@ import com.composerelay.core.RolloutTasks;
 import com.composerelay.core.Rollouts;
 import com.composerelay.core.SecretGuard;
 import com.composerelay.core.Trigger;
-import com.composerelay.core.WatchQueue;
 import com.composerelay.core.WavePlan;
 import com.composerelay.core.WholeUpdates;
 import com.composerelay.crypto.X25519EnvSealer;
@@ -84,8 +83,8 @@ public final class RolloutRig implements AutoCloseable {
             return SecretsManagerEnvSecrets.valueOf(value, secretId, jsonKey);
         };
         wholeUpdates = new WholeUpdates(relay, phala, phala, secrets, new X25519EnvSealer(),
-                new SecretGuard("compose-relay/env/", false, List.of()), WatchQueue.none(),
-                new WholeUpdates.Watching(false, Duration.ofMinutes(10), Duration.ofSeconds(15)), table, clock);
+                new SecretGuard("compose-relay/env/", false, List.of()), WholeUpdates.UpdateWatch.none(),
+                new WholeUpdates.Watching(false, Duration.ofMinutes(10), Duration.ofSeconds(15)), clock);
     }
 
     /** The tasks, over {@link #store} as it is now. */

@@ -11,7 +11,6 @@ import com.composerelay.core.RolloutTask;
 import com.composerelay.core.SigningSecrets;
 import com.composerelay.core.UpdateQueue;
 import com.composerelay.core.UpdateThreads;
-import com.composerelay.core.WatchQueue;
 import com.composerelay.crypto.X25519EnvSealer;
 import com.composerelay.json.Json;
 import com.composerelay.support.Events;
@@ -48,7 +47,7 @@ class RolloutRoutesTest {
             "ROLLOUT_TASK_QUEUE_ARN", TASK_QUEUE), new Adapters(new FakeKeys(RolloutRig.KEY), rig.phala, rig.table,
             outcomes, UpdateThreads.none(), ChatReplies.none(), SigningSecrets.none(), UpdateQueue.none(), rig.clock,
             rig.clock::advance, () -> 0.0, Metrics.none(),
-            new Adapters.Whole(rig.phala, com.composerelay.core.EnvSecrets.none(), new X25519EnvSealer(), WatchQueue.none()),
+            new Adapters.Whole(rig.phala, com.composerelay.core.EnvSecrets.none(), new X25519EnvSealer()),
             Adapters.ClientApi.none(),
             new Adapters.RolloutPorts(rig.memory, rig.engine, rig.reports::add, rig.phala, TASK_QUEUE)));
 
