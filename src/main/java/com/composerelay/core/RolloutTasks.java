@@ -39,6 +39,8 @@ public final class RolloutTasks {
     /** A watch's reason when its CVM did not run the update in time (the outcome's failure tells it apart). */
     static final String NOT_HEALTHY_WITHIN = "not healthy within ";
     static final String ROLLOUT_FAILED = "RolloutFailed";
+    /** Statuses of a CVM that is down for good unless an update is in progress. */
+    private static final java.util.Set<String> STOPPED = java.util.Set.of("stopped", "error", "shutdown");
     static final String ROLLBACK_FAILED = "RollbackFailed";
     static final String CANCELLED = "RolloutCancelled";
     static final String CANCELLED_KEEP = "RolloutCancelledKeep";
@@ -121,13 +123,15 @@ public final class RolloutTasks {
             PhalaAnswer a = read.answer();
             String vmUuid = a.value(PhalaProvisioning.VM_UUID);
             String appId = a.value(PhalaProvisioning.APP_ID);
-            if (vmUuid == null || appId == null) {
+            if ((vmUuid == null || appId == null) && !current.watches()) {
                 return failTarget(current.rolloutId(), t.cvmId(),
                         "Phala's read of the CVM gave no vm_uuid or app_id, which a rollout needs");
             }
             String hash = a.value(PhalaProvisioning.COMPOSE_HASH);
+            // A watch knows the hash from before its commit; its read now may already show the new one.
+            boolean watch = current.watches();
             current = update(current.rolloutId(), r -> r.mapTargets(x -> x.cvmId().equals(t.cvmId())
-                    ? x.read(vmUuid, appId, hash) : x));
+                    ? x.read(vmUuid, appId != null ? appId : x.appId(), watch ? x.hashBefore() : hash) : x));
         }
         if (current.watches()) {
             return success("{}"); // committed by the whole update itself: nothing to provision
@@ -166,13 +170,14 @@ public final class RolloutTasks {
             return success("{}"); // a watch stops on failure: nothing to roll back to
         }
         Wave w = wave(rollout, wave);
+        Map<String, PhalaAnswer> pages = new java.util.HashMap<>();
         for (Target t : w.cvms()) {
             if (t.revisionBefore() != null || t.changed()) {
                 continue;
             }
             String revision;
             try {
-                revision = revisionOf(t.appId(), t.vmUuid(), t.hashBefore(), deadline);
+                revision = revisionOf(t.appId(), t.vmUuid(), t.hashBefore(), deadline, pages);
             } catch (CallFailed e) {
                 return failTarget(rollout.rolloutId(), t.cvmId(), "its revisions could not be read: " + e.getMessage());
             }
@@ -198,6 +203,7 @@ public final class RolloutTasks {
         List<Target> ordered = new ArrayList<>();
         w.cvms().stream().filter(t -> isLead(rollout, t)).forEach(ordered::add);
         w.cvms().stream().filter(t -> !isLead(rollout, t)).forEach(ordered::add);
+        Map<String, String> newRevisions = new java.util.HashMap<>();
         for (Target t : ordered) {
             if (t.changed()) {
                 continue;
@@ -209,7 +215,8 @@ public final class RolloutTasks {
             }
             String error = null;
             if (taken == Locks.Taken.TAKEN) {
-                error = isLead(rollout, t) ? commitLead(rollout, t, plan, deadline) : redeployNew(rollout, t, deadline);
+                error = isLead(rollout, t) ? commitLead(rollout, t, plan, deadline)
+                        : redeployNew(rollout, t, deadline, newRevisions);
                 if (error == null || !error.startsWith(RETRY)) {
                     locks.done(lock);
                 } else {
@@ -248,13 +255,13 @@ public final class RolloutTasks {
     }
 
     /** Another CVM of the app: Phala's revision made by the lead's commit, redeployed on it (env included). */
-    private String redeployNew(Rollout rollout, Target t, Instant deadline) {
+    private String redeployNew(Rollout rollout, Target t, Instant deadline, Map<String, String> newRevisions) {
         Rollout.App app = rollout.apps().get(t.appId());
         Target lead = rollout.targets().stream().filter(x -> x.cvmId().equals(app.leadCvmId())).findFirst().orElseThrow();
-        String revision = null;
+        String revision = newRevisions.get(t.appId());
         try {
             for (int attempt = 0; attempt < 5 && revision == null; attempt++) {
-                revision = revisionOf(t.appId(), lead.vmUuid(), app.composeHash(), deadline);
+                revision = revisionOf(t.appId(), lead.vmUuid(), app.composeHash(), deadline, new java.util.HashMap<>());
                 if (revision == null) {
                     sleeper.sleep(Duration.ofSeconds(1));
                 }
@@ -269,6 +276,7 @@ public final class RolloutTasks {
             return RETRY + "Phala lists no revision of app " + t.appId() + " with hash " + app.composeHash() + " yet";
         }
         String rev = revision;
+        newRevisions.put(t.appId(), rev);
         Relay.Call call = relay.call(deadline, (key, timeout) -> fleet.redeploy(t.cvmId(), rev, key, timeout));
         return call.succeeded() ? null : "the redeploy of revision " + rev + " failed: " + call.error();
     }
@@ -331,19 +339,38 @@ public final class RolloutTasks {
         if (targets.isEmpty()) {
             return health;
         }
-        List<String> uuids = targets.stream().map(Target::vmUuid).toList();
-        Relay.Call batch = relay.call(deadline, (key, timeout) -> fleet.statusBatch(uuids, key, timeout));
-        if (!batch.succeeded()) {
-            throw new CallFailed(batch.error());
-        }
-        PhalaAnswer answer = batch.answer();
-        if (answer.value(PhalaFleet.PROBLEM) != null) {
-            throw new CallFailed("Phala's status batch could not be read: " + answer.value(PhalaFleet.PROBLEM));
+        List<String> uuids = targets.stream().map(Target::vmUuid).filter(java.util.Objects::nonNull).toList();
+        PhalaAnswer answer = null;
+        if (!uuids.isEmpty()) {
+            Relay.Call batch = relay.call(deadline, (key, timeout) -> fleet.statusBatch(uuids, key, timeout));
+            if (!batch.succeeded()) {
+                throw new CallFailed(batch.error());
+            }
+            answer = batch.answer();
+            if (answer.value(PhalaFleet.PROBLEM) != null) {
+                throw new CallFailed("Phala's status batch could not be read: " + answer.value(PhalaFleet.PROBLEM));
+            }
         }
         for (Target t : targets) {
-            String status = answer.value(PhalaFleet.key(t.vmUuid(), PhalaFleet.STATUS));
-            boolean inProgress = "true".equals(answer.value(PhalaFleet.key(t.vmUuid(), PhalaFleet.IN_PROGRESS)));
-            String bootError = answer.value(PhalaFleet.key(t.vmUuid(), PhalaFleet.BOOT_ERROR));
+            String status;
+            boolean inProgress;
+            String bootError;
+            String readHash = null;
+            if (t.vmUuid() != null) {
+                status = answer.value(PhalaFleet.key(t.vmUuid(), PhalaFleet.STATUS));
+                inProgress = "true".equals(answer.value(PhalaFleet.key(t.vmUuid(), PhalaFleet.IN_PROGRESS)));
+                bootError = answer.value(PhalaFleet.key(t.vmUuid(), PhalaFleet.BOOT_ERROR));
+            } else {
+                // A watched CVM whose read gave no vm_uuid (an older API version): its read alone tells.
+                Relay.Call read = relay.call(deadline, (key, timeout) -> cvms.readCvm(t.cvmId(), key, timeout));
+                if (!read.succeeded()) {
+                    throw new CallFailed(read.error());
+                }
+                status = read.answer().value(PhalaProvisioning.STATUS);
+                inProgress = "true".equals(read.answer().value(PhalaProvisioning.IN_PROGRESS));
+                readHash = read.answer().value(PhalaProvisioning.COMPOSE_HASH);
+                bootError = !inProgress && status != null && STOPPED.contains(status) ? "the CVM is " + status : null;
+            }
             if (bootError != null && !bootError.isBlank()) {
                 health.all = false;
                 if (health.broken == null) {
@@ -367,7 +394,12 @@ public final class RolloutTasks {
                 }
                 continue;
             }
-            if (up && !confirmed && !statusOnly) {
+            if (up && !confirmed && readHash != null) {
+                confirmed = ComposeHash.same(readHash, wantedHash.apply(t));
+                if (!confirmed) {
+                    status = status + " on hash " + readHash;
+                }
+            } else if (up && !confirmed && !statusOnly) {
                 Relay.Call read = relay.call(deadline, (key, timeout) -> cvms.readCvm(t.cvmId(), key, timeout));
                 if (!read.succeeded()) {
                     throw new CallFailed(read.error());
@@ -448,7 +480,8 @@ public final class RolloutTasks {
             }
             String failed = error;
             update(rollout.rolloutId(), r -> r.mapTargets(x -> x.cvmId().equals(t.cvmId())
-                    ? x.withStatus(failed == null ? "rolling_back" : "rollback_failed", failed) : x));
+                    ? x.withStatus(failed == null ? "rolling_back" : "rollback_failed", failed == null ? x.error() : failed)
+                    : x));
             if (failed != null && firstFailed == null) {
                 firstFailed = t.cvmId();
                 why = failed;
@@ -579,8 +612,16 @@ public final class RolloutTasks {
 
     private Answer failCvm(Rollout rollout, String error, String status, String cvmId, String reason)
             throws StoreUnavailable, Retry {
-        update(rollout.rolloutId(), r -> r.mapTargets(x -> x.cvmId().equals(cvmId) ? x.withStatus(status, reason) : x)
-                .withFailure(r.failure() != null ? r.failure() : new Rollout.Failure(cvmId, reason)));
+        update(rollout.rolloutId(), r -> {
+            Rollout next = r.mapTargets(x -> x.cvmId().equals(cvmId) ? x.withStatus(status, reason) : x)
+                    .withFailure(r.failure() != null ? r.failure() : new Rollout.Failure(cvmId, reason));
+            for (Wave w : next.waves()) {
+                if (w.cvms().stream().anyMatch(x -> x.cvmId().equals(cvmId))) {
+                    next = next.withWave(w.with("failed", w.committedAt(), w.cvms()));
+                }
+            }
+            return next;
+        });
         return answerFailure(error, cvmId, reason);
     }
 
@@ -627,17 +668,23 @@ public final class RolloutTasks {
 
     /**
      * The newest revision of {@code appId} for {@code vmUuid} when it has {@code hash}, else null:
-     * pages through the app's revisions (newest first) until one has the CVM.
+     * pages through the app's revisions (newest first) until one has the CVM. Pages read are kept in
+     * {@code pages} for the rest of the task: a wave's CVMs of one app cost one read.
      */
-    private String revisionOf(String appId, String vmUuid, String hash, Instant deadline) throws CallFailed {
+    private String revisionOf(String appId, String vmUuid, String hash, Instant deadline, Map<String, PhalaAnswer> pages)
+            throws CallFailed {
         for (int page = 1; page <= MAX_REVISION_PAGES; page++) {
             int p = page;
-            Relay.Call call = relay.call(deadline, (key, timeout) -> fleet.revisions(appId, p, REVISION_PAGE_SIZE, key,
-                    timeout));
-            if (!call.succeeded()) {
-                throw new CallFailed(call.error());
+            PhalaAnswer answer = pages.get(appId + "#" + page);
+            if (answer == null) {
+                Relay.Call call = relay.call(deadline, (key, timeout) -> fleet.revisions(appId, p, REVISION_PAGE_SIZE, key,
+                        timeout));
+                if (!call.succeeded()) {
+                    throw new CallFailed(call.error());
+                }
+                answer = call.answer();
+                pages.put(appId + "#" + page, answer);
             }
-            PhalaAnswer answer = call.answer();
             if (answer.value(PhalaFleet.PROBLEM) != null) {
                 throw new CallFailed("Phala's revisions could not be read: " + answer.value(PhalaFleet.PROBLEM));
             }
@@ -646,8 +693,8 @@ public final class RolloutTasks {
             if (found != null) {
                 return ComposeHash.same(answer.value(PhalaFleet.key(vmUuid, PhalaFleet.COMPOSE_HASH)), hash) ? found : null;
             }
-            String pages = call.answer().value(PhalaFleet.TOTAL_PAGES);
-            if (pages == null || Integer.parseInt(pages) <= page) {
+            String total = answer.value(PhalaFleet.TOTAL_PAGES);
+            if (total == null || Integer.parseInt(total) <= page) {
                 return null;
             }
         }

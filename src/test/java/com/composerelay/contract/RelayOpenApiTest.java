@@ -62,7 +62,9 @@ class RelayOpenApiTest {
         assertThat(api.getOpenapi()).isEqualTo("3.1.0");
         assertThat(api.getPaths().keySet()).containsExactlyInAnyOrder("/cvms/{cvm_id}/compose_file", "/cvms/{cvm_id}/updates",
                 "/slack/command", "/hooks/compose-update", "/phala/events", "/api/v1/cvms/{cvm_id}",
-                "/api/v1/cvms/{cvm_id}/compose_file", "/api/v1/cvms/{cvm_id}/compose_file/provision", "/api/v1/{proxy+}");
+                "/api/v1/cvms/{cvm_id}/compose_file", "/api/v1/cvms/{cvm_id}/compose_file/provision", "/api/v1/{proxy+}",
+                "/rollouts", "/rollouts/{rollout_id}", "/rollouts/{rollout_id}/cancel", "/rollouts/{rollout_id}/resume",
+                "/slack/interactions");
         var outcome = api.getComponents().getSchemas().get("Outcome");
         assertThat(outcome.getRequired()).containsExactlyInAnyOrder("status", "cvm_id", "compose_hash", "trigger", "attempts",
                 "http_status", "error", "request_id", "correlation_id", "phala_request_id", "started_at", "finished_at");
@@ -200,6 +202,64 @@ class RelayOpenApiTest {
         assertThat(Harness.body(other).get("error").textValue()).startsWith("no such route");
         assertThat(messages(VALIDATOR.validateResponse("/cvms/cvm_1/compose_file", Request.Method.PATCH, response(other))))
                 .isEmpty();
+    }
+
+    // ---- the rollout routes ---------------------------------------------------------------------------
+
+    static String iam(String method, String route, String path, String body) {
+        Map<String, String> all = new LinkedHashMap<>(Events.sampleHttpApiHeaders());
+        all.put("authorization", SIGV4);
+        var event = Events.httpApiRequest(method, route, path, null, all, body, false);
+        event.getRequestContext().setAuthorizer(com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent
+                .RequestContext.Authorizer.builder().withIam(com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent
+                        .RequestContext.IAM.builder().withUserArn("arn:aws:iam::123456789012:role/deploy-pipeline").build())
+                .build());
+        return Events.json(event);
+    }
+
+    @Test
+    void aRolloutItsReadCancelAndResumeMatch() {
+        Harness harness = new Harness();
+        Exchange started = exchange(harness, iam("POST", "POST /rollouts", "/rollouts", """
+                {"targets": {"cvms": ["cvm_web01", "cvm_web02", "cvm_web03"]},
+                 "app_compose": {"docker_compose_file": "services: {}", "name": "shop"},
+                 "strategy": {"waves": [1, "100%"], "check_interval_seconds": 5, "approve_after": [1]}}"""));
+        assertValid(started);
+        assertThat(started.status()).isEqualTo(202);
+        assertThat(started.body().get("status").textValue()).isEqualTo("running");
+        assertThat(started.body().get("actor").textValue()).isEqualTo("arn:aws:iam::123456789012:role/deploy-pipeline");
+        String id = started.body().get("rollout_id").textValue();
+
+        Exchange read = exchange(harness, iam("GET", "GET /rollouts/{rollout_id}", "/rollouts/" + id, null));
+        assertValid(read);
+        assertThat(read.status()).isEqualTo(200);
+        assertThat(read.body().get("waves").get(1).get("cvms")).hasSize(2);
+
+        Exchange resume = exchange(harness, iam("POST", "POST /rollouts/{rollout_id}/resume", "/rollouts/" + id + "/resume",
+                null));
+        assertValid(resume);
+        assertThat(resume.status()).isEqualTo(409);
+        assertThat(resume.body().get("error").textValue()).isEqualTo("rollout " + id + " is running, not paused");
+
+        Exchange cancel = exchange(harness, iam("POST", "POST /rollouts/{rollout_id}/cancel", "/rollouts/" + id + "/cancel",
+                "{\"rollback\": false}"));
+        assertValid(cancel);
+        assertThat(cancel.status()).isEqualTo(200);
+
+        Exchange unknown = exchange(harness, iam("GET", "GET /rollouts/{rollout_id}", "/rollouts/ro_000000000000000000000000",
+                null));
+        assertValid(unknown);
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.body().get("error").textValue()).isEqualTo("no rollout ro_000000000000000000000000");
+    }
+
+    @Test
+    void anInvalidRolloutIsOutsideTheDocumentAndItsAnswerInside() {
+        Exchange x = exchange(new Harness(), iam("POST", "POST /rollouts", "/rollouts", """
+                {"targets": {"cvms": []}, "app_compose": {"docker_compose_file": "services: {}"}}"""));
+        assertThat(x.request()).isNotEmpty();
+        assertThat(x.response()).isEmpty();
+        assertThat(x.status()).isEqualTo(400);
     }
 
     // ---- POST /cvms/{cvm_id}/updates ------------------------------------------------------------------

@@ -111,10 +111,12 @@ class FunctionE2E {
     @Order(4)
     void eventsHoldExactlyTheSamplesTheE2eTestsInvoke() throws IOException {
         // http-api, rest-api, sqs-batch and the two whole-update samples here; slack-command, phala-event and hook-compose-update in ChatOpsE2E;
+        // http-api-rollout in run-local.sh (LocalRun) and RolloutE2E;
         // sqs-fifo-batch (a FIFO group's order) in SqsTriggerTest.
         try (Stream<Path> files = Files.list(Path.of("events"))) {
             assertThat(files.map(p -> p.getFileName().toString()).sorted().toList())
-                    .containsExactly("env.json", "hook-compose-update.json", "http-api-whole-update.json", "http-api.json",
+                    .containsExactly("env.json", "hook-compose-update.json", "http-api-rollout.json",
+                            "http-api-whole-update.json", "http-api.json",
                             "phala-event.json", "rest-api.json", "slack-command.json", "sqs-batch.json",
                             "sqs-fifo-batch.json", "sqs-whole-update.json");
         }
@@ -288,13 +290,17 @@ class FunctionE2E {
         assertThat(stack.depth(stack.requestQueueUrl)).isZero();
     }
 
-    /** Polls the request queue as Lambda would until the update of {@code correlationId} has its final outcome. */
+    /**
+     * Polls the task queue as Lambda would (the watch is a one-CVM rollout on the state machine) until
+     * the update of {@code correlationId} has its final outcome.
+     */
     private static List<Published> watchUntilFinal(String correlationId) throws Exception {
         List<Published> published = new java.util.ArrayList<>();
         long until = System.nanoTime() + 60_000_000_000L;
         while (System.nanoTime() < until && published.stream().noneMatch(p -> p.status().equals("completed")
                 || p.status().equals("failed"))) {
-            stack.eventSource.pollOnce(10, 1);
+            stack.eventSource.pollOnce(10, 0); // the request itself, when it came over the queue
+            stack.taskSource.pollOnce(1, 1);
             published.addAll(stack.outcomes(0, 0));
         }
         assertThat(published).allSatisfy(p ->

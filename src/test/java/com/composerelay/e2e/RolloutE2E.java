@@ -49,7 +49,8 @@ class RolloutE2E {
     static void deploy() {
         stack = LocalDeployment.start(new LocalDeployment.Options(
                 "roll-" + UUID.randomUUID().toString().substring(0, 8),
-                Map.of("MaxReceiveCount", "3", "WatchIntervalSeconds", "1", "WatchTimeoutSeconds", "60"),
+                Map.of("MaxReceiveCount", "3", "WatchIntervalSeconds", "1", "WatchTimeoutSeconds", "60",
+                        "SlackAllowlist", "T0001/C0001/*=*"),
                 2, LocalDeployment.Phala.PROMPT, Path.of("target", "e2e-logs")));
         stack.phala.updateMillis(1200);
         // Lambda's event source mapping for the task queue: one task per invocation, one invocation at a time here.
@@ -430,5 +431,91 @@ class RolloutE2E {
                 .findFirst().orElseThrow();
         assertThat(failed.status()).isEqualTo("failed");
         assertThat(failed.outcome().path("error").asText()).isEqualTo("the CVM did not run the update: boot error: exit 3");
+    }
+
+    @Test
+    @Order(10)
+    void pauseThenAbortFromSlackRollsBackNamingWhoAborted() throws Exception {
+        String appId = "aa000000000000000000000000000000000000aa";
+        List<String> vms = stack.phala.addApp(appId, 2, OLD);
+        JsonNode response = http("POST", "/rollouts", rolloutBody(app(appId), "{\"waves\": [1, \"100%\"],"
+                + " \"check_interval_seconds\": 1, \"bake_seconds\": 0, \"approve_after\": [1]}"),
+                Map.of("idempotency-key", "e2e-abort-1"));
+        String id = body(response).get("rollout_id").textValue();
+        await(id, 60, "paused");
+
+        String payload = "{\"type\":\"block_actions\",\"user\":{\"id\":\"U0001\",\"team_id\":\"T0001\"},"
+                + "\"team\":{\"id\":\"T0001\"},\"channel\":{\"id\":\"C0001\"},"
+                + "\"response_url\":\"http://127.0.0.1:9/actions/T0001/1/2\","
+                + "\"actions\":[{\"type\":\"button\",\"action_id\":\"rollout_abort\",\"value\":\"abort:" + id + ":1\"}]}";
+        String form = "payload=" + java.net.URLEncoder.encode(payload, java.nio.charset.StandardCharsets.UTF_8);
+        String ts = String.valueOf(java.time.Instant.now().getEpochSecond());
+        String secret = com.composerelay.local.SampleEvents.sampleSecret("SAMPLE_SLACK_SIGNING_SECRET");
+        JsonNode pressed = http("POST", "/slack/interactions", form, Map.of(
+                "content-type", "application/x-www-form-urlencoded", "x-slack-request-timestamp", ts,
+                "x-slack-signature", com.composerelay.webhook.SlackSignature.sign(secret, ts,
+                        form.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        assertThat(pressed.get("statusCode").intValue()).as(pressed.toString()).isEqualTo(200);
+
+        JsonNode end = await(id, 120, "completed", "failed", "rolled_back", "rollback_failed", "cancelled");
+        assertThat(end.get("status").textValue()).as(end.toString()).isEqualTo("rolled_back");
+        assertThat(end.get("failure").get("reason").textValue())
+                .isEqualTo("aborted at the pause after wave 1 by slack:T0001/U0001");
+        assertThat(stack.phala.composeHash(vms.get(0))).isEqualTo(OLD);
+        assertThat(stack.phala.commits(vms.get(1))).isEmpty();
+        assertThat(stack.phala.redeploys(vms.get(1))).isEmpty();
+    }
+
+    /**
+     * The figures of the issue: a 10-CVM rollout, waves [1, "50%", "100%"], bake 5 s: Phala calls by
+     * kind, time, and the state machine's transitions (docs/PERFORMANCE.md records a run).
+     */
+    @Test
+    @Order(11)
+    void tenCvmsInWavesOneHalfAllWithTheirFigures() throws Exception {
+        String appId = "ab000000000000000000000000000000000000ab";
+        List<String> vms = stack.phala.addApp(appId, 10, OLD);
+        Map<String, Long> before = stack.phala.callsByKind();
+        long began = System.nanoTime();
+        JsonNode response = http("POST", "/rollouts", rolloutBody(app(appId), "{\"waves\": [1, \"50%\", \"100%\"],"
+                + " \"check_interval_seconds\": 2, \"bake_seconds\": 5}"), Map.of("idempotency-key", "e2e-figures-1"));
+        String id = body(response).get("rollout_id").textValue();
+        JsonNode end = await(id, 180, "completed", "failed", "rolled_back", "rollback_failed", "cancelled");
+        long millis = (System.nanoTime() - began) / 1_000_000;
+        assertThat(end.get("status").textValue()).as(end.toString()).isEqualTo("completed");
+        assertThat(waveCvms(end).stream().map(List::size).toList()).containsExactly(1, 4, 5);
+
+        Map<String, Long> calls = new java.util.TreeMap<>();
+        stack.phala.callsByKind().forEach((kind, n) -> {
+            long d = n - before.getOrDefault(kind, 0L);
+            if (d > 0) {
+                calls.put(kind, d);
+            }
+        });
+        String arn = stack.sfn.listExecutions(b -> b.stateMachineArn(stack.rolloutStateMachineArn)).executions().stream()
+                .filter(e -> e.name().equals(id)).findFirst().orElseThrow().executionArn();
+        List<software.amazon.awssdk.services.sfn.model.HistoryEvent> history = new ArrayList<>();
+        String next = null;
+        do {
+            String token = next;
+            var page = stack.sfn.getExecutionHistory(b -> b.executionArn(arn).maxResults(1000).nextToken(token));
+            history.addAll(page.events());
+            next = page.nextToken();
+        } while (next != null);
+        long transitions = history.stream().filter(e -> e.typeAsString().endsWith("StateEntered")).count();
+        System.out.println("rollout figures: 10 CVMs, waves [1, 50%, 100%], check every 2 s, bake 5 s: " + millis
+                + " ms; state transitions " + transitions + " ($" + String.format("%.5f", transitions * 0.000025)
+                + "); Phala calls " + calls);
+
+        // One provision and one PATCH (the lead), a redeploy per other CVM, the revisions read once per
+        // snapshot and once per commit that redeploys; a status batch per check, whatever the wave's size.
+        assertThat(calls).containsEntry("POST /api/v1/cvms/{id}/compose_file/provision", 1L)
+                .containsEntry("PATCH /api/v1/cvms/{id}/compose_file", 1L)
+                .containsEntry("POST /api/v1/cvms/{id}/revisions/{id}/redeploy", 9L)
+                .containsEntry("GET /api/v1/apps/{id}/revisions", 5L);
+        assertThat(calls.get("POST /api/v1/status/batch")).isBetween(6L, 30L);
+        for (String vm : vms) {
+            assertThat(stack.phala.composeHash(vm)).isEqualTo(end.get("compose_hash").textValue());
+        }
     }
 }

@@ -56,6 +56,7 @@ public final class LocalRun {
             show(stack.outcomes(1, 10));
             slackAndPhala(stack);
             wholeUpdate(stack);
+            rollouts(stack);
             say("Function log: target/local-run/%s-function.log", stackName);
         }
     }
@@ -108,13 +109,66 @@ public final class LocalRun {
         List<Published> published = new java.util.ArrayList<>();
         long until = System.nanoTime() + 60_000_000_000L;
         while (System.nanoTime() < until && published.stream().noneMatch(p -> !p.status().equals("accepted"))) {
-            stack.eventSource.pollOnce(10, 1);
+            stack.taskSource.pollOnce(1, 1); // the watch: a one-CVM rollout's tasks from the state machine
             published.addAll(stack.outcomes(0, 0));
         }
         show(published);
         say("   %s after %d ms; Phala saw %d provision(s), %d PATCH(es), %d CVM read(s) in this run",
                 published.isEmpty() ? "nothing" : published.getLast().status(), (System.nanoTime() - began) / 1_000_000,
                 stack.phala.provisions(), stack.phala.patches(), stack.phala.reads());
+    }
+
+    /** Two rollouts of a 3-CVM app on the state machine: one completes, one rolls back. */
+    private static void rollouts(LocalDeployment stack) throws Exception {
+        String old = "0d5f9c2e7b4a1f3e6d8c0b2a4f6e8d0c2b4a6f8e0d2c4b6a8f0e2d4c6b8a0f2e";
+        stack.phala.updateMillis(1500);
+        List<String> shop = stack.phala.addApp("5e0b1a2c3d4e5f60718293a4b5c6d7e8f9012345", 3, old);
+        say("7) Rollout: POST /rollouts (events/http-api-rollout.json) to app 5e0b1a2c… (3 CVMs), waves [1, \"100%%\"] ...");
+        rollout(stack, Files.readString(Path.of("events", "http-api-rollout.json")));
+        for (String vm : shop) {
+            say("   %s runs %s…", vm, stack.phala.composeHash(vm).substring(0, 12));
+        }
+        List<String> cart = stack.phala.addApp("6f1c2b3d4e5f60718293a4b5c6d7e8f901234567", 3, old);
+        stack.phala.onRedeploy(cart.get(1), PhalaStandIn.Script.fails("error", "container cart exited with code 1"));
+        stack.phala.onHash(cart.get(1), old, PhalaStandIn.Script.boots());
+        say("8) Rollout to app 6f1c2b3d… (3 CVMs), waves [1, \"100%%\"]; its second CVM does not boot the new compose ...");
+        rollout(stack, Files.readString(Path.of("events", "http-api-rollout.json"))
+                .replace("5e0b1a2c3d4e5f60718293a4b5c6d7e8f9012345", "6f1c2b3d4e5f60718293a4b5c6d7e8f901234567")
+                .replace("deploy-rollout-42", "deploy-rollout-43"));
+        for (String vm : cart) {
+            say("   %s runs %s… (%s)", vm, stack.phala.composeHash(vm).substring(0, 12),
+                    stack.phala.composeHash(vm).equals(old) ? "the old compose" : "the new compose");
+        }
+    }
+
+    /** Starts a rollout from an HTTP API event and runs its tasks until it ends; shows its outcomes. */
+    private static void rollout(LocalDeployment stack, String event) throws Exception {
+        long began = System.nanoTime();
+        JsonNode response = TestJson.parse(stack.function.invoke(event));
+        JsonNode view = TestJson.parse(response.get("body").textValue());
+        String id = view.path("rollout_id").asText();
+        say("   answered %d: rollout %s %s", response.get("statusCode").intValue(), id, view.path("status").asText());
+        List<Published> published = new java.util.ArrayList<>();
+        long until = System.nanoTime() + 120_000_000_000L;
+        while (System.nanoTime() < until && published.stream().noneMatch(p ->
+                "rollout.finished".equals(p.attributes().get("event")))) {
+            stack.taskSource.pollOnce(1, 1);
+            published.addAll(stack.outcomes(0, 0));
+        }
+        for (Published p : published) {
+            JsonNode o = p.outcome();
+            StringBuilder cvms = new StringBuilder();
+            o.path("waves").forEach(w -> w.path("cvms").forEach(c -> cvms.append(cvms.isEmpty() ? "" : ", ")
+                    .append(c.path("cvm_id").asText(), 0, 8).append(' ').append(c.path("status").asText())));
+            say("   SNS  %-18s %-10s %s", p.attributes().get("event") + (o.has("wave") ? " " + o.path("wave") : ""),
+                    p.attributes().get("status"), cvms);
+            if (o.has("failure")) {
+                say("        failure: %s: %s", o.path("failure").path("cvm_id").asText(), o.path("failure").path("reason").asText());
+            }
+        }
+        say("   ended %s after %d ms", published.isEmpty() ? "?" : published.getLast().attributes().get("status"),
+                (System.nanoTime() - began) / 1_000_000);
+        say("");
     }
 
     private static void show(List<Published> outcomes) {

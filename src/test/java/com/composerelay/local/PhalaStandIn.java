@@ -333,6 +333,28 @@ public final class PhalaStandIn {
         return of;
     }
 
+    /**
+     * Every call so far by kind: the method and the path with its ids as {@code {id}} (e.g.
+     * {@code GET /api/v1/apps/{id}/revisions}).
+     */
+    public Map<String, Long> callsByKind() {
+        Map<String, Long> copy = new java.util.TreeMap<>();
+        callsByKind.forEach((k, v) -> copy.put(k, v.get()));
+        return copy;
+    }
+
+    private final Map<String, AtomicLong> callsByKind = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static String kindOf(String method, String path) {
+        String[] parts = path.split("/");
+        StringBuilder kind = new StringBuilder(method).append(' ');
+        for (int i = 1; i < parts.length; i++) {
+            boolean id = i > 1 && (parts[i - 1].equals("cvms") || parts[i - 1].equals("apps") || parts[i - 1].equals("revisions"));
+            kind.append('/').append(id ? "{id}" : parts[i]);
+        }
+        return kind.toString();
+    }
+
     /** {@code POST /api/v1/status/batch} calls answered. */
     public long statusBatches() {
         return statusBatches.get();
@@ -613,6 +635,9 @@ public final class PhalaStandIn {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getRawPath();
+            if (!path.equals("/_stats")) {
+                callsByKind.computeIfAbsent(kindOf(exchange.getRequestMethod(), path), k -> new AtomicLong()).incrementAndGet();
+            }
             if (exchange.getRequestMethod().equals("GET") && path.equals("/_stats")) {
                 StringBuilder bodies = new StringBuilder();
                 perBody.forEach((k, v) -> bodies.append(bodies.isEmpty() ? "" : ",").append(v.get()));
