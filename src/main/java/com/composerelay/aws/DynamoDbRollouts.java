@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * Rollouts in the relay's table, beside its claims and locks: {@code rollout:{id}} (the record as
@@ -27,17 +28,30 @@ public record DynamoDbRollouts(Supplier<DynamoDbClient> client, String table, Cl
         implements RolloutStore {
     private static final Duration RETENTION = Duration.ofDays(RETENTION_DAYS);
 
+    /** An item that is not there, or expired but not yet deleted by DynamoDB's TTL. */
+    private static final String FREE = "attribute_not_exists(id) OR expiration < :now";
+
+    private Map<String, AttributeValue> now() {
+        return Map.of(":now", n(clock.instant().getEpochSecond()));
+    }
+
+    /** The record and its request in one transaction: both written, or neither when the rollout exists. */
     @Override
     public boolean create(Rollout rollout, String requestBody) throws StoreUnavailable {
         try {
-            client.get().putItem(b -> b.tableName(table).item(item(StoreKeys.ROLLOUT_REQUEST.of(rollout.rolloutId()),
-                    Map.of("value", s(requestBody)))).overrideConfiguration(deadline.bound()));
-            client.get().putItem(b -> b.tableName(table).item(item(StoreKeys.ROLLOUT.of(rollout.rolloutId()),
-                            Map.of("value", s(RolloutStateJson.write(rollout)), "version", n(1))))
-                    .conditionExpression("attribute_not_exists(id)").overrideConfiguration(deadline.bound()));
+            client.get().transactWriteItems(b -> b.transactItems(
+                    t -> t.put(p -> p.tableName(table).item(item(StoreKeys.ROLLOUT.of(rollout.rolloutId()),
+                                    Map.of("value", s(RolloutStateJson.write(rollout)), "version", n(1))))
+                            .conditionExpression(FREE).expressionAttributeValues(now())),
+                    t -> t.put(p -> p.tableName(table).item(item(StoreKeys.ROLLOUT_REQUEST.of(rollout.rolloutId()),
+                            Map.of("value", s(requestBody)))).conditionExpression(FREE).expressionAttributeValues(now())))
+                    .overrideConfiguration(deadline.bound()));
             return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
+        } catch (TransactionCanceledException e) {
+            if (e.cancellationReasons().stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code()))) {
+                return false;
+            }
+            throw unavailable("create", e);
         } catch (SdkException e) {
             throw unavailable("create", e);
         }

@@ -43,6 +43,9 @@ public final class RolloutStateJson {
             wave.put("number", w.number());
             wave.put("status", w.status());
             wave.put("committed_at", millis(w.committedAt()));
+            if (w.approvedBy() != null) {
+                wave.put("approved_by", w.approvedBy());
+            }
             List<Object> cvms = new ArrayList<>();
             for (Rollout.Target t : w.cvms()) {
                 Map<String, Object> c = new LinkedHashMap<>();
@@ -99,7 +102,7 @@ public final class RolloutStateJson {
                         text(c, "app_id"), text(c, "hash_before"), text(c, "revision_before")));
             }
             waves.add(new Rollout.Wave(Json.number(w.path("number")).intValue(), text(w, "status"),
-                    instant(w, "committed_at"), cvms));
+                    instant(w, "committed_at"), cvms, text(w, "approved_by")));
         }
         Map<String, Rollout.App> apps = new LinkedHashMap<>();
         for (Map.Entry<String, JrsValue> e : Json.fields(n.path("apps"))) {
@@ -145,6 +148,9 @@ public final class RolloutStateJson {
             wave.put("number", w.number());
             wave.put("status", w.status());
             wave.put("cvms", cvms);
+            if (w.approvedBy() != null) {
+                wave.put("approved_by", w.approvedBy());
+            }
             waves.add(wave);
         }
         m.put("waves", waves);

@@ -56,13 +56,23 @@ public record Rollout(String rolloutId, String status, String fingerprint, Strin
     }
 
     /** One wave: its number (from 1), status and CVMs, and when its CVMs were committed. */
-    public record Wave(int number, String status, Instant committedAt, List<Target> cvms) {
+    public record Wave(int number, String status, Instant committedAt, List<Target> cvms, String approvedBy) {
         public Wave {
             cvms = List.copyOf(cvms);
         }
 
+        /** A wave not approved (yet). */
+        public Wave(int number, String status, Instant committedAt, List<Target> cvms) {
+            this(number, status, committedAt, cvms, null);
+        }
+
         public Wave with(String newStatus, Instant newCommittedAt, List<Target> newCvms) {
-            return new Wave(number, newStatus, newCommittedAt, newCvms);
+            return new Wave(number, newStatus, newCommittedAt, newCvms, approvedBy);
+        }
+
+        /** The same wave, its pause approved by {@code actor}. */
+        public Wave approvedBy(String actor) {
+            return new Wave(number, status, committedAt, cvms, actor);
         }
     }
 

@@ -268,7 +268,9 @@ public final class Rollouts {
                 return new Answer.Refused(409, "rollout " + rolloutId + " is " + before.status() + ", not paused");
             }
             String who = actor == null ? "a caller" : actor;
-            Rollout saved = store.save(approve ? before.paused(null, null)
+            Rollout.Wave pausedWave = before.pausedAfter() == null ? null : before.wave(before.pausedAfter()).orElse(null);
+            Rollout saved = store.save(approve
+                    ? (pausedWave == null ? before : before.withWave(pausedWave.approvedBy(who))).paused(null, null)
                     : before.paused(null, null).withFailure(new Rollout.Failure(null, "aborted at the pause after wave "
                             + before.pausedAfter() + " by " + who)));
             try {
@@ -279,7 +281,8 @@ public final class Rollouts {
                 }
             } catch (RolloutEngine.Unavailable e) {
                 // Still paused: put the pause back as it was, so that the decision can be sent again.
-                store.save(saved.paused(before.pauseToken(), before.pausedAfter()).withFailure(before.failure()));
+                Rollout back = saved.paused(before.pauseToken(), before.pausedAfter()).withFailure(before.failure());
+                store.save(pausedWave == null ? back : back.withWave(pausedWave));
                 return new Answer.Refused(503, "the execution could not be told: " + e.getMessage()
                         + "; the rollout is still paused, send the decision again");
             }

@@ -52,6 +52,15 @@ class RolloutStateJsonTest {
     }
 
     @Test
+    void whoApprovedAPauseIsKeptAndShown() {
+        Rollout r = full();
+        Rollout approved = r.withWave(r.wave(1).orElseThrow().approvedBy("slack:T0001/U0001"));
+        assertThat(RolloutStateJson.read(RolloutStateJson.write(approved), 7)).isEqualTo(approved);
+        assertThat(RolloutStateJson.view(approved)).contains("{\"number\":1,\"status\":\"completed\",\"cvms\":["
+                + seen("c1", "rolled_back", null) + "],\"approved_by\":\"slack:T0001/U0001\"}");
+    }
+
+    @Test
     void theRecordIsWrittenWithEveryField() throws Exception {
         String expected = "{\"rollout_id\":\"ro_0123456789abcdef01234567\","
                 + "\"status\":\"rolled_back\",\"fingerprint\":\"fp\",\"compose_hash\":\"" + HASH + "\",\"trigger\":\"slack\","

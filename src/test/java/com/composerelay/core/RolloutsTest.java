@@ -294,6 +294,8 @@ class RolloutsTest {
 
         assertThat(resumed.status()).isEqualTo("running");
         assertThat(resumed.pauseToken()).isNull();
+        assertThat(resumed.wave(1).orElseThrow().approvedBy()).as("who approved is recorded").isEqualTo(ACTOR);
+        assertThat(resumed.wave(2).orElseThrow().approvedBy()).isNull();
         assertThat(again).isEqualTo(new Rollouts.Answer.Refused(409, "rollout " + id + " is running, not paused"));
         assertThat(calls().subList(1, calls().size())).containsExactly(
                 new RecordingEngine.Call("success", "tok-pause-1", "{\"approved\":true}", null));
@@ -331,6 +333,7 @@ class RolloutsTest {
         assertThat(rig.find(id).status()).isEqualTo("paused");
         assertThat(rig.find(id).pauseToken()).isEqualTo("tok-pause-1");
         assertThat(rig.find(id).pausedAfter()).isEqualTo(1);
+        assertThat(rig.find(id).wave(1).orElseThrow().approvedBy()).as("not approved while the engine was down").isNull();
         engine.down = false;
         assertThat(rollouts().decide(id, true, ACTOR)).isInstanceOf(Rollouts.Answer.Done.class);
         assertThat(calls().getLast()).isEqualTo(new RecordingEngine.Call("success", "tok-pause-1",
