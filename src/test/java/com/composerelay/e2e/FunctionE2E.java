@@ -278,9 +278,17 @@ class FunctionE2E {
         JsonNode sample = TestJson.parse(Files.readString(Path.of("events", "sqs-whole-update.json")));
         String body = sample.get("Records").get(0).get("body").textValue();
         long provisions = stack.phala.provisions();
+        // The same compose as the HTTP sample's, on the same CVM: the hash does not change, so the watch must see
+        // the CVM restarting first; the stand-in keeps it updating long enough for the watch's first check.
+        stack.phala.updateMillis(6000);
         String id = stack.sqs.sendMessage(b -> b.queueUrl(stack.requestQueueUrl).messageBody(body)).messageId();
 
-        List<Published> published = watchUntilFinal(id);
+        List<Published> published;
+        try {
+            published = watchUntilFinal(id);
+        } finally {
+            stack.phala.updateMillis(PhalaStandIn.UPDATE_MILLIS);
+        }
         assertThat(published).extracting(Published::status).containsExactly("accepted", "completed");
         assertThat(published.get(0).outcome().get("trigger").textValue()).isEqualTo("sqs");
         assertThat(published.get(0).outcome().get("request_id").textValue()).isEqualTo(id);

@@ -250,10 +250,16 @@ class RolloutE2E {
                 .credentialsProvider(com.composerelay.support.LocalAws.CREDENTIALS)
                 .endpointOverride(java.net.URI.create(System.getProperty("localstack.endpoint", "http://127.0.0.1:4566")))
                 .build()) {
+            // Missing data breaches and a datum above the threshold is there, so LocalStack's own evaluation of the
+            // alarm keeps it in ALARM rather than taking it back to INSUFFICIENT_DATA.
             cloudWatch.putMetricAlarm(b -> b.alarmName(alarm).namespace("Shop").metricName("5xx").statistic(Statistic.SUM)
-                    .period(60).evaluationPeriods(1).threshold(1.0)
+                    .period(60).evaluationPeriods(1).threshold(1.0).treatMissingData("breaching")
                     .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD));
+            cloudWatch.putMetricData(b -> b.namespace("Shop").metricData(d -> d.metricName("5xx").value(5.0)
+                    .timestamp(java.time.Instant.now())));
             cloudWatch.setAlarmState(b -> b.alarmName(alarm).stateValue(StateValue.ALARM).stateReason("e2e"));
+            assertThat(cloudWatch.describeAlarms(b -> b.alarmNames(alarm)).metricAlarms().getFirst().stateValue())
+                    .isEqualTo(StateValue.ALARM);
             String appId = "a3000000000000000000000000000000000000a3";
             List<String> vms = stack.phala.addApp(appId, 3, OLD);
             JsonNode response = http("POST", "/rollouts", rolloutBody(app(appId), "{\"waves\": [1, \"100%\"],"

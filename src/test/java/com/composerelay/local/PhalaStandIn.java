@@ -280,7 +280,7 @@ public final class PhalaStandIn {
         cvm(vmUuid).conflicts = times;
     }
 
-    /** How long a fleet CVM is in progress after a commit or redeploy ({@link #UPDATE_MILLIS} at first). */
+    /** How long a CVM (of the fleet or not) is in progress after a commit or redeploy ({@link #UPDATE_MILLIS} at first). */
     public void updateMillis(long millis) {
         this.fleetUpdateMillis = millis;
     }
@@ -729,7 +729,7 @@ public final class PhalaStandIn {
             if (hash.find()) {
                 String[] before = cvms.getOrDefault(cvm, new String[] {"0".repeat(64), null, "0"});
                 cvms.put(cvm, new String[] {before[1] != null ? before[1] : before[0], hash.group(1),
-                        String.valueOf(System.currentTimeMillis() + UPDATE_MILLIS)});
+                        String.valueOf(System.currentTimeMillis() + fleetUpdateMillis)});
             }
             reply(exchange, 202, "{}");
         } catch (InterruptedException e) {
