@@ -2,7 +2,7 @@
 # Compose Relay's benchmark (issue #5; method and figures in docs/PERFORMANCE.md).
 #
 #   bench/run.sh            full run: 10 cold rounds + the extra cold variants, JMH 2 forks x 5 x 5 s
-#   bench/run.sh --quick    CI run (reporting, not gating): 3 cold rounds, short JMH; about 2-3 min
+#   bench/run.sh --quick    CI run (reporting, not gating): 3 cold rounds, short JMH; about 3 min
 #
 # Options:
 #   --quick                 few rounds, short JMH, no extra cold variants
@@ -13,6 +13,7 @@
 #   --extra / --no-extra    add (or not) the extra cold variants: plain with an AOT cache, AppCDS,
 #                           AOT cache trained on the constructor only, full tiered compilation
 #   --variant SPEC          add a cold variant: name;classpath;handler;none|aot|aot-init|cds;JAVA_TOOL_OPTIONS
+#   --task-variant SPEC     add a variant to the first rollout task's cold runs (same form; a relay with rollouts)
 #   --lambda-cpu MB         also run the cold comparison under Lambda's CPU allocation for a function of
 #                           MB memory (cgroup quotas: the constructor on one vCPU, the invocation on
 #                           MB/1769 of one); default: template.yaml's MemorySize; 0: skip
@@ -27,9 +28,11 @@
 #                           Default: 1 when the relay's source reads IDEMPOTENCY_TABLE_NAME.
 #
 # It builds the relay from a private copy of the working tree (bench/work/relay-src) so the
-# repository's own target/ is never touched, starts its own LocalStack (secretsmanager, sns) and
-# Phala stand-in and stops them at the end. Results: bench/work/results/ (summary.md, the cold
-# samples as CSV, JMH's JSON and log).
+# repository's own target/ is never touched, starts its own LocalStack (secretsmanager, sns, sqs,
+# dynamodb, and stepfunctions when the relay has rollouts) and Phala stand-in and stops them at the
+# end. With rollouts it also times the first rollout task after a cold start (a `check` task from
+# the task queue: DynamoDB, Phala's status batch, SendTaskSuccess). Results: bench/work/results/
+# (summary.md, the cold samples as CSV, JMH's JSON and log).
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO"
@@ -43,6 +46,7 @@ WARM=1
 EXTRA=
 LAMBDA_CPU=
 USER_VARIANTS=()
+TASK_VARIANTS=()
 while (($#)); do
   case "$1" in
     --quick) QUICK=1 ;;
@@ -53,8 +57,9 @@ while (($#)); do
     --extra) EXTRA=1 ;;
     --no-extra) EXTRA=0 ;;
     --variant) USER_VARIANTS+=("$2"); shift ;;
+    --task-variant) TASK_VARIANTS+=("$2"); shift ;;
     --lambda-cpu) LAMBDA_CPU=$2; shift ;;
-    -h | --help) sed -n '2,30p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
     *) echo "bench: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -81,6 +86,18 @@ if [[ "$IDEMPOTENCY" == 1 ]]; then
   TABLE=compose-relay-idempotency
   LS_SERVICES=secretsmanager,sns,sqs,dynamodb
 fi
+# Rollouts (issue 19) are on when the state machine's ARN is set, as template.yaml sets it; the table keeps them.
+ROLLOUTS=0
+if [[ "$IDEMPOTENCY" == 1 ]] && grep -rqs ROLLOUT_STATE_MACHINE_ARN src/main/java; then
+  ROLLOUTS=1
+  LS_SERVICES=$LS_SERVICES,stepfunctions,sts
+fi
+# The first rollout task's scenario (bench/src/.../plain/RolloutSetup.java): one CVM of one app, running
+# its hash from before, in the Phala stand-in.
+TASK_APP=b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0
+TASK_VM_UUID=5b1d0c9e-0000-4000-8000-00000000b001
+TASK_HASH_BEFORE=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+TASK_HASH_NEW=bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb
 BT="$REPO/bench/target"   # the benchmark project's build output (mvn clean wipes it)
 WORK="$REPO/bench/work"   # the relay's private build, LocalStack's state, results
 OUT="$WORK/results"
@@ -162,7 +179,8 @@ if [[ -n "$COLD" ]]; then
     LOCALSTACK_PORT=$LS_PORT LOCALSTACK_STATE_DIR=$LS_STATE LOCALSTACK_SERVICES=$LS_SERVICES \
       scripts/localstack.sh start
   fi
-  java -cp "$RELAY_TARGET/test-classes" com.composerelay.local.PhalaStandIn "$PHALA_PORT" >"$OUT/phala-standin.log" 2>&1 &
+  java -Dphala.standin.cvms="$TASK_APP:$TASK_VM_UUID:$TASK_HASH_BEFORE" -cp "$RELAY_TARGET/test-classes" \
+    com.composerelay.local.PhalaStandIn "$PHALA_PORT" >"$OUT/phala-standin.log" 2>&1 &
   standin_pid=$!
   for _ in $(seq 100); do port_free "$PHALA_PORT" || break; sleep 0.1; done
   port_free "$PHALA_PORT" && die "the Phala stand-in did not start (see $OUT/phala-standin.log)"
@@ -178,6 +196,15 @@ if [[ -n "$COLD" ]]; then
   OUTCOME_TOPIC_ARN=$(java -cp "$PLAIN_JAR" com.composerelay.bench.plain.Setup "$PHALA_API_KEY_SECRET_ID" \
     compose-relay-outcomes "$TABLE")
   export OUTCOME_TOPIC_ARN
+  if [[ "$ROLLOUTS" == 1 ]]; then
+    # As template.yaml configures the function; the state machine is never started here (any ARN does).
+    export ROLLOUT_STATE_MACHINE_ARN=arn:aws:states:us-east-1:000000000000:stateMachine:compose-relay-rollouts
+    export ROLLOUT_TASK_QUEUE_ARN=arn:aws:sqs:us-east-1:000000000000:compose-relay-rollout-tasks
+    java -cp "$PLAIN_JAR" com.composerelay.bench.plain.RolloutSetup "$TABLE" "bench-$(date -u +%Y%m%d%H%M%S)-$$" \
+      "$TASK_APP" "$TASK_VM_UUID" "$TASK_HASH_BEFORE" "$TASK_HASH_NEW" "$ROLLOUT_TASK_QUEUE_ARN" "$OUT/rollout-task.json"
+  else
+    unset ROLLOUT_STATE_MACHINE_ARN ROLLOUT_TASK_QUEUE_ARN
+  fi
 
   stage "cold start: $ROUNDS rounds"
   RELAY_CP="$RELAY_JAR:$COLDSTART_JAR"
@@ -234,6 +261,28 @@ if [[ -n "$COLD" ]]; then
       --variant "relay+aot;$RELAY_CP;com.composerelay.RelayHandler;aot;"
   fi
 
+  if [[ "$ROLLOUTS" == 1 ]]; then
+    # The first rollout task after a cold start: a check of wave 1 from the task queue (the relay's
+    # slowest-to-start task path: two tables, Phala's fleet calls, Step Functions), on the CPU model
+    # of the function when there is one.
+    task_cpu=()
+    task_model="two free cores"
+    if [[ "${LAMBDA_CPU:-0}" != 0 ]]; then task_cpu=(--lambda-cpu "$LAMBDA_CPU"); task_model="Lambda's CPU allocation at $LAMBDA_CPU MB"; fi
+    stage "the first rollout task's cold start ($task_model): $ROUNDS rounds"
+    # The quick run (CI) times the relay alone here (about 10 s); the plain build (3-4 s a process
+    # under this CPU model) and the AOT cache only in a full run.
+    task_variants=(--variant "relay;$RELAY_CP;com.composerelay.RelayHandler;none;")
+    if [[ -z "$QUICK" ]]; then
+      task_variants=(--variant "plain;$PLAIN_JAR;com.composerelay.RelayHandler;none;" "${task_variants[@]}"
+        --variant "relay+aot;$RELAY_CP;com.composerelay.RelayHandler;aot;")
+    fi
+    for v in ${TASK_VARIANTS[@]+"${TASK_VARIANTS[@]}"}; do task_variants+=(--variant "$v"); done
+    java -cp "$BT/compose-relay-bench.jar" com.composerelay.bench.driver.ColdBench \
+      --flags "$JAVA_OPTS" --event "$OUT/rollout-task.json" --expect no-batch-item-failures \
+      --what "answered rollout task" --work "$OUT/cold-task" --rounds "$ROUNDS" --warmup 1 \
+      ${task_cpu[@]+"${task_cpu[@]}"} "${task_variants[@]}"
+  fi
+
   kill "$standin_pid" 2>/dev/null || true
   standin_pid=
   if [[ -n "$started_localstack" ]]; then
@@ -281,6 +330,7 @@ stage "summary (also in $OUT/summary.md)"
   [[ -f "$OUT/cold/cold-table.md" ]] && { cat "$OUT/cold/cold-table.md"; echo; }
   [[ -f "$OUT/cold-lambda/cold-table.md" ]] && { cat "$OUT/cold-lambda/cold-table.md"; echo; }
   [[ -f "$OUT/cold-slack/cold-table.md" ]] && { cat "$OUT/cold-slack/cold-table.md"; echo; }
+  [[ -f "$OUT/cold-task/cold-table.md" ]] && { cat "$OUT/cold-task/cold-table.md"; echo; }
   [[ -f "$OUT/warm-table.md" ]] && { cat "$OUT/warm-table.md"; echo; }
   echo "Targets (issue #5):"
   awk -v b="$relay_bytes" 'BEGIN { printf "- artifact < 10 MB: %.2f MB (%d bytes): %s\n", b / 1e6, b, (b < 1e7 ? "met" : "MISSED") }'

@@ -6,6 +6,10 @@ import com.composerelay.core.RequestClaims;
 import com.composerelay.core.StoreKeys;
 import com.composerelay.core.StoreUnavailable;
 import com.composerelay.core.Outcome;
+import com.composerelay.core.Rollout;
+import com.composerelay.core.RolloutStore;
+import com.composerelay.codec.RolloutStateJson;
+import com.composerelay.json.Json;
 import com.composerelay.core.Trigger;
 import com.composerelay.codec.OutcomeJson;
 import java.io.ByteArrayInputStream;
@@ -33,6 +37,8 @@ import software.amazon.awssdk.http.SdkHttpRequest;
  */
 public final class Priming {
     static final String PRIMING = StoreKeys.PRIMING.of("");
+    /** The rollout the canned {@code GetItem} answers with (the shape a task reads). */
+    static final String PRIMING_ROLLOUT = "priming";
 
     private final CannedAnswers answers = new CannedAnswers();
     private final AwsClients canned;
@@ -83,6 +89,29 @@ public final class Priming {
         return new SnsOutcomes(canned::sns, config.outcomeTopicArn(), deadline()).send(accepted, OutcomeJson.write(accepted));
     }
 
+    /**
+     * A rollout task's AWS calls, as {@link DynamoDbRollouts} and {@link StepFunctionsEngine} make
+     * them: the rollout read ({@code GetItem}, its record unmarshalled and read), written back at its
+     * next version ({@code PutItem} on a condition) and the task answered ({@code SendTaskSuccess});
+     * the version written, or -1 when rollouts are off (no state machine, or no table to keep them).
+     */
+    public long rollouts() {
+        if (config.rollouts().stateMachineArn().isEmpty() || config.idempotencyTable().isEmpty()) {
+            return -1;
+        }
+        var store = new DynamoDbRollouts(canned::dynamoDb, config.idempotencyTable().get(), clock, deadline());
+        try {
+            Rollout rollout = store.find(PRIMING_ROLLOUT)
+                    .orElseThrow(() -> new IllegalStateException("priming: the canned rollout was not read"));
+            long version = store.save(rollout).version();
+            new StepFunctionsEngine(canned::sfn, config.rollouts().stateMachineArn().get(), deadline())
+                    .succeed(PRIMING, "{\"healthy\":false}");
+            return version;
+        } catch (StoreUnavailable | RolloutStore.Changed | com.composerelay.core.RolloutEngine.Unavailable e) {
+            throw new IllegalStateException("priming: " + e.getMessage(), e);
+        }
+    }
+
     /** Calls bounded as the relay's are, so the bounding is primed too. */
     private AwsCallDeadline deadline() {
         return new AwsCallDeadline(clock, config.deadlineReserve());
@@ -114,7 +143,10 @@ public final class Priming {
             if (target.equals("secretsmanager.GetSecretValue")) {
                 body = SECRET;
                 type = "application/x-amz-json-1.1";
-            } else if (target.startsWith("DynamoDB_20120810.")) {
+            } else if (target.equals("DynamoDB_20120810.GetItem") && requestText(request).contains("\"rollout:")) {
+                body = RolloutItem.JSON;
+                type = "application/x-amz-json-1.0";
+            } else if (target.startsWith("DynamoDB_20120810.") || target.startsWith("AWSStepFunctions.")) {
                 body = "{}";
                 type = "application/x-amz-json-1.0";
             } else if (publish) {
@@ -151,13 +183,37 @@ public final class Priming {
         }
 
         private static boolean isPublish(HttpExecuteRequest request) {
+            return requestText(request).contains("Action=Publish");
+        }
+
+        private static String requestText(HttpExecuteRequest request) {
             return request.contentStreamProvider().map(p -> {
                 try (var in = p.newStream()) {
-                    return new String(in.readAllBytes(), StandardCharsets.UTF_8).contains("Action=Publish");
+                    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 } catch (IOException e) {
-                    return false;
+                    return "";
                 }
-            }).orElse(false);
+            }).orElse("");
+        }
+
+        /** A rollout as {@link DynamoDbRollouts} keeps it: one wave, its CVM updating (made when first asked for). */
+        private static final class RolloutItem {
+            static final String JSON = json();
+
+            private static String json() {
+                Instant at = Instant.parse("2026-01-01T00:00:00Z");
+                Rollout.Target cvm = new Rollout.Target("cvm_priming", "updating", null, "priming", "priming",
+                        "11".repeat(32), "priming");
+                Rollout rollout = new Rollout(PRIMING_ROLLOUT, "running", PRIMING, "22".repeat(32), Trigger.API, PRIMING, null,
+                        at, null, List.of(new Rollout.Wave(1, "updating", at, List.of(cvm))),
+                        java.util.Map.of("priming", new Rollout.App("priming", "cvm_priming", "22".repeat(32))), null, null,
+                        null, null, null, "{}", 1);
+                return Json.write(Json.object(java.util.Map.of("Item", java.util.Map.of(
+                        "id", java.util.Map.of("S", StoreKeys.ROLLOUT.of(PRIMING_ROLLOUT)),
+                        "value", java.util.Map.of("S", RolloutStateJson.write(rollout)),
+                        "version", java.util.Map.of("N", "1"),
+                        "expiration", java.util.Map.of("N", Long.toString(Long.MAX_VALUE / 2))))));
+            }
         }
 
         @Override

@@ -18,4 +18,11 @@ final class PrimingEvents {
              "attributes":{"ApproximateReceiveCount":"1"},"messageAttributes":{},"eventSource":"aws:sqs",
              "eventSourceARN":"arn:aws:sqs:us-east-1:000000000000:priming","awsRegion":"us-east-1"}]}
             """;
+
+    /** A wave's check from the priming dispatcher's task queue (wiring's {@code PrimingRollouts}). */
+    static final String ROLLOUT_TASK = """
+            {"Records":[{"messageId":"priming-task","body":"{\\"relay_task\\":\\"check\\",\\"rollout_id\\":\\"priming\\",\\"wave\\":1,\\"phase\\":\\"wave\\",\\"task_token\\":\\"priming\\"}",
+             "attributes":{"ApproximateReceiveCount":"1"},"messageAttributes":{},"eventSource":"aws:sqs",
+             "eventSourceARN":"arn:aws:sqs:us-east-1:000000000000:priming-tasks","awsRegion":"us-east-1"}]}
+            """;
 }

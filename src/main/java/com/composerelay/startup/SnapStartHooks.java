@@ -30,12 +30,20 @@ public final class SnapStartHooks implements Resource {
     private final Priming aws;
     private final CachingApiKeys keys;
     private final ReseedableRandom jitter;
+    private final boolean rolloutTasks;
 
     public SnapStartHooks(Dispatcher primingDispatcher, Priming aws, CachingApiKeys keys, ReseedableRandom jitter) {
+        this(primingDispatcher, aws, keys, jitter, false);
+    }
+
+    /** @param rolloutTasks whether the priming dispatcher takes a rollout task from its task queue (rollouts on) */
+    public SnapStartHooks(Dispatcher primingDispatcher, Priming aws, CachingApiKeys keys, ReseedableRandom jitter,
+                          boolean rolloutTasks) {
         this.primingDispatcher = primingDispatcher;
         this.aws = aws;
         this.keys = keys;
         this.jitter = jitter;
+        this.rolloutTasks = rolloutTasks;
     }
 
     /** Registers with the runtime; outside Lambda (no CRaC) the hooks simply never run. */
@@ -69,33 +77,49 @@ public final class SnapStartHooks implements Resource {
     }
 
     /**
-     * Runs each AWS call against canned answers, then the HTTP and SQS paths through the stand-ins;
-     * returns the two paths' responses, as {@link #primeCode} does.
+     * Runs each AWS call against canned answers (with rollouts on, a task's table read and write and
+     * its {@code SendTaskSuccess} too), then the HTTP and SQS paths through the stand-ins, and with
+     * rollouts on a rollout task; returns the paths' responses.
      */
     public List<JrsValue> prime() {
         try {
             aws.secretsManager();
             aws.dynamoDb();
             aws.sns();
+            aws.rollouts();
         } catch (RuntimeException e) {
             // Priming is an optimisation: a failure must never stop the snapshot.
             Log.warn("priming failed: " + e.getClass().getSimpleName());
         }
-        return primeCode();
+        return primeCode(rolloutTasks);
     }
 
     /**
      * Runs the HTTP and SQS paths once each through the stand-ins (Phala's request built, not sent;
      * outcomes rendered, not published), with their log lines rendered but not written: the
      * relay's own code, Jackson and the log are then loaded and initialised. Returns the two
-     * responses, or none when priming failed.
+     * responses, or none when priming failed. This is start-up work's code path: a rollout task's
+     * is primed only before a snapshot ({@link #prime}), since on the initialisation vCPU it cost
+     * the PATCH form's cold start more than it saved the first task (docs/PERFORMANCE-LOG.md,
+     * 2026-12-07).
      */
     public List<JrsValue> primeCode() {
+        return primeCode(false);
+    }
+
+    /** The code paths, and with {@code tasks} a rollout task (a wave's check) from the task queue too. */
+    private List<JrsValue> primeCode(boolean tasks) {
         Invocation priming = new Invocation("priming", Instant.now().plusSeconds(10));
         try {
-            return Log.muted(() -> List.of(
-                    primingDispatcher.dispatch(Json.parse(PrimingEvents.HTTP_API), priming),
-                    primingDispatcher.dispatch(Json.parse(PrimingEvents.SQS), priming)));
+            return Log.muted(() -> {
+                List<JrsValue> responses = new java.util.ArrayList<>(List.of(
+                        primingDispatcher.dispatch(Json.parse(PrimingEvents.HTTP_API), priming),
+                        primingDispatcher.dispatch(Json.parse(PrimingEvents.SQS), priming)));
+                if (tasks) {
+                    responses.add(primingDispatcher.dispatch(Json.parse(PrimingEvents.ROLLOUT_TASK), priming));
+                }
+                return List.copyOf(responses);
+            });
         } catch (Exception e) {
             Log.warn("priming failed: " + e.getClass().getSimpleName());
             return List.of();

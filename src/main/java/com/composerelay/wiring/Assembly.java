@@ -71,7 +71,7 @@ public final class Assembly {
         Optional<StartUpWork> startUpWork = startUp ? Optional.of(StartUpWork.begin(config, deployed)) : Optional.empty();
         Dispatcher dispatcher = dispatcher(config, deployed.adapters());
         SnapStartHooks hooks = new SnapStartHooks(primingDispatcher(config, deployed.phala(), clock, metrics),
-                deployed.priming(), deployed.keys(), deployed.jitter());
+                deployed.priming(), deployed.keys(), deployed.jitter(), rolloutsOn(config));
         startUpWork.ifPresent(work -> work.finish(hooks));
         return new Deployed(dispatcher, hooks);
     }
@@ -132,10 +132,17 @@ public final class Assembly {
                 starts.map(RolloutApiTrigger::new), tasks, starts));
     }
 
+    /** Whether the deployed relay runs rollouts: a state machine, and the table that keeps them. */
+    static boolean rolloutsOn(Config config) {
+        return config.rollouts().stateMachineArn().isPresent() && config.idempotencyTable().isPresent();
+    }
+
     /**
      * The same code path with stand-ins for everything outside: the real PATCH request is built but
-     * not sent, and outcomes are rendered for SNS but not published. Run before a SnapStart
-     * snapshot and by start-up work; its metrics and log lines are muted there.
+     * not sent, and outcomes are rendered for SNS but not published. With rollouts on, a rollout
+     * task runs too, over {@link PrimingRollouts} (its record kept in memory, Phala's fleet calls
+     * answered by {@code CannedPhala}, nothing sent). Run before a SnapStart snapshot and by
+     * start-up work; its metrics and log lines are muted there.
      */
     public static Dispatcher primingDispatcher(Config config, HttpPhalaApi phala, Clock clock, Metrics metrics) {
         PhalaApi unsent = (update, key, timeout) -> {
@@ -153,7 +160,16 @@ public final class Assembly {
                 return "priming";
             }
         };
-        return dispatcher(config, Adapters.of(key, unsent, SnsOutcomes::render, clock, d -> { }, new ReseedableRandom(),
-                metrics));
+        Adapters adapters = Adapters.of(key, unsent, SnsOutcomes::render, clock, d -> { }, new ReseedableRandom(),
+                metrics);
+        if (rolloutsOn(config)) {
+            PrimingRollouts.Ports rollouts = PrimingRollouts.ports(config.phalaApiVersion(), clock);
+            Adapters a = adapters;
+            adapters = new Adapters(a.keys(), a.phala(), a.table(), a.outcomes(), a.threads(), a.replies(),
+                    a.signingSecrets(), a.queue(), a.clock(), a.sleeper(), a.jitter(), a.metrics(),
+                    new Adapters.Whole(rollouts.phala(), a.whole().envSecrets(), a.whole().sealer()), a.clientApi(),
+                    rollouts.rollouts());
+        }
+        return dispatcher(config, adapters);
     }
 }

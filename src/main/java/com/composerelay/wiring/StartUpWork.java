@@ -46,6 +46,13 @@ final class StartUpWork {
             if (config.slackRoute()) {
                 aws.sqs();
             }
+            // Rollout tasks: the Step Functions client, and a task's table read, write and answer (the
+            // task's own code path is primed only before a snapshot: here it cost the PATCH form more
+            // than it saved the first task, docs/PERFORMANCE-LOG.md 2026-12-07).
+            if (Assembly.rolloutsOn(config)) {
+                aws.sfn();
+                deployed.priming().rollouts();
+            }
         });
         return new StartUpWork(deployed);
     }

@@ -157,6 +157,13 @@ public final class PhalaStandIn {
                 args.length > 1 ? Double.parseDouble(args[1]) : 0.0,
                 args.length > 2 ? Double.parseDouble(args[2]) : 0.0,
                 args.length > 3 ? Long.parseLong(args[3]) : 0);
+        // -Dphala.standin.cvms=app:vm_uuid:hash,…: fleet CVMs, each running its hash (the benchmark's rollout task).
+        for (String cvm : System.getProperty("phala.standin.cvms", "").split(",")) {
+            String[] p = cvm.split(":");
+            if (p.length == 3) {
+                standIn.addCvm(p[0], p[1], p[2]);
+            }
+        }
         standIn.start();
         System.out.println("phala stand-in: listening on http://127.0.0.1:" + standIn.port());
     }

@@ -33,14 +33,23 @@ class SnapStartHooksTest {
             Duration.ofMinutes(5), Clock.systemUTC());
 
     private SnapStartHooks hooks(ReseedableRandom jitter) {
+        return hooks(jitter, false);
+    }
+
+    private SnapStartHooks hooks(ReseedableRandom jitter, boolean rollouts) {
         // AWS calls would reach the same WireMock as Phala: priming must send it nothing.
-        var config = Fixtures.config("PHALA_API_BASE_URL", phala.baseUrl(), "AWS_ENDPOINT_URL", phala.baseUrl(),
-                "AWS_REGION", "us-east-1", "IDEMPOTENCY_TABLE_NAME", "compose-relay-idempotency");
+        var config = rollouts
+                ? Fixtures.config("PHALA_API_BASE_URL", phala.baseUrl(), "AWS_ENDPOINT_URL", phala.baseUrl(),
+                        "AWS_REGION", "us-east-1", "IDEMPOTENCY_TABLE_NAME", "compose-relay-idempotency",
+                        "ROLLOUT_STATE_MACHINE_ARN", "arn:aws:states:us-east-1:000000000000:stateMachine:rollouts",
+                        "ROLLOUT_TASK_QUEUE_ARN", "arn:aws:sqs:us-east-1:000000000000:rollout-tasks")
+                : Fixtures.config("PHALA_API_BASE_URL", phala.baseUrl(), "AWS_ENDPOINT_URL", phala.baseUrl(),
+                        "AWS_REGION", "us-east-1", "IDEMPOTENCY_TABLE_NAME", "compose-relay-idempotency");
         var api = new HttpPhalaApi(HttpClients.newClient(Duration.ofSeconds(1)), config.phalaBaseUrl(), "2026-05-22",
                 Clock.systemUTC());
         return new SnapStartHooks(Assembly.primingDispatcher(config, api, Clock.systemUTC(), Metrics.none()),
                 new Priming(config, StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDPRIMING", "secret")),
-                        Clock.systemUTC()), keys, jitter);
+                        Clock.systemUTC()), keys, jitter, rollouts);
     }
 
     @RegisterExtension
@@ -70,6 +79,30 @@ class SnapStartHooksTest {
         assertThat(TestJson.write(responses.get(1))).isEqualTo("{\"batchItemFailures\":[]}");
         assertThat(phala.getAllServeEvents()).isEmpty();
         assertThat(log.text()).doesNotContain("priming failed");
+    }
+
+    @Test
+    void withRolloutsOnPrimingAlsoRunsARolloutTaskAndItsAwsCallsOffline() throws Exception {
+        SnapStartHooks hooks = hooks(new ReseedableRandom(), true);
+        List<JsonNode> responses = hooks.prime().stream().map(TestJson::db).toList();
+
+        assertThat(responses).hasSize(3);
+        assertThat(responses.get(0).get("statusCode").intValue()).isEqualTo(202);
+        assertThat(TestJson.write(responses.get(2))).as("the task answered, none to retry")
+                .isEqualTo("{\"batchItemFailures\":[]}");
+        assertThat(phala.getAllServeEvents()).as("no request reached Phala or AWS").isEmpty();
+        assertThat(log.text()).doesNotContain("priming failed");
+        assertThat(hooks.primeCode()).as("start-up work's code path leaves the task out").hasSize(2);
+
+        hooks(new ReseedableRandom(), true).beforeCheckpoint(null);
+        String[] lines = log.text().strip().split("\n");
+        assertThat(lines).as("the primed paths' own lines are muted; one summary line").hasSize(1);
+        JsonNode line = TestJson.parse(lines[0]);
+        assertThat(line.get("aws_calls").textValue()).isEqualTo("secretsmanager.GetSecretValue,"
+                + "DynamoDB_20120810.PutItem,DynamoDB_20120810.UpdateItem,sns.Publish,"
+                + "DynamoDB_20120810.GetItem,DynamoDB_20120810.PutItem,AWSStepFunctions.SendTaskSuccess");
+        assertThat(line.get("code_paths").intValue()).isEqualTo(3);
+        assertThat(phala.getAllServeEvents()).isEmpty();
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.composerelay.core.Lazy;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -25,6 +26,7 @@ public final class AwsClients {
     private final Lazy<SnsClient> sns = new Lazy<>(() -> SnsClient.builder().build());
     private final Lazy<DynamoDbClient> dynamoDb = new Lazy<>(() -> DynamoDbClient.builder().build());
     private final Lazy<SqsClient> sqs = new Lazy<>(() -> SqsClient.builder().build());
+    private final Lazy<SfnClient> sfn = new Lazy<>(() -> SfnClient.builder().build());
 
     /** Both arguments are ignored: a plain build lets the SDK find region and credentials itself. */
     public AwsClients(Config config, AwsCredentialsProvider credentials) {
@@ -56,5 +58,9 @@ public final class AwsClients {
 
     public SqsClient sqs() {
         return sqs.get();
+    }
+
+    public SfnClient sfn() {
+        return sfn.get();
     }
 }

@@ -15,12 +15,16 @@ import java.nio.file.Path;
  *
  * <p>Usage: {@code java ... com.composerelay.bench.cold.ColdStart <handler class> <event.json> [expected statusCode]}.
  * The run fails (exit 3) unless the response carries the expected {@code statusCode} (default 202),
- * so a relay that failed fast is never mistaken for a fast relay. {@code -Dbench.initOnly=true}
+ * so a relay that failed fast is never mistaken for a fast relay; {@code no-batch-item-failures}
+ * expects an SQS batch's answer with no failed item (a rollout task answered). {@code -Dbench.initOnly=true}
  * stops after the constructor (for training an AOT cache on initialisation alone).
  * {@code -Dbench.uniqueRequest=true} adds an {@code Idempotency-Key} header of its own to the
  * event's headers, so every process relays a first delivery rather than replaying a recorded one.
  */
 public final class ColdStart {
+    /** The expected answer of an SQS batch (a rollout task): {@code {"batchItemFailures":[]}}. */
+    static final String NO_FAILURES = "no-batch-item-failures";
+
     private ColdStart() {}
 
     public static void main(String[] args) throws Exception {
@@ -30,10 +34,13 @@ public final class ColdStart {
             System.exit(2);
         }
         byte[] event = Files.readAllBytes(Path.of(args[1]));
-        if (Boolean.getBoolean("bench.uniqueRequest")) {
+        String expectArg = args.length > 2 ? args[2] : "202";
+        // An SQS batch (a rollout task) answers its batchItemFailures: none expected, and no headers to key.
+        boolean batch = expectArg.equals(NO_FAILURES);
+        if (Boolean.getBoolean("bench.uniqueRequest") && !batch) {
             event = withIdempotencyKey(event, "bench-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
         }
-        String expected = "\"statusCode\":" + (args.length > 2 ? args[2] : "202");
+        String expected = batch ? "{\"batchItemFailures\":[]}" : "\"statusCode\":" + expectArg;
 
         RequestStreamHandler handler = (RequestStreamHandler) Class.forName(args[0])
                 .getDeclaredConstructor().newInstance();
@@ -52,7 +59,7 @@ public final class ColdStart {
         handler.handleRequest(new ByteArrayInputStream(event), out, new BenchContext());
         long done = Marks.nowMicros();
         String response = out.toString(StandardCharsets.UTF_8);
-        boolean ok = response.contains(expected);
+        boolean ok = batch ? response.strip().equals(expected) : response.contains(expected);
         if (!ok) {
             System.err.println("ColdStart: expected " + expected + " in the response, got: " + response);
         }

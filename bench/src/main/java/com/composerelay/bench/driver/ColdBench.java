@@ -301,6 +301,8 @@ public final class ColdBench {
         List<String> out = readAll(p);
         int status = p.waitFor();
         double toExit = (System.nanoTime() - launchNanos) / 1e6;
+        // The last process's output of each variant (the relay's log lines), to see what it did.
+        Files.write(work.resolve(v.name() + ".stdout"), out, StandardCharsets.UTF_8);
         String mark = out.stream().filter(l -> l.startsWith(MARK)).findFirst().orElse(null);
         String error = out.stream().filter(l -> l.contains("\"level\":\"ERROR\"")).findFirst().orElse(null);
         if (status != 0 || mark == null || !mark.contains(" ok=true") || error != null) {
