@@ -5,12 +5,13 @@
 #   3. the Lambda Runtime Interface Emulator (.tools/bin) and the Java runtime interface client (.tools/ric)
 #   4. Python's cryptography for the env sealer's cross-check (.venv/crosscheck)
 #   5. Phala's own clients, pinned: the Python SDK (.venv/phala-python) and the CLI (.tools/phala-cli)
-#   6. ./mvnw clean verify -Pe2e: unit, WireMock and LocalStack tests (surefire), then the
+#   6. actionlint for the GitHub Actions examples, pinned (.tools/bin), with its ShellCheck (.venv/shellcheck)
+#   7. ./mvnw clean verify -Pe2e: unit, WireMock and LocalStack tests (surefire), then the
 #      end-to-end tests of the `sam build` artifact under the emulator (failsafe)
 # and stops what it started. Usage: ./run-tests.sh [extra Maven arguments]
 #
 # ./run-tests.sh --quick [extra Maven arguments]: installs and starts nothing, and runs ./mvnw test: every
-# test that needs nothing but the JDK. The tests tagged localstack, emulator, python or node
+# test that needs nothing but the JDK. The tests tagged localstack, emulator, python, node or go
 # (src/test/java/com/composerelay/support/Tags.java) are left out; the full run above runs them.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -19,7 +20,7 @@ stage() { echo "run-tests: $* ($(date -u +%H:%M:%S))" >&2; }
 
 if [ "${1:-}" = "--quick" ]; then
   shift
-  stage "./mvnw test (quick: the JDK only; tests tagged localstack, emulator, python or node left out)"
+  stage "./mvnw test (quick: the JDK only; tests tagged localstack, emulator, python, node or go left out)"
   exec ./mvnw -B -ntp test "$@"
 fi
 
@@ -59,6 +60,11 @@ phala_clients=$(scripts/phala-clients.sh)
 phala_python=$(sed -n 's/^python=//p' <<<"$phala_clients")
 phala_cli=$(sed -n 's/^phala=//p' <<<"$phala_clients")
 
+stage "actionlint and its ShellCheck"
+actionlint=$(scripts/actionlint.sh)
+shellcheck=$(scripts/actionlint.sh shellcheck)
+
 stage "./mvnw clean verify -Pe2e"
 ./mvnw -B -ntp clean verify -Pe2e -Drie.path="$rie" -Dric.dir="$ric" -Dcrosscheck.python="$crosscheck_python" \
-  -Dphala.python="$phala_python" -Dphala.cli="$phala_cli" "$@"
+  -Dphala.python="$phala_python" -Dphala.cli="$phala_cli" \
+  -Dactionlint.path="$actionlint" -Dactionlint.shellcheck="$shellcheck" "$@"

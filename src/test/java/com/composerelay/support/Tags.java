@@ -14,6 +14,8 @@ public final class Tags {
     public static final String PYTHON = "python";
     /** Node with npm: Phala's CLI (scripts/phala-clients.sh). */
     public static final String NODE = "node";
+    /** Go and its module proxy: actionlint, built by scripts/actionlint.sh (which also pins its ShellCheck in a venv). */
+    public static final String GO = "go";
 
     private Tags() {}
 }
