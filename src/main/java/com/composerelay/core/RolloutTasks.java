@@ -58,6 +58,11 @@ public final class RolloutTasks {
     private final Clock clock;
     private final Relay.Sleeper sleeper;
     private final UpdateEnds updateEnds;
+    /**
+     * The version of each rollout this instance last read or wrote: a task's writes start from it
+     * (conditioned on its version, so a stale one only costs a read).
+     */
+    private final Map<String, Rollout> lastSeen = new java.util.concurrent.ConcurrentHashMap<>();
 
     public RolloutTasks(RolloutStore store, Relay relay, PhalaFleet fleet, PhalaProvisioning cvms,
                         java.util.function.Supplier<WholeUpdates> wholeUpdates, PlanReader planReader, Locks locks,
@@ -89,6 +94,7 @@ public final class RolloutTasks {
         try {
             Rollout rollout = store.find(task.rolloutId())
                     .orElseThrow(() -> new Retry("no rollout " + task.rolloutId() + " is recorded"));
+            seen(rollout);
             Instant deadline = invocation.deadline();
             return switch (task.kind()) {
                 case "prepare" -> prepare(rollout, deadline);
@@ -701,17 +707,26 @@ public final class RolloutTasks {
         return null;
     }
 
-    /** Reads, changes and writes the rollout, again when another writer came first. */
+    /**
+     * Changes and writes the rollout, from the version this task last read or wrote (one write, no
+     * read, unless another writer came first: {@link RolloutStore#update}).
+     */
     private Rollout update(String rolloutId, UnaryOperator<Rollout> change) throws StoreUnavailable, Retry {
-        for (int attempt = 0; attempt < 5; attempt++) {
-            Rollout current = store.find(rolloutId).orElseThrow(() -> new Retry("no rollout " + rolloutId));
-            try {
-                return store.save(change.apply(current));
-            } catch (RolloutStore.Changed e) {
-                // read again and redo
-            }
+        try {
+            Rollout saved = store.update(rolloutId, lastSeen.get(rolloutId), change);
+            seen(saved);
+            return saved;
+        } catch (RolloutStore.Changed e) {
+            throw new Retry("rollout " + rolloutId + " kept changing under this task");
         }
-        throw new Retry("rollout " + rolloutId + " kept changing under this task");
+    }
+
+    /** Remembers the version of a rollout this instance last read or wrote (a few hundred at most). */
+    private void seen(Rollout rollout) {
+        if (lastSeen.size() > 256) {
+            lastSeen.clear();
+        }
+        lastSeen.put(rollout.rolloutId(), rollout);
     }
 
     /** A Phala read that did not succeed, in words. */

@@ -163,7 +163,7 @@ public final class Rollouts {
             Rollout raced = store.find(id).orElseThrow(() -> new StoreUnavailable("rollout " + id + " vanished"));
             return new Answer.Done(raced, false);
         }
-        return begin(store.find(id).orElse(rollout));
+        return begin(rollout.atVersion(RolloutStore.FIRST_VERSION));
     }
 
     /** Starts the execution of a recorded rollout (again, when a start was cut short: same name, same input). */
@@ -176,7 +176,8 @@ public final class Rollouts {
         }
         Rollout running;
         try {
-            running = save(rollout.rolloutId(), r -> "starting".equals(r.status()) ? r.withStatus("running") : r);
+            running = store.update(rollout.rolloutId(), rollout,
+                    r -> "starting".equals(r.status()) ? r.withStatus("running") : r);
         } catch (RolloutStore.Changed e) {
             running = rollout.withStatus("running");
         }
@@ -211,7 +212,8 @@ public final class Rollouts {
         try {
             store.create(rollout, "");
             engine.start(id, input);
-            save(id, r -> "starting".equals(r.status()) ? r.withStatus("running") : r);
+            store.update(id, rollout.atVersion(RolloutStore.FIRST_VERSION),
+                    r -> "starting".equals(r.status()) ? r.withStatus("running") : r);
             return "scheduled";
         } catch (StoreUnavailable | RolloutStore.Changed e) {
             return "not scheduled: " + e.getMessage();
@@ -296,16 +298,6 @@ public final class Rollouts {
 
     private Rollout save(String rolloutId, java.util.function.UnaryOperator<Rollout> change)
             throws StoreUnavailable, RolloutStore.Changed {
-        RolloutStore.Changed last = null;
-        for (int attempt = 0; attempt < 5; attempt++) {
-            Rollout current = store.find(rolloutId).orElseThrow(() -> new StoreUnavailable("rollout " + rolloutId
-                    + " is not recorded"));
-            try {
-                return store.save(change.apply(current));
-            } catch (RolloutStore.Changed e) {
-                last = e;
-            }
-        }
-        throw last;
+        return store.update(rolloutId, null, change);
     }
 }

@@ -14,12 +14,8 @@ import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import org.junit.jupiter.api.Tag;
 import com.composerelay.support.Tags;
 
@@ -36,13 +32,8 @@ class DynamoDbRelayTableTest {
     @BeforeAll
     static void createTable() {
         LocalAws aws = new LocalAws();
-        dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.of(LocalAws.REGION))
-                .credentialsProvider(LocalAws.CREDENTIALS).endpointOverride(aws.endpoint).build();
-        table = aws.prefix + "-idempotency";
-        dynamo.createTable(b -> b.tableName(table).billingMode("PAY_PER_REQUEST")
-                .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))
-                .attributeDefinitions(a -> a.attributeName("id").attributeType(ScalarAttributeType.S)));
-        dynamo.updateTimeToLive(b -> b.tableName(table).timeToLiveSpecification(t -> t.attributeName("expiration").enabled(true)));
+        dynamo = aws.dynamoDb();
+        table = aws.relayTable(dynamo, "idempotency");
     }
 
     private Instant deadline() {

@@ -16,12 +16,9 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /** Rollouts in the relay's table in LocalStack: created once, versioned writes, sealed envs, CVM holds, expiry. */
 @Tag(Tags.LOCALSTACK)
@@ -35,12 +32,8 @@ class DynamoDbRolloutsTest {
     @BeforeAll
     static void createTable() {
         LocalAws aws = new LocalAws();
-        dynamo = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.of(LocalAws.REGION))
-                .credentialsProvider(LocalAws.CREDENTIALS).endpointOverride(aws.endpoint).build();
-        table = aws.prefix + "-rollouts";
-        dynamo.createTable(b -> b.tableName(table).billingMode("PAY_PER_REQUEST")
-                .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))
-                .attributeDefinitions(a -> a.attributeName("id").attributeType(ScalarAttributeType.S)));
+        dynamo = aws.dynamoDb();
+        table = aws.relayTable(dynamo, "rollouts");
     }
 
     private Rollout rollout(String id, String status) {

@@ -32,7 +32,7 @@ public final class InMemoryRollouts implements RolloutStore {
             return false;
         }
         requests.put(rollout.rolloutId(), requestBody);
-        rollouts.put(rollout.rolloutId(), rollout.atVersion(1));
+        rollouts.put(rollout.rolloutId(), rollout.atVersion(FIRST_VERSION));
         return true;
     }
 

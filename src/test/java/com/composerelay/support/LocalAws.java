@@ -63,6 +63,24 @@ public final class LocalAws {
         }
     }
 
+    /** A DynamoDB client on LocalStack. */
+    public software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb() {
+        return software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create())
+                .region(Region.of(REGION)).credentialsProvider(CREDENTIALS).endpointOverride(endpoint).build();
+    }
+
+    /** A table shaped as template.yaml's IdempotencyTable (hash key {@code id}, TTL {@code expiration}); its name. */
+    public String relayTable(software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamo, String name) {
+        String table = prefix + "-" + name;
+        dynamo.createTable(b -> b.tableName(table).billingMode("PAY_PER_REQUEST")
+                .keySchema(k -> k.attributeName("id").keyType(software.amazon.awssdk.services.dynamodb.model.KeyType.HASH))
+                .attributeDefinitions(a -> a.attributeName("id")
+                        .attributeType(software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType.S)));
+        dynamo.updateTimeToLive(b -> b.tableName(table).timeToLiveSpecification(t -> t.attributeName("expiration")
+                .enabled(true)));
+        return table;
+    }
+
     public String secret(String name, String value) {
         return secrets.createSecret(b -> b.name(prefix + "/" + name).secretString(value)).arn();
     }
