@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * Builds the SDK clients the relay uses, all on one SDK HTTP client (apache5, the SDK's own; see
@@ -35,6 +36,7 @@ public final class AwsClients {
     private final Lazy<DynamoDbClient> dynamoDb = new Lazy<>(() -> build(DynamoDbClient.builder()));
     private final Lazy<SqsClient> sqs = new Lazy<>(() -> build(SqsClient.builder()));
     private final Lazy<SfnClient> sfn = new Lazy<>(() -> build(SfnClient.builder()));
+    private final Lazy<SsmClient> ssm = new Lazy<>(() -> build(SsmClient.builder()));
     private final List<Thread> startedUp = new CopyOnWriteArrayList<>();
 
     /** The clients on the relay's HTTP client ({@link #httpClient}), made when the first client is built. */
@@ -81,6 +83,11 @@ public final class AwsClients {
 
     public SfnClient sfn() {
         return sfn.get();
+    }
+
+    /** Parameter Store: the release channels' parameter. */
+    public SsmClient ssm() {
+        return ssm.get();
     }
 
     /**

@@ -75,7 +75,8 @@ public final class RolloutJson {
 
     // ---- targets ------------------------------------------------------------------------------------
 
-    private static Targets targets(JrsValue node) throws InvalidRequest {
+    /** Reads {@code targets} (required): the rollout's and a release channel's ({@link ReleaseChannelsJson}). */
+    static Targets targets(JrsValue node) throws InvalidRequest {
         if (node == null || node.isNull()) {
             throw new InvalidRequest(TARGETS, "is required: {\"app_id\": …} or {\"cvms\": [ids…]}");
         }
@@ -130,7 +131,8 @@ public final class RolloutJson {
 
     // ---- strategy -----------------------------------------------------------------------------------
 
-    private static Strategy strategy(JrsValue node) throws InvalidRequest {
+    /** Reads {@code strategy} (optional, every field defaulted): the rollout's and a release channel's. */
+    static Strategy strategy(JrsValue node) throws InvalidRequest {
         if (node == null || node.isNull()) {
             return Strategy.defaults();
         }

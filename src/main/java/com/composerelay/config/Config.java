@@ -68,8 +68,11 @@ public record Config(
      *
      * @param stateMachineArn {@code ROLLOUT_STATE_MACHINE_ARN}: the rollout state machine; unset, rollouts are off
      * @param taskQueueArn {@code ROLLOUT_TASK_QUEUE_ARN}: only this queue's messages are read as the machine's tasks
+     * @param releaseChannelsParameter {@code RELEASE_CHANNELS_PARAMETER}: the SSM parameter (name, or ARN) that
+     *     lists the release channels; unset, there are no channels
      */
-    public record Rollouts(Optional<String> stateMachineArn, Optional<String> taskQueueArn) {}
+    public record Rollouts(Optional<String> stateMachineArn, Optional<String> taskQueueArn,
+                           Optional<String> releaseChannelsParameter) {}
 
     /**
      * The whole update's settings.
@@ -170,7 +173,8 @@ public record Config(
                                 "a rollout checks at least every 300 s"))),
                 new ClientApi(Optional.ofNullable(r.optional("RELAY_TOKENS_SECRET_ID"))),
                 new Rollouts(Optional.ofNullable(r.optional("ROLLOUT_STATE_MACHINE_ARN")),
-                        Optional.ofNullable(r.optional("ROLLOUT_TASK_QUEUE_ARN"))));
+                        Optional.ofNullable(r.optional("ROLLOUT_TASK_QUEUE_ARN")),
+                        Optional.ofNullable(r.ssmParameterName("RELEASE_CHANNELS_PARAMETER"))));
     }
 
     /** Thrown at start-up for a configuration the relay cannot run with. */

@@ -112,6 +112,19 @@ record ConfigReader(Map<String, String> env) {
         return value;
     }
 
+    /** SSM's rule for a parameter name (or its ARN), or null when unset. */
+    private static final Pattern SSM_PARAMETER = Pattern.compile("(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter)?"
+            + "[A-Za-z0-9_.\\-/]{1,2048}");
+
+    String ssmParameterName(String name) {
+        String value = optional(name);
+        if (value != null && !SSM_PARAMETER.matcher(value).matches()) {
+            throw new Config.Invalid(name + " must be an SSM parameter name (A-Z a-z 0-9 _ . - /, a path starting"
+                    + " with /) or its ARN, not '" + value + "'");
+        }
+        return value;
+    }
+
     URI uri(String name, String fallback) {
         return toUri(name, text(name, fallback));
     }

@@ -8,9 +8,11 @@ import com.composerelay.core.PhalaAnswer;
 import com.composerelay.core.PhalaPassThrough;
 import com.composerelay.core.PhalaProvisioning;
 import com.composerelay.core.RelayTokens;
+import com.composerelay.core.ReleaseChannels;
 import com.composerelay.crypto.X25519EnvSealer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import com.composerelay.core.ChatReplies;
 import com.composerelay.core.RelayTable;
 import com.composerelay.core.Metrics;
@@ -48,10 +50,21 @@ public record Adapters(ApiKeys keys, PhalaApi phala, RelayTable table, Outcomes 
 
     /**
      * What rollouts talk to: where they are kept, the state machine, their outcomes, Phala's fleet
-     * calls, and the task queue whose messages are the machine's tasks.
+     * calls, the task queue whose messages are the machine's tasks, and the release channels' store
+     * (read by no route yet: issue 20's pushes and deploy commands will).
      */
     public record RolloutPorts(RolloutStore store, RolloutEngine engine, RolloutReports reports, PhalaFleet fleet,
-                               String taskQueueArn) {
+                               String taskQueueArn, ReleaseChannels.Source channels) {
+        public RolloutPorts {
+            Objects.requireNonNull(channels);
+        }
+
+        /** Without release channels. */
+        public RolloutPorts(RolloutStore store, RolloutEngine engine, RolloutReports reports, PhalaFleet fleet,
+                            String taskQueueArn) {
+            this(store, engine, reports, fleet, taskQueueArn, List::of);
+        }
+
         /** Off: no state machine; the rollout routes answer 404. */
         public static RolloutPorts none() {
             return new RolloutPorts(null, RolloutEngine.none(), report -> { }, null, null);

@@ -15,6 +15,8 @@ import com.composerelay.aws.SqsUpdateQueue;
 import com.composerelay.aws.SecretsManagerEnvSecrets;
 import com.composerelay.aws.SecretsManagerRelayTokens;
 import com.composerelay.core.RelayTokens;
+import com.composerelay.core.ReleaseChannels;
+import com.composerelay.aws.SsmReleaseChannels;
 import java.util.List;
 import com.composerelay.crypto.X25519EnvSealer;
 import com.composerelay.config.Config;
@@ -47,6 +49,10 @@ record DeployedAdapters(Adapters adapters, Lazy<HttpClient> http, AwsClients aws
                                                       AwsCallDeadline beforePatch, AwsCallDeadline afterPatch) {
         Config.Rollouts rollouts = config.rollouts();
         if (rollouts.stateMachineArn().isEmpty()) {
+            if (rollouts.releaseChannelsParameter().isPresent()) {
+                Log.warn("RELEASE_CHANNELS_PARAMETER is set but ROLLOUT_STATE_MACHINE_ARN is not: release channels are"
+                        + " off (each deploy of a channel is a rollout)");
+            }
             return Adapters.RolloutPorts.none();
         }
         if (config.idempotencyTable().isEmpty()) {
@@ -58,7 +64,11 @@ record DeployedAdapters(Adapters adapters, Lazy<HttpClient> http, AwsClients aws
                 new DynamoDbRollouts(aws::dynamoDb, config.idempotencyTable().get(), clock, beforePatch),
                 new StepFunctionsEngine(aws::sfn, rollouts.stateMachineArn().get(), afterPatch),
                 new SnsRolloutReports(aws::sns, config.outcomeTopicArn(), afterPatch),
-                phala, rollouts.taskQueueArn().orElse(null));
+                phala, rollouts.taskQueueArn().orElse(null),
+                // Channels start rollouts: without rollouts the parameter is not read.
+                rollouts.releaseChannelsParameter()
+                        .<ReleaseChannels.Source>map(name -> new SsmReleaseChannels(aws::ssm, name, beforePatch))
+                        .orElse(List::of));
     }
 
     static DeployedAdapters build(Config config, AwsCredentialsProvider credentials, Clock clock, Metrics metrics) {

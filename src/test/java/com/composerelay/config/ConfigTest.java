@@ -58,6 +58,22 @@ class ConfigTest {
     }
 
     @Test
+    void releaseChannelsAreOffUntilTheirParameterIsNamed() {
+        assertThat(Fixtures.config().rollouts().releaseChannelsParameter()).isEmpty();
+        assertThat(Fixtures.config("RELEASE_CHANNELS_PARAMETER", " ").rollouts().releaseChannelsParameter()).isEmpty();
+        assertThat(Fixtures.config("RELEASE_CHANNELS_PARAMETER", "/compose-relay/release-channels").rollouts()
+                .releaseChannelsParameter()).contains("/compose-relay/release-channels");
+        assertThat(Fixtures.config("RELEASE_CHANNELS_PARAMETER", "release-channels").rollouts()
+                .releaseChannelsParameter()).contains("release-channels");
+        String arn = "arn:aws:ssm:us-east-1:123456789012:parameter/compose-relay/release-channels";
+        assertThat(Fixtures.config("RELEASE_CHANNELS_PARAMETER", arn).rollouts().releaseChannelsParameter()).contains(arn);
+        assertThatThrownBy(() -> Fixtures.config("RELEASE_CHANNELS_PARAMETER", "compose relay/channels"))
+                .isInstanceOf(Config.Invalid.class)
+                .hasMessage("configuration: RELEASE_CHANNELS_PARAMETER must be an SSM parameter name (A-Z a-z 0-9 _ . - /,"
+                        + " a path starting with /) or its ARN, not 'compose relay/channels'");
+    }
+
+    @Test
     void refusesAnIdempotencyWindowShorterThanTheSignedRequestsWindow() {
         // A Phala event signed 4 minutes ago could be replayed once a 60 s record had expired; one dated
         // 300 s ahead stays fresh for 600 s after its first use.
