@@ -320,6 +320,16 @@ public final class RolloutJson {
      * reads: what {@link #read} reads back to an equal request. For the rollout's
      * record; env literals are written as given (they travel in the request anyway), secrets by reference.
      */
+    /**
+     * A release channel's rollout of {@code appCompose} (an app compose object, checked as a request's
+     * {@code app_compose}): the channel's targets, env and strategy.
+     */
+    public static RolloutRequest ofChannel(com.composerelay.core.ReleaseChannel channel, JrsValue appCompose)
+            throws InvalidRequest {
+        return new RolloutRequest(channel.targets(), WholeUpdateJson.appCompose(appCompose), channel.env(),
+                channel.strategy());
+    }
+
     public static String write(RolloutRequest request) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put(TARGETS, switch (request.targets()) {

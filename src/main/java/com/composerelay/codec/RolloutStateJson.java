@@ -84,6 +84,9 @@ public final class RolloutStateJson {
             w.put("needs_progress", r.watch().needsProgress());
             m.put("watch", w);
         }
+        if (r.release() != null) {
+            m.put("release", release(r.release()));
+        }
         return Json.write(Json.object(m));
     }
 
@@ -115,11 +118,23 @@ public final class RolloutStateJson {
         JrsValue w = n.path("watch");
         Rollout.Watch watch = w.isObject() ? new Rollout.Watch(text(w, "request_id"), text(w, "correlation_id"),
                 Json.number(w.path("timeout_seconds")).intValue(), Json.isTrue(w.path("needs_progress"))) : null;
+        JrsValue rel = n.path("release");
+        Rollout.Release release = null;
+        if (rel.isObject()) {
+            List<Rollout.LineChange> changes = new ArrayList<>();
+            for (JrsValue c : Json.elements(rel.path("changes"))) {
+                changes.add(new Rollout.LineChange(Json.number(c.path("line")).intValue(), text(c, "before"),
+                        text(c, "after")));
+            }
+            release = new Rollout.Release(text(rel, "channel"), text(rel, "kind"), text(rel, "repository"),
+                    text(rel, "tag"), text(rel, "digest"), text(rel, "image"), text(rel, "rollback_of"),
+                    text(rel, "revision"), changes);
+        }
         return new Rollout(text(n, "rollout_id"), text(n, "status"), text(n, "fingerprint"), text(n, "compose_hash"),
                 trigger(text(n, "trigger")), text(n, "actor"), text(n, "reply_url"), instant(n, "started_at"),
                 instant(n, "ended_at"), waves, apps, text(n, "cancel"), text(n, "pause_token"),
                 paused.isNumber() ? Json.number(paused).intValue() : null, failure, instant(n, "rollback_at"),
-                text(n, "execution_input"), version, watch);
+                text(n, "execution_input"), version, watch, release);
     }
 
     // ---- what callers see
@@ -164,7 +179,39 @@ public final class RolloutStateJson {
         if (r.failure() != null) {
             m.put("failure", failure(r.failure()));
         }
+        if (r.release() != null) {
+            m.put("release", release(r.release()));
+        }
         return m;
+    }
+
+    /** A release as kept and shown: the fields that apply, each line change with its number, before and after. */
+    private static Map<String, Object> release(Rollout.Release release) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("channel", release.channel());
+        m.put("kind", release.kind());
+        putIfSet(m, "repository", release.repository());
+        putIfSet(m, "tag", release.tag());
+        putIfSet(m, "digest", release.digest());
+        putIfSet(m, "image", release.image());
+        putIfSet(m, "rollback_of", release.rollbackOf());
+        putIfSet(m, "revision", release.revision());
+        List<Object> changes = new ArrayList<>();
+        for (Rollout.LineChange c : release.changes()) {
+            Map<String, Object> change = new LinkedHashMap<>();
+            change.put("line", c.line());
+            change.put("before", c.before());
+            change.put("after", c.after());
+            changes.add(change);
+        }
+        m.put("changes", changes);
+        return m;
+    }
+
+    private static void putIfSet(Map<String, Object> m, String name, String value) {
+        if (value != null) {
+            m.put(name, value);
+        }
     }
 
     /** A rollout's outcome on the topic: its event, the wave it is about, and the rollout as it stands. */

@@ -15,6 +15,12 @@ public interface Metrics {
     /** A request read the API key: from the cache ({@code cached}) or from its store. */
     void apiKeyRead(boolean cached);
 
+    /**
+     * An image push (an ECR event) was handled: {@code result} is {@code matched} (for at least one
+     * release channel), {@code unmatched} (for none), or {@code unreadable} (not a push the relay can use).
+     */
+    default void imagePush(String result) {}
+
     /** Counts nothing: tests and priming. */
     static Metrics none() {
         return None.INSTANCE;

@@ -119,6 +119,20 @@ public interface PhalaFleet {
     PhalaAnswer statusBatch(List<String> vmUuids, String apiKey, Duration timeout)
             throws PhalaApi.Timeout, PhalaApi.Unreachable;
 
+    // composeFile
+    /** The app compose the CVM runs: Phala's JSON object, written again as JSON (at most {@link #MAX_APP_COMPOSE_CHARS}). */
+    String APP_COMPOSE = "app_compose";
+    /** The longest app compose read: a compose file and pre-launch script at Phala's 200 KB bound, as JSON. */
+    int MAX_APP_COMPOSE_CHARS = 256 * 1024;
+
+    /**
+     * {@code GET /api/v1/cvms/{cvm_id}/compose_file}: the app compose the CVM runs (its
+     * {@code docker_compose_file} and the other app-compose fields). Values: {@link #APP_COMPOSE};
+     * {@link #PROBLEM} when the answer is not a JSON object with a {@code docker_compose_file}
+     * string, or longer than {@link #MAX_APP_COMPOSE_CHARS}.
+     */
+    PhalaAnswer composeFile(String cvmId, String apiKey, Duration timeout) throws PhalaApi.Timeout, PhalaApi.Unreachable;
+
     /** The name of a per-CVM value: {@code <vm_uuid>.<name>}. */
     static String key(String vmUuid, String name) {
         return vmUuid + "." + name;

@@ -23,11 +23,13 @@ import java.util.TreeMap;
  * @param rollbackAt when the rollback began, or null
  * @param watch set for the one-CVM rollout that watches a whole update ({@code wait}) to its end;
  *     null for a rollout asked for
+ * @param release set for a rollout of a release channel (an image pushed, a deploy or a rollback
+ *     from chat): what it releases and the change it makes to the compose; null otherwise
  */
 public record Rollout(String rolloutId, String status, String fingerprint, String composeHash, Trigger trigger,
                       String actor, String replyUrl, Instant startedAt, Instant endedAt, List<Wave> waves,
                       Map<String, App> apps, String cancel, String pauseToken, Integer pausedAfter, Failure failure,
-                      Instant rollbackAt, String executionInput, long version, Watch watch) {
+                      Instant rollbackAt, String executionInput, long version, Watch watch, Release release) {
 
     public static final List<String> FINAL = List.of("completed", "failed", "rolled_back", "rollback_failed", "cancelled");
 
@@ -42,7 +44,39 @@ public record Rollout(String rolloutId, String status, String fingerprint, Strin
                    Map<String, App> apps, String cancel, String pauseToken, Integer pausedAfter, Failure failure,
                    Instant rollbackAt, String executionInput, long version) {
         this(rolloutId, status, fingerprint, composeHash, trigger, actor, replyUrl, startedAt, endedAt, waves, apps,
-                cancel, pauseToken, pausedAfter, failure, rollbackAt, executionInput, version, null);
+                cancel, pauseToken, pausedAfter, failure, rollbackAt, executionInput, version, null, null);
+    }
+
+    /** A rollout asked for, or a watch (no release). */
+    public Rollout(String rolloutId, String status, String fingerprint, String composeHash, Trigger trigger,
+                   String actor, String replyUrl, Instant startedAt, Instant endedAt, List<Wave> waves,
+                   Map<String, App> apps, String cancel, String pauseToken, Integer pausedAfter, Failure failure,
+                   Instant rollbackAt, String executionInput, long version, Watch watch) {
+        this(rolloutId, status, fingerprint, composeHash, trigger, actor, replyUrl, startedAt, endedAt, waves, apps,
+                cancel, pauseToken, pausedAfter, failure, rollbackAt, executionInput, version, watch, null);
+    }
+
+    /**
+     * What a release channel's rollout releases: the channel; {@code kind} {@code push} (an image pushed
+     * to ECR), {@code deploy} (a tag deployed from chat) or {@code rollback}; the repository, tag and
+     * digest, and the image as pinned ({@code <registry>/<repository>@<digest>}), for a push or a deploy;
+     * for a rollback, the rollout it undoes and the revision it goes back to; and each line of the
+     * compose file it changes.
+     */
+    public record Release(String channel, String kind, String repository, String tag, String digest, String image,
+                          String rollbackOf, String revision, List<LineChange> changes) {
+        public Release {
+            changes = List.copyOf(changes);
+        }
+    }
+
+    /** One line of the compose file changed by a release: its number (from 1), before and after. */
+    public record LineChange(int line, String before, String after) {}
+
+    /** The same rollout, releasing {@code newRelease}. */
+    public Rollout withRelease(Release newRelease) {
+        return new Rollout(rolloutId, status, fingerprint, composeHash, trigger, actor, replyUrl, startedAt, endedAt,
+                waves, apps, cancel, pauseToken, pausedAfter, failure, rollbackAt, executionInput, version, watch, newRelease);
     }
 
     /**
@@ -135,7 +169,7 @@ public record Rollout(String rolloutId, String status, String fingerprint, Strin
         List<Wave> list = new ArrayList<>(waves);
         list.replaceAll(w -> w.number() == wave.number() ? wave : w);
         return new Rollout(rolloutId, status, fingerprint, composeHash, trigger, actor, replyUrl, startedAt, endedAt,
-                list, apps, cancel, pauseToken, pausedAfter, failure, rollbackAt, executionInput, version, watch);
+                list, apps, cancel, pauseToken, pausedAfter, failure, rollbackAt, executionInput, version, watch, release);
     }
 
     /** Every CVM passed through {@code change}, wave by wave. */
@@ -145,47 +179,47 @@ public record Rollout(String rolloutId, String status, String fingerprint, Strin
             list.add(w.with(w.status(), w.committedAt(), w.cvms().stream().map(change).toList()));
         }
         return new Rollout(rolloutId, status, fingerprint, composeHash, trigger, actor, replyUrl, startedAt, endedAt,
-                list, apps, cancel, pauseToken, pausedAfter, failure, rollbackAt, executionInput, version, watch);
+                list, apps, cancel, pauseToken, pausedAfter, failure, rollbackAt, executionInput, version, watch, release);
     }
 
     public Rollout withStatus(String newStatus) {
         return new Rollout(rolloutId, newStatus, fingerprint, composeHash, trigger, actor, replyUrl, startedAt, endedAt,
-                waves, apps, cancel, pauseToken, pausedAfter, failure, rollbackAt, executionInput, version, watch);
+                waves, apps, cancel, pauseToken, pausedAfter, failure, rollbackAt, executionInput, version, watch, release);
     }
 
     public Rollout withApps(Map<String, App> newApps, String newComposeHash) {
         return new Rollout(rolloutId, status, fingerprint, newComposeHash, trigger, actor, replyUrl, startedAt, endedAt,
-                waves, newApps, cancel, pauseToken, pausedAfter, failure, rollbackAt, executionInput, version, watch);
+                waves, newApps, cancel, pauseToken, pausedAfter, failure, rollbackAt, executionInput, version, watch, release);
     }
 
     public Rollout withCancel(String newCancel) {
         return new Rollout(rolloutId, status, fingerprint, composeHash, trigger, actor, replyUrl, startedAt, endedAt,
-                waves, apps, newCancel, pauseToken, pausedAfter, failure, rollbackAt, executionInput, version, watch);
+                waves, apps, newCancel, pauseToken, pausedAfter, failure, rollbackAt, executionInput, version, watch, release);
     }
 
     public Rollout paused(String token, Integer afterWave) {
         return new Rollout(rolloutId, token == null ? "running" : "paused", fingerprint, composeHash, trigger, actor,
-                replyUrl, startedAt, endedAt, waves, apps, cancel, token, afterWave, failure, rollbackAt, executionInput, version, watch);
+                replyUrl, startedAt, endedAt, waves, apps, cancel, token, afterWave, failure, rollbackAt, executionInput, version, watch, release);
     }
 
     public Rollout withFailure(Failure newFailure) {
         return new Rollout(rolloutId, status, fingerprint, composeHash, trigger, actor, replyUrl, startedAt, endedAt,
-                waves, apps, cancel, pauseToken, pausedAfter, newFailure, rollbackAt, executionInput, version, watch);
+                waves, apps, cancel, pauseToken, pausedAfter, newFailure, rollbackAt, executionInput, version, watch, release);
     }
 
     public Rollout ended(String finalStatus, Instant at) {
         return new Rollout(rolloutId, finalStatus, fingerprint, composeHash, trigger, actor, replyUrl, startedAt, at,
-                waves, apps, cancel, null, null, failure, rollbackAt, executionInput, version, watch);
+                waves, apps, cancel, null, null, failure, rollbackAt, executionInput, version, watch, release);
     }
 
     public Rollout rollingBack(Instant at) {
         return new Rollout(rolloutId, status, fingerprint, composeHash, trigger, actor, replyUrl, startedAt, endedAt,
-                waves, apps, cancel, pauseToken, pausedAfter, failure, at, executionInput, version, watch);
+                waves, apps, cancel, pauseToken, pausedAfter, failure, at, executionInput, version, watch, release);
     }
 
     /** The same rollout as stored at {@code newVersion}. */
     public Rollout atVersion(long newVersion) {
         return new Rollout(rolloutId, status, fingerprint, composeHash, trigger, actor, replyUrl, startedAt, endedAt,
-                waves, apps, cancel, pauseToken, pausedAfter, failure, rollbackAt, executionInput, newVersion, watch);
+                waves, apps, cancel, pauseToken, pausedAfter, failure, rollbackAt, executionInput, newVersion, watch, release);
     }
 }

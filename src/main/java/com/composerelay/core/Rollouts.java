@@ -31,10 +31,26 @@ public final class Rollouts {
      * CVMs, or the CVMs listed), who asked and from where.
      */
     public record Start(String key, String fingerprint, String body, String appId, List<String> cvms, Trigger trigger,
-                        String actor, String replyUrl, Planner planner) {
+                        String actor, String replyUrl, Planner planner, Rollout.Release release) {
+        /** A start that releases nothing of a channel. */
+        public Start(String key, String fingerprint, String body, String appId, List<String> cvms, Trigger trigger,
+                     String actor, String replyUrl, Planner planner) {
+            this(key, fingerprint, body, appId, cvms, trigger, actor, replyUrl, planner, null);
+        }
+
         /** The same start, its outcomes also posted to the chat at {@code url}. */
         public Start withReplyUrl(String url) {
-            return new Start(key, fingerprint, body, appId, cvms, trigger, actor, url, planner);
+            return new Start(key, fingerprint, body, appId, cvms, trigger, actor, url, planner, release);
+        }
+
+        /** The same start, releasing {@code what} of a channel. */
+        public Start withRelease(Rollout.Release what) {
+            return new Start(key, fingerprint, body, appId, cvms, trigger, actor, replyUrl, planner, what);
+        }
+
+        /** The same start, by {@code who} from {@code from}. */
+        public Start by(Trigger from, String who) {
+            return new Start(key, fingerprint, body, appId, cvms, from, who, replyUrl, planner, release);
         }
     }
 
@@ -79,21 +95,9 @@ public final class Rollouts {
                     + " this relay is not configured with");
         }
         try {
-            String id = null;
-            Rollout existing = null;
-            for (int generation = 0; generation < 50; generation++) {
-                id = idOf(start.key(), generation);
-                Optional<Rollout> found = store.find(id);
-                if (found.isEmpty()) {
-                    existing = null;
-                    break;
-                }
-                existing = found.get();
-                if (!existing.ended() || existing.endedAt() == null
-                        || clock.instant().isBefore(existing.endedAt().plus(window))) {
-                    break;
-                }
-            }
+            Located located = locate(start.key());
+            String id = located.id();
+            Rollout existing = located.existing();
             if (existing != null) {
                 if (!existing.fingerprint().equals(start.fingerprint())) {
                     return new Answer.Refused(422, "Idempotency-Key: was used for a different rollout ("
@@ -108,6 +112,36 @@ public final class Rollouts {
         } catch (StoreUnavailable e) {
             return new Answer.Refused(503, "the rollout could not be recorded, so nothing was started: " + e.getMessage());
         }
+    }
+
+    /** The id a key's rollout has or would get, and that rollout when it has not ended or ended within the window. */
+    private record Located(String id, Rollout existing) {}
+
+    private Located locate(String key) throws StoreUnavailable {
+        String id = null;
+        Rollout existing = null;
+        for (int generation = 0; generation < 50; generation++) {
+            id = idOf(key, generation);
+            Optional<Rollout> found = store.find(id);
+            if (found.isEmpty()) {
+                existing = null;
+                break;
+            }
+            existing = found.get();
+            if (!existing.ended() || existing.endedAt() == null
+                    || clock.instant().isBefore(existing.endedAt().plus(window))) {
+                break;
+            }
+        }
+        return new Located(id, existing);
+    }
+
+    /**
+     * The rollout a key names now: one that has not ended, or ended within the idempotency window;
+     * empty when a start with this key would make a new one.
+     */
+    public Optional<Rollout> ofKey(String key) throws StoreUnavailable {
+        return Optional.ofNullable(locate(key).existing());
     }
 
     private Answer create(String id, Start start, Instant deadline) throws StoreUnavailable {
@@ -158,7 +192,7 @@ public final class Rollouts {
         }
         Rollout rollout = new Rollout(id, "starting", start.fingerprint(), null, start.trigger(), start.actor(),
                 start.replyUrl(), clock.instant(), null, waves, Map.of(), null, null, null, null, null,
-                planned.executionInput(), 0);
+                planned.executionInput(), 0, null, start.release());
         if (!store.create(rollout, start.body())) {
             Rollout raced = store.find(id).orElseThrow(() -> new StoreUnavailable("rollout " + id + " vanished"));
             return new Answer.Done(raced, false);

@@ -13,7 +13,9 @@ public enum Trigger {
     /** The relay's own watch of a whole update, until the CVM runs it. */
     WATCH("watch"),
     /** Phala's own clients (CLI, SDKs) on the relay's Phala-compatible API, with a relay token. */
-    PHALA_API("phala-api");
+    PHALA_API("phala-api"),
+    /** An image pushed to ECR, delivered by EventBridge to the request queue. */
+    ECR("ecr");
 
     private final String wire;
 

@@ -64,6 +64,15 @@ public final class EmfMetrics implements Metrics {
         write(line);
     }
 
+    /** {@code ImagePushes}: 1, by {@code result} ({@code matched}, {@code unmatched}, {@code unreadable}). */
+    @Override
+    public void imagePush(String result) {
+        Map<String, Object> line = document(List.of(List.of("result")), "ImagePushes", "Count");
+        line.put("result", result);
+        line.put("ImagePushes", 1);
+        write(line);
+    }
+
     /** The {@code _aws} metadata for {@code metrics} (name, unit, name, unit …); values go at the root. */
     private Map<String, Object> document(List<List<String>> dimensionSets, String... metrics) {
         Map<String, Object> line = new LinkedHashMap<>();

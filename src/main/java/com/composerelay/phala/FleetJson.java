@@ -44,6 +44,9 @@ final class FleetJson {
         /** Lists whole; everything else as any value (cut, after the key is taken out, by {@code PhalaAnswers}). */
         @Override
         public int maxValue(String name) {
+            if (name.equals(PhalaFleet.APP_COMPOSE)) {
+                return PhalaFleet.MAX_APP_COMPOSE_CHARS;
+            }
             return LISTS.contains(name) ? MAX_LIST : PhalaAnswers.MAX_VALUE;
         }
 
@@ -55,6 +58,32 @@ final class FleetJson {
 
     static final PhalaAnswers.Values APP_CVMS = new FleetValues(FleetJson::appCvms);
     static final PhalaAnswers.Values REVISIONS = new FleetValues(FleetJson::revisions);
+    static final PhalaAnswers.Values COMPOSE_FILE = new FleetValues(FleetJson::composeFile);
+
+    /**
+     * {@code GET /cvms/{id}/compose_file}: the app compose, a JSON object with {@code docker_compose_file}
+     * (a string) and the other app-compose fields, kept whole as JSON when it fits.
+     */
+    static Map<String, String> composeFile(JrsValue body) {
+        Map<String, String> values = new LinkedHashMap<>();
+        if (body == null || !body.isObject()) {
+            values.put(PhalaFleet.PROBLEM, "Phala's compose file of the CVM is not a JSON object"
+                    + (body == null ? " (not JSON, or cut at the " + BODY_LIMIT + " bytes read)" : ""));
+            return values;
+        }
+        if (!Json.isText(body.get("docker_compose_file"))) {
+            values.put(PhalaFleet.PROBLEM, "Phala's compose file of the CVM has no docker_compose_file string");
+            return values;
+        }
+        String json = Json.write(body);
+        if (json.length() > PhalaFleet.MAX_APP_COMPOSE_CHARS) {
+            values.put(PhalaFleet.PROBLEM, "Phala's compose file of the CVM is " + json.length()
+                    + " characters as JSON, more than the " + PhalaFleet.MAX_APP_COMPOSE_CHARS + " the relay reads");
+            return values;
+        }
+        values.put(PhalaFleet.APP_COMPOSE, json);
+        return values;
+    }
 
     static PhalaAnswers.Values statusBatch(List<String> asked) {
         return new FleetValues(body -> statusBatch(body, asked));

@@ -138,6 +138,13 @@ public final class HttpPhalaApi implements PhalaApi, PhalaProvisioning, PhalaPas
         return send(request, apiKey, timeout, FleetJson.statusBatch(vmUuids), FleetJson.BODY_LIMIT);
     }
 
+    @Override
+    public PhalaAnswer composeFile(String cvmId, String apiKey, Duration timeout) throws Timeout, Unreachable {
+        HttpRequest request = builder(URI.create(cvmUri(id("cvm_id", cvmId)) + "/compose_file"), apiKey, timeout)
+                .GET().build();
+        return send(request, apiKey, timeout, FleetJson.COMPOSE_FILE, FleetJson.BODY_LIMIT);
+    }
+
     private String cvmUri(String cvmId) {
         return baseUrl + "/api/v1/cvms/" + PathSegment.encode(cvmId);
     }

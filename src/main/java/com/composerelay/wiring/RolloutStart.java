@@ -1,6 +1,12 @@
 package com.composerelay.wiring;
 
+import com.composerelay.codec.ComposeImagePin;
 import com.composerelay.codec.RolloutJson;
+import com.composerelay.core.ImageDeploys;
+import com.composerelay.core.ReleaseChannel;
+import com.composerelay.core.Rollout;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import com.composerelay.core.EnvValue;
 import com.composerelay.core.Fingerprint;
 import com.composerelay.core.InvalidRequest;
@@ -28,7 +34,42 @@ final class RolloutStart {
      */
     static Rollouts.Start read(JrsValue body, String key, Trigger trigger, String actor, boolean perCvmSecrets)
             throws InvalidRequest {
-        RolloutRequest request = RolloutJson.read(body);
+        return start(RolloutJson.read(body), key, trigger, actor, perCvmSecrets);
+    }
+
+    /**
+     * A release channel's rollout of {@code image}: the compose its CVMs run now ({@code appCompose},
+     * Phala's JSON) with the image of the channel's service(s) pinned by digest, only those lines
+     * changed ({@link ComposeImagePin}); the channel's targets, strategy and env. No change: no start.
+     */
+    static ImageDeploys.Prepared release(ReleaseChannel channel, String appCompose, ImageDeploys.Image image, String key,
+                                         boolean perCvmSecrets) throws InvalidRequest {
+        JrsValue running;
+        try {
+            running = Json.parse(appCompose);
+        } catch (Json.Malformed e) {
+            throw new InvalidRequest("app_compose", "Phala's compose file is not JSON: " + e.getMessage());
+        }
+        JrsValue file = running.get("docker_compose_file");
+        if (!running.isObject() || !Json.isText(file)) {
+            throw new InvalidRequest("app_compose.docker_compose_file", "Phala's compose file has no docker_compose_file string");
+        }
+        ComposeImagePin.Pinned pinned = ComposeImagePin.pin(Json.text(file), channel.services(), image.name(),
+                image.digest());
+        List<Rollout.LineChange> changes = pinned.changes().stream()
+                .map(c -> new Rollout.LineChange(c.line(), c.before(), c.after())).toList();
+        if (changes.isEmpty()) {
+            return new ImageDeploys.Prepared(null, changes);
+        }
+        Map<String, Object> fields = new LinkedHashMap<>();
+        Json.fields(running).forEach(e -> fields.put(e.getKey(), e.getKey().equals("docker_compose_file")
+                ? pinned.compose() : e.getValue()));
+        RolloutRequest request = RolloutJson.ofChannel(channel, Json.object(fields));
+        return new ImageDeploys.Prepared(start(request, key, Trigger.ECR, null, perCvmSecrets), changes);
+    }
+
+    private static Rollouts.Start start(RolloutRequest request, String key, Trigger trigger, String actor,
+                                        boolean perCvmSecrets) throws InvalidRequest {
         String canonical = RolloutJson.write(request);
         String fingerprint = Fingerprint.sha256Hex(canonical.getBytes(StandardCharsets.UTF_8));
         boolean secrets = request.env().values().stream().anyMatch(v -> v instanceof EnvValue.FromSecret);

@@ -67,6 +67,8 @@ public final class PhalaStandIn {
     /** The fleet's CVMs by vm_uuid, in the order they were added; its revisions, oldest first. */
     private final Map<String, FleetCvm> fleet = new java.util.LinkedHashMap<>();
     private final List<Revision> revisions = new ArrayList<>();
+    /** The app compose of each compose hash: set by {@link #appCompose}, and by every provision (its body). */
+    private final Map<String, String> appComposeByHash = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong revisionIds = new AtomicLong(0x7a00);
     private final AtomicLong statusBatches = new AtomicLong();
     private final AtomicLong conflictsAnswered = new AtomicLong();
@@ -262,6 +264,14 @@ public final class PhalaStandIn {
         fleet.put(vmUuid, cvm);
         revisions.add(new Revision(nextRevisionId(), cvm.appId, vmUuid, composeHash, clock.getAsLong(), "deploy"));
         return vmUuid;
+    }
+
+    /**
+     * The app compose (JSON) that {@code GET /cvms/{id}/compose_file} answers for a CVM running
+     * {@code composeHash}; a provision records its own body (without {@code update_env_vars}) for its hash.
+     */
+    public void appCompose(String composeHash, String json) {
+        appComposeByHash.put(composeHash, json);
     }
 
     /** What the CVM does after each commit (a PATCH of its compose file) from now on; {@link Script#boots()} at first. */
@@ -575,10 +585,24 @@ public final class PhalaStandIn {
             reply(exchange, 200, info);
             return true;
         }
+        if (addressed != null && method.equals("GET") && path.endsWith("/compose_file")) {
+            String compose;
+            synchronized (this) {
+                addressed.settle(clock.getAsLong());
+                compose = appComposeByHash.get(addressed.composeHash);
+            }
+            if (compose == null) {
+                reply(exchange, 404, "{\"detail\":\"Compose file not found\"}");
+            } else {
+                reply(exchange, 200, compose);
+            }
+            return true;
+        }
         if (addressed != null && method.equals("POST") && path.endsWith("/compose_file/provision")) {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             provisions.incrementAndGet();
             lastProvision.put(addressed.vmUuid, body);
+            appComposeByHash.put(sha256(body), withoutUpdateEnvVars(body));
             reply(exchange, 200, "{\"app_id\":\"" + addressed.appId + "\",\"device_id\":\"dev_1\",\"compose_hash\":\""
                     + sha256(body) + "\",\"compose_hash_registered\":true,\"kms_info\":{\"chain_id\":null}}");
             return true;
@@ -612,6 +636,22 @@ public final class PhalaStandIn {
         }
         reply(exchange, 404, "{\"detail\":\"Not Found\"}");
         return true;
+    }
+
+    /** A provision's body as the app compose it records: every field but {@code update_env_vars}. */
+    private static String withoutUpdateEnvVars(String body) {
+        try {
+            com.fasterxml.jackson.jr.stree.JrsValue node = com.composerelay.json.Json.parse(body);
+            Map<String, Object> kept = new java.util.LinkedHashMap<>();
+            node.fieldNames().forEachRemaining(name -> {
+                if (!name.equals("update_env_vars")) {
+                    kept.put(name, node.get(name));
+                }
+            });
+            return com.composerelay.json.Json.write(com.composerelay.json.Json.object(kept));
+        } catch (com.composerelay.json.Json.Malformed e) {
+            return body;
+        }
     }
 
     private static String decode(String segment) {

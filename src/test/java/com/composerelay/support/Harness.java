@@ -85,6 +85,8 @@ public final class Harness {
      */
     public final Map<String, Map<String, String>> fleetStatus = new java.util.concurrent.ConcurrentHashMap<>();
     public final List<String> fleetCalls = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The app compose {@code GET /cvms/{id}/compose_file} answers, by CVM id (JSON); a CVM left out is a 404. */
+    public final Map<String, String> fleetCompose = new java.util.concurrent.ConcurrentHashMap<>();
     /** The relay tokens the tokens' store holds (see {@link #tokenFor}). */
     public final List<RelayToken> relayTokens = new ArrayList<>();
     /** How many times the tokens' store was read. */
@@ -294,6 +296,15 @@ public final class Harness {
                     throws PhalaApi.Unreachable {
                 fleetCalls.add("redeploy " + cvmId + " " + revisionId);
                 throw new PhalaApi.Unreachable("the harness scripts no redeploy");
+            }
+
+            @Override
+            public PhalaAnswer composeFile(String cvmId, String apiKey, Duration timeout) {
+                fleetCalls.add("composeFile " + cvmId);
+                String json = fleetCompose.get(cvmId);
+                return json == null ? new PhalaAnswer(404, "CVM not found", null, java.util.Optional.empty(), null)
+                        : new PhalaAnswer(200, null, null, java.util.Optional.empty(), null,
+                                Map.of(PhalaFleet.APP_COMPOSE, json));
             }
 
             @Override
