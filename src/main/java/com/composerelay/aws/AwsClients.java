@@ -14,6 +14,7 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -37,6 +38,7 @@ public final class AwsClients {
     private final Lazy<SqsClient> sqs = new Lazy<>(() -> build(SqsClient.builder()));
     private final Lazy<SfnClient> sfn = new Lazy<>(() -> build(SfnClient.builder()));
     private final Lazy<SsmClient> ssm = new Lazy<>(() -> build(SsmClient.builder()));
+    private final Lazy<EcrClient> ecr = new Lazy<>(() -> build(EcrClient.builder()));
     private final List<Thread> startedUp = new CopyOnWriteArrayList<>();
 
     /** The clients on the relay's HTTP client ({@link #httpClient}), made when the first client is built. */
@@ -88,6 +90,11 @@ public final class AwsClients {
     /** Parameter Store: the release channels' parameter. */
     public SsmClient ssm() {
         return ssm.get();
+    }
+
+    /** ECR: the digest a tag names, for a deploy by tag. */
+    public EcrClient ecr() {
+        return ecr.get();
     }
 
     /**
