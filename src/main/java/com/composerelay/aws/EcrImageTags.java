@@ -40,7 +40,10 @@ public record EcrImageTags(Supplier<EcrClient> client, AwsCallDeadline deadline)
         } catch (RepositoryNotFoundException e) {
             throw new Unavailable("ECR has no repository " + repository + " (RepositoryNotFoundException)", true);
         } catch (EcrException e) {
-            throw new Unavailable("ECR refused to describe the image " + named + " (" + code(e) + ")", true);
+            // Throttling and ECR's own errors pass; a refusal (access denied, a bad request) does not.
+            boolean passing = e.isThrottlingException() || e.statusCode() >= 500;
+            throw new Unavailable("ECR " + (passing ? "could not describe" : "refused to describe") + " the image "
+                    + named + " (" + code(e) + ")", !passing);
         } catch (SdkException e) {
             throw new Unavailable("ECR could not be reached for the image " + named + " ("
                     + e.getClass().getSimpleName() + ")", false);

@@ -153,6 +153,12 @@ class EcrImageTagsTest {
     }
 
     @Test
+    void throttlingIsNotARefusalSoTheDeployMayBeAskedForAgain() {
+        fails(() -> answering(400, error("ThrottlingException", "Rate exceeded")).find("shop", "v1.2.0"), false,
+                "ECR could not describe the image shop:v1.2.0 (ThrottlingException)");
+    }
+
+    @Test
     void aMessageQuotesAtMost128CharactersOfTheTag() {
         String tag = "t".repeat(128) + "hush-hush";
         fails(() -> answering(400, error("InvalidParameterException", "Invalid parameter at 'imageIds.1.member.imageTag'"))
