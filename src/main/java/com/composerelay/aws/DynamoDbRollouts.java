@@ -98,6 +98,21 @@ public record DynamoDbRollouts(Supplier<DynamoDbClient> client, String table, Cl
     }
 
     @Override
+    public void putLastRelease(String channel, String rolloutId) throws StoreUnavailable {
+        try {
+            client.get().putItem(b -> b.tableName(table).item(item(StoreKeys.RELEASE_LAST.of(channel),
+                    Map.of("value", s(rolloutId)))).overrideConfiguration(deadline.bound()));
+        } catch (SdkException e) {
+            throw unavailable("write", e);
+        }
+    }
+
+    @Override
+    public Optional<String> lastRelease(String channel) throws StoreUnavailable {
+        return Optional.ofNullable(get(StoreKeys.RELEASE_LAST.of(channel))).map(i -> i.get("value").s());
+    }
+
+    @Override
     public Optional<String> sealedEnv(String rolloutId, String appId) throws StoreUnavailable {
         return Optional.ofNullable(get(StoreKeys.ROLLOUT_ENV.of(rolloutId + ":" + appId))).map(i -> i.get("value").s());
     }

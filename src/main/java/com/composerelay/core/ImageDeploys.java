@@ -48,9 +48,14 @@ public final class ImageDeploys {
      * channel's targets, strategy and env. Refuses (naming the field) what it cannot pin with certainty.
      * No changes (the compose already names that digest) is a {@link Prepared} with none.
      */
-    @FunctionalInterface
     public interface Releaser {
         Prepared prepare(ReleaseChannel channel, String appCompose, Image image, String key) throws InvalidRequest;
+
+        /**
+         * A channel's rollback: {@code appCompose} (a revision's, Phala's JSON) as it is, to the channel's
+         * targets in one wave (the channel's checks, bake and alarms; on failure it stops), env kept.
+         */
+        Rollouts.Start revert(ReleaseChannel channel, String appCompose, String key) throws InvalidRequest;
     }
 
     /** What a channel's release came to. */
@@ -71,12 +76,14 @@ public final class ImageDeploys {
     }
 
     private final Rollouts rollouts;
+    private final RolloutStore store;
     private final Relay relay;
     private final PhalaFleet fleet;
     private final Releaser releaser;
 
-    public ImageDeploys(Rollouts rollouts, Relay relay, PhalaFleet fleet, Releaser releaser) {
+    public ImageDeploys(Rollouts rollouts, RolloutStore store, Relay relay, PhalaFleet fleet, Releaser releaser) {
         this.rollouts = rollouts;
+        this.store = store;
         this.relay = relay;
         this.fleet = fleet;
         this.releaser = releaser;
@@ -154,7 +161,72 @@ public final class ImageDeploys {
         if (replyUrl != null) {
             start = start.withReplyUrl(replyUrl);
         }
-        Rollouts.Answer answer = rollouts.start(start, invocation);
+        return started(channel, rollouts.start(start, invocation));
+    }
+
+    /**
+     * Rolls channel {@code channel} back to the revision before its last completed release (push or
+     * deploy): the compose of the revision the release's first CVM ran before it
+     * ({@code GET /apps/{app_id}/revisions/{revision_id}}), as a one-wave rollout of the channel's
+     * targets, watched and reported like any other. Asked again for the same release, it names the
+     * rollback already started.
+     */
+    public Result rollback(ReleaseChannel channel, Trigger trigger, String actor, String replyUrl, Invocation invocation) {
+        Rollout last;
+        try {
+            Optional<String> lastId = store.lastRelease(channel.name());
+            Optional<Rollout> found = lastId.isEmpty() ? Optional.empty() : store.find(lastId.get());
+            if (found.isEmpty()) {
+                return rejected(channel, "release.channel", "no completed release of this channel is recorded"
+                        + " (within " + RolloutStore.RETENTION_DAYS + " days), so there is nothing to roll back");
+            }
+            last = found.get();
+        } catch (StoreUnavailable e) {
+            return new Result.Unavailable(channel, "the rollout store could not be read: " + e.getMessage());
+        }
+        Rollout.Target before = last.targets().stream().filter(t -> t.revisionBefore() != null && t.appId() != null)
+                .findFirst().orElse(null);
+        if (before == null) {
+            return rejected(channel, "release.channel", "its last release " + last.rolloutId()
+                    + " recorded no revision to go back to");
+        }
+        String key = "rollback:" + channel.name() + ":" + last.rolloutId();
+        try {
+            Optional<Rollout> known = rollouts.ofKey(key);
+            if (known.isPresent()) {
+                return new Result.Started(channel, known.get(), false);
+            }
+        } catch (StoreUnavailable e) {
+            return new Result.Unavailable(channel, "the rollout store could not be read: " + e.getMessage());
+        }
+        String revision = before.revisionBefore();
+        Relay.Call read = relay.call(invocation.deadline(),
+                (apiKey, timeout) -> fleet.revision(before.appId(), revision, apiKey, timeout));
+        if (!read.succeeded()) {
+            return failedRead(channel, read, "release.channel", "revision " + revision + " of app " + before.appId()
+                    + " could not be read");
+        }
+        String appCompose = read.answer().value(PhalaFleet.APP_COMPOSE);
+        if (appCompose == null) {
+            return rejected(channel, "release.channel", "revision " + revision + " of app " + before.appId()
+                    + " could not be used: " + read.answer().value(PhalaFleet.PROBLEM));
+        }
+        Rollouts.Start start;
+        try {
+            start = releaser.revert(channel, appCompose, key);
+        } catch (InvalidRequest e) {
+            return new Result.Rejected(channel, new InvalidRequest(e.field(), "release channel " + channel.name()
+                    + ", revision " + revision + ": " + e.getMessage()));
+        }
+        start = start.by(trigger, actor).withRelease(new Rollout.Release(channel.name(), "rollback", null, null, null,
+                null, last.rolloutId(), revision, List.of()));
+        if (replyUrl != null) {
+            start = start.withReplyUrl(replyUrl);
+        }
+        return started(channel, rollouts.start(start, invocation));
+    }
+
+    private static Result started(ReleaseChannel channel, Rollouts.Answer answer) {
         return switch (answer) {
             case Rollouts.Answer.Done done -> new Result.Started(channel, done.rollout(), done.created());
             case Rollouts.Answer.Refused refused when refused.status() == 503 ->

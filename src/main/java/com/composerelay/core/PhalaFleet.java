@@ -133,6 +133,15 @@ public interface PhalaFleet {
      */
     PhalaAnswer composeFile(String cvmId, String apiKey, Duration timeout) throws PhalaApi.Timeout, PhalaApi.Unreachable;
 
+    /**
+     * {@code GET /api/v1/apps/{app_id}/revisions/{revision_id}}: one revision with its compose file.
+     * Values: {@link #APP_COMPOSE} (its {@code compose_file}: an object, or a string holding one, as
+     * Phala's schema allows both), {@link #COMPOSE_HASH}; {@link #PROBLEM} when the compose file
+     * cannot be used as an app compose.
+     */
+    PhalaAnswer revision(String appId, String revisionId, String apiKey, Duration timeout)
+            throws PhalaApi.Timeout, PhalaApi.Unreachable;
+
     /** The name of a per-CVM value: {@code <vm_uuid>.<name>}. */
     static String key(String vmUuid, String name) {
         return vmUuid + "." + name;

@@ -61,6 +61,12 @@ public interface RolloutStore {
     }
 
     /** Keeps the env sealed for {@code appId}'s CVMs (Phala's {@code encrypted_env}) for the commit. */
+    /** Records {@code rolloutId} as release channel {@code channel}'s last completed release (push or deploy). */
+    void putLastRelease(String channel, String rolloutId) throws StoreUnavailable;
+
+    /** The rollout of channel {@code channel}'s last completed release, if one is recorded. */
+    Optional<String> lastRelease(String channel) throws StoreUnavailable;
+
     void putSealedEnv(String rolloutId, String appId, String encryptedEnv) throws StoreUnavailable;
 
     Optional<String> sealedEnv(String rolloutId, String appId) throws StoreUnavailable;

@@ -550,6 +550,10 @@ public final class RolloutTasks {
         for (Target t : rollout.targets()) {
             store.release(t.cvmId(), rollout.rolloutId());
         }
+        Rollout.Release release = rollout.release();
+        if (release != null && "completed".equals(rollout.status()) && !"rollback".equals(release.kind())) {
+            store.putLastRelease(release.channel(), rollout.rolloutId()); // what a rollback of the channel undoes
+        }
         reportOnce(rollout, RolloutReports.Kind.FINISHED, null);
         return success("{}");
     }

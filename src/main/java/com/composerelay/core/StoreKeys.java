@@ -38,6 +38,8 @@ public enum StoreKeys {
             RolloutStore.RETENTION_DAYS + " days"),
     /** The env sealed for one app of a rollout, until its lead CVM's commit. */
     ROLLOUT_ENV("rollout-env:", Job.RECORD, "RolloutStore (DynamoDbRollouts)", RolloutStore.RETENTION_DAYS + " days"),
+    /** A release channel's last completed release (push or deploy): the rollout a {@code rollback} undoes. */
+    RELEASE_LAST("release-last:", Job.RECORD, "RolloutStore (DynamoDbRollouts)", RolloutStore.RETENTION_DAYS + " days"),
     /** Which rollout holds a CVM: one running rollout per CVM. */
     ROLLOUT_CVM("rollout-cvm:", Job.LOCK, "RolloutStore (DynamoDbRollouts)",
             "until the rollout ends, at most " + RolloutStore.RETENTION_DAYS + " days"),

@@ -59,6 +59,38 @@ final class FleetJson {
     static final PhalaAnswers.Values APP_CVMS = new FleetValues(FleetJson::appCvms);
     static final PhalaAnswers.Values REVISIONS = new FleetValues(FleetJson::revisions);
     static final PhalaAnswers.Values COMPOSE_FILE = new FleetValues(FleetJson::composeFile);
+    static final PhalaAnswers.Values REVISION = new FleetValues(FleetJson::revision);
+
+    /**
+     * {@code GET /apps/{app_id}/revisions/{revision_id}}: {@code AppRevisionDetailResponse}, its
+     * {@code compose_file} an object or a string (a JSON object as text) read as the app compose.
+     */
+    static Map<String, String> revision(JrsValue body) {
+        if (body == null || !body.isObject()) {
+            Map<String, String> values = new LinkedHashMap<>();
+            values.put(PhalaFleet.PROBLEM, "Phala's revision is not a JSON object"
+                    + (body == null ? " (not JSON, or cut at the " + BODY_LIMIT + " bytes read)" : ""));
+            return values;
+        }
+        JrsValue file = body.path("compose_file");
+        if (Json.isText(file)) {
+            try {
+                file = Json.parse(Json.text(file));
+            } catch (Json.Malformed e) {
+                file = null;
+            }
+        }
+        Map<String, String> values = composeFile(file);
+        String hash = text(body.path("compose_hash"));
+        if (hash != null) {
+            values.put(PhalaFleet.COMPOSE_HASH, hash);
+        }
+        if (values.containsKey(PhalaFleet.PROBLEM)) {
+            values.put(PhalaFleet.PROBLEM, values.get(PhalaFleet.PROBLEM).replace("compose file of the CVM",
+                    "compose file of the revision"));
+        }
+        return values;
+    }
 
     /**
      * {@code GET /cvms/{id}/compose_file}: the app compose, a JSON object with {@code docker_compose_file}

@@ -145,6 +145,14 @@ public final class HttpPhalaApi implements PhalaApi, PhalaProvisioning, PhalaPas
         return send(request, apiKey, timeout, FleetJson.COMPOSE_FILE, FleetJson.BODY_LIMIT);
     }
 
+    @Override
+    public PhalaAnswer revision(String appId, String revisionId, String apiKey, Duration timeout)
+            throws Timeout, Unreachable {
+        HttpRequest request = builder(URI.create(appUri(appId) + "/revisions/"
+                + PathSegment.encode(id("revision_id", revisionId))), apiKey, timeout).GET().build();
+        return send(request, apiKey, timeout, FleetJson.REVISION, FleetJson.BODY_LIMIT);
+    }
+
     private String cvmUri(String cvmId) {
         return baseUrl + "/api/v1/cvms/" + PathSegment.encode(cvmId);
     }

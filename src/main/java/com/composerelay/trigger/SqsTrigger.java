@@ -42,19 +42,24 @@ public final class SqsTrigger {
     private final Clock clock;
     private final int maxReceiveCount;
     private final java.util.Optional<RolloutStarts> rollouts;
+    private final java.util.Optional<ReleaseMessages> releases;
 
     public SqsTrigger(Runs runs, Pipeline pipeline, Clock clock, int maxReceiveCount) {
-        this(runs, pipeline, clock, maxReceiveCount, java.util.Optional.empty());
+        this(runs, pipeline, clock, maxReceiveCount, java.util.Optional.empty(), java.util.Optional.empty());
     }
 
-    /** @param rollouts how a rollout on the request queue starts, when the relay has a state machine */
+    /**
+     * @param rollouts how a rollout on the request queue starts, when the relay has a state machine
+     * @param releases how an ECR push or a release from chat is made, when the relay has a state machine
+     */
     public SqsTrigger(Runs runs, Pipeline pipeline, Clock clock, int maxReceiveCount,
-                      java.util.Optional<RolloutStarts> rollouts) {
+                      java.util.Optional<RolloutStarts> rollouts, java.util.Optional<ReleaseMessages> releases) {
         this.runs = runs;
         this.pipeline = pipeline;
         this.clock = clock;
         this.maxReceiveCount = maxReceiveCount;
         this.rollouts = rollouts;
+        this.releases = releases;
     }
 
     public JrsObject handle(JrsValue event, Invocation invocation) {
@@ -160,6 +165,15 @@ public final class SqsTrigger {
             if (body.isObject() && body.get("relay_task") != null) {
                 throw new InvalidRequest("relay_task", "a rollout task is accepted only on the rollout task queue,"
                         + " from the relay's state machine");
+            }
+            if (ReleaseMessages.isEcrEvent(body) || ReleaseMessages.isRelease(body)) {
+                if (releases.isEmpty()) {
+                    throw new InvalidRequest(ReleaseMessages.isRelease(body) ? "release" : "source", "image deploys are"
+                            + " rollouts, and need the rollout state machine (ROLLOUT_STATE_MACHINE_ARN), which this relay"
+                            + " is not configured with");
+                }
+                return ReleaseMessages.isEcrEvent(body) ? releases.get().push(message, body, invocation)
+                        : releases.get().release(message, body, invocation);
             }
             if (body.isObject() && body.get("targets") != null) {
                 if (rollouts.isEmpty()) {

@@ -50,13 +50,21 @@ public record Adapters(ApiKeys keys, PhalaApi phala, RelayTable table, Outcomes 
 
     /**
      * What rollouts talk to: where they are kept, the state machine, their outcomes, Phala's fleet
-     * calls, the task queue whose messages are the machine's tasks, and the release channels' store
-     * (read by no route yet: issue 20's pushes and deploy commands will).
+     * calls, the task queue whose messages are the machine's tasks, the release channels' store and
+     * the registry's tags (ECR), for image deploys.
      */
     public record RolloutPorts(RolloutStore store, RolloutEngine engine, RolloutReports reports, PhalaFleet fleet,
-                               String taskQueueArn, ReleaseChannels.Source channels) {
+                               String taskQueueArn, ReleaseChannels.Source channels,
+                               com.composerelay.core.ImageTags tags) {
         public RolloutPorts {
             Objects.requireNonNull(channels);
+            Objects.requireNonNull(tags);
+        }
+
+        /** Without a registry. */
+        public RolloutPorts(RolloutStore store, RolloutEngine engine, RolloutReports reports, PhalaFleet fleet,
+                            String taskQueueArn, ReleaseChannels.Source channels) {
+            this(store, engine, reports, fleet, taskQueueArn, channels, com.composerelay.core.ImageTags.none());
         }
 
         /** Without release channels. */

@@ -26,6 +26,11 @@ import com.composerelay.startup.SnapStartHooks;
 import com.composerelay.trigger.ApiGatewayTrigger;
 import com.composerelay.trigger.Dispatcher;
 import com.composerelay.trigger.SqsTrigger;
+import com.composerelay.trigger.ReleaseMessages;
+import com.composerelay.core.ImageDeploys;
+import com.composerelay.core.InvalidRequest;
+import com.composerelay.core.ReleaseChannel;
+import com.composerelay.core.ReleaseChannels;
 import com.composerelay.trigger.RolloutApiTrigger;
 import com.composerelay.trigger.RolloutStarts;
 import com.composerelay.trigger.RolloutTaskTrigger;
@@ -117,8 +122,27 @@ public final class Assembly {
         ApiGatewayTrigger api = new ApiGatewayTrigger(runs, pipeline, adapters.clock());
         Optional<RolloutStarts> starts = Optional.empty();
         Optional<RolloutTaskTrigger> tasks = Optional.empty();
+        Optional<ReleaseMessages> releases = Optional.empty();
         if (ports.on()) {
             boolean perCvmSecrets = updates.envSecretsPerCvm();
+            Lazy<ReleaseChannels> channels = new Lazy<>(() -> new ReleaseChannels(ports.channels(),
+                    config.apiKeyCacheTtl(), adapters.clock()));
+            ImageDeploys.Releaser releaser = new ImageDeploys.Releaser() {
+                @Override
+                public ImageDeploys.Prepared prepare(ReleaseChannel channel, String appCompose, ImageDeploys.Image image,
+                                                     String key) throws InvalidRequest {
+                    return RolloutStart.release(channel, appCompose, image, key, perCvmSecrets);
+                }
+
+                @Override
+                public Rollouts.Start revert(ReleaseChannel channel, String appCompose, String key) throws InvalidRequest {
+                    return RolloutStart.revert(channel, appCompose, key, perCvmSecrets);
+                }
+            };
+            Lazy<ImageDeploys> deploys = new Lazy<>(() -> new ImageDeploys(rollouts.get(), ports.store(), relay,
+                    ports.fleet(), releaser));
+            releases = Optional.of(new ReleaseMessages(channels, deploys, ports::tags, config.awsRegion(), pipeline,
+                    adapters.metrics(), adapters.clock()));
             starts = Optional.of(new RolloutStarts(rollouts,
                     (body, key, trigger, actor) -> RolloutStart.read(body, key, trigger, actor, perCvmSecrets)));
             RolloutTasks.UpdateEnds ends = (outcome, holdUntil) -> finals.decide(outcome, holdUntil,
@@ -127,7 +151,7 @@ public final class Assembly {
                     ports.fleet(), whole.provisioning(), wholeUpdates, RolloutStart::plan, adapters.table(),
                     reports, adapters.clock(), adapters.sleeper(), ends)), ports.engine(), ports.taskQueueArn()));
         }
-        SqsTrigger sqs = new SqsTrigger(runs, pipeline, adapters.clock(), config.maxReceiveCount(), starts);
+        SqsTrigger sqs = new SqsTrigger(runs, pipeline, adapters.clock(), config.maxReceiveCount(), starts, releases);
         return new Dispatcher(Routes.triggers(config, adapters, api, sqs, runs, pipeline, finals, publication,
                 starts.map(RolloutApiTrigger::new), tasks, starts));
     }

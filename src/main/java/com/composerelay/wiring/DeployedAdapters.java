@@ -68,7 +68,8 @@ record DeployedAdapters(Adapters adapters, Lazy<HttpClient> http, AwsClients aws
                 // Channels start rollouts: without rollouts the parameter is not read.
                 rollouts.releaseChannelsParameter()
                         .<ReleaseChannels.Source>map(name -> new SsmReleaseChannels(aws::ssm, name, beforePatch))
-                        .orElse(List::of));
+                        .orElse(List::of),
+                new com.composerelay.aws.EcrImageTags(aws::ecr, beforePatch));
     }
 
     static DeployedAdapters build(Config config, AwsCredentialsProvider credentials, Clock clock, Metrics metrics) {

@@ -86,6 +86,15 @@ final class PrimingRollouts {
         }
 
         @Override
+        public void putLastRelease(String channel, String rolloutId) {
+        }
+
+        @Override
+        public Optional<String> lastRelease(String channel) {
+            return Optional.empty();
+        }
+
+        @Override
         public Optional<String> sealedEnv(String rolloutId, String appId) {
             return Optional.empty();
         }

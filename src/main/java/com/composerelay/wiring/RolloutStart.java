@@ -68,6 +68,27 @@ final class RolloutStart {
         return new ImageDeploys.Prepared(start(request, key, Trigger.ECR, null, perCvmSecrets), changes);
     }
 
+    /**
+     * A channel's rollback: {@code appCompose} (a revision's) as it is, to the channel's targets in one
+     * wave, the channel's checks, bake and alarms kept, stopping on failure, the CVMs' env kept.
+     */
+    static Rollouts.Start revert(ReleaseChannel channel, String appCompose, String key, boolean perCvmSecrets)
+            throws InvalidRequest {
+        JrsValue compose;
+        try {
+            compose = Json.parse(appCompose);
+        } catch (Json.Malformed e) {
+            throw new InvalidRequest("app_compose", "Phala's compose file is not JSON: " + e.getMessage());
+        }
+        RolloutRequest.Strategy s = channel.strategy();
+        RolloutRequest.Strategy oneWave = new RolloutRequest.Strategy(
+                List.of(new RolloutRequest.WaveEntry.Percent(100)), false, s.checkIntervalSeconds(), s.bakeSeconds(),
+                s.waveTimeoutSeconds(), s.alarms(), RolloutRequest.OnFailure.STOP, List.of(), s.approvalTimeoutSeconds());
+        RolloutRequest of = RolloutJson.ofChannel(channel, compose);
+        return start(new RolloutRequest(of.targets(), of.appCompose(), Map.of(), oneWave), key, Trigger.SLACK, null,
+                perCvmSecrets);
+    }
+
     private static Rollouts.Start start(RolloutRequest request, String key, Trigger trigger, String actor,
                                         boolean perCvmSecrets) throws InvalidRequest {
         String canonical = RolloutJson.write(request);

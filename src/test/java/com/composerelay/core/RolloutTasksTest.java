@@ -619,6 +619,16 @@ class RolloutTasksTest {
         }
 
         @Override
+        public void putLastRelease(String channel, String rolloutId) throws StoreUnavailable {
+            inner.putLastRelease(channel, rolloutId);
+        }
+
+        @Override
+        public Optional<String> lastRelease(String channel) throws StoreUnavailable {
+            return inner.lastRelease(channel);
+        }
+
+        @Override
         public Optional<String> sealedEnv(String rolloutId, String appId) throws StoreUnavailable {
             return inner.sealedEnv(rolloutId, appId);
         }

@@ -499,6 +499,24 @@ public final class PhalaStandIn {
             }
             return true;
         }
+        if (method.equals("GET") && path.matches("/api/v1/apps/[^/]+/revisions/[^/]+")) {
+            String app = bareApp(decode(parts[4]));
+            String revisionId = decode(parts[6]);
+            Revision revision;
+            synchronized (this) {
+                revision = revisions.stream().filter(r -> r.revisionId().equals(revisionId) && r.appId().equals(app))
+                        .findFirst().orElse(null);
+            }
+            String compose = revision == null ? null : appComposeByHash.get(revision.composeHash());
+            if (compose == null) {
+                reply(exchange, 404, "{\"detail\":\"Revision not found\"}");
+                return true;
+            }
+            String json = revisionJson(revision);
+            reply(exchange, 200, json.substring(0, json.length() - 1) + ",\"compose_file\":" + compose
+                    + ",\"encrypted_env\":\"\",\"user_config\":\"{}\"}");
+            return true;
+        }
         if (method.equals("GET") && path.matches("/api/v1/apps/[^/]+/revisions")) {
             String app = bareApp(decode(parts[4]));
             Map<String, String> query = query(exchange.getRequestURI().getRawQuery());

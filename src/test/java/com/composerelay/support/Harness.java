@@ -299,6 +299,15 @@ public final class Harness {
             }
 
             @Override
+            public PhalaAnswer revision(String appId, String revisionId, String apiKey, Duration timeout) {
+                fleetCalls.add("revision " + appId + " " + revisionId);
+                String json = fleetCompose.get(revisionId);
+                return json == null ? new PhalaAnswer(404, "Revision not found", null, java.util.Optional.empty(), null)
+                        : new PhalaAnswer(200, null, null, java.util.Optional.empty(), null,
+                                Map.of(PhalaFleet.APP_COMPOSE, json));
+            }
+
+            @Override
             public PhalaAnswer composeFile(String cvmId, String apiKey, Duration timeout) {
                 fleetCalls.add("composeFile " + cvmId);
                 String json = fleetCompose.get(cvmId);

@@ -67,6 +67,18 @@ public final class InMemoryRollouts implements RolloutStore {
     }
 
     @Override
+    public void putLastRelease(String channel, String rolloutId) throws StoreUnavailable {
+        check();
+        envs.put("release-last:" + channel, rolloutId);
+    }
+
+    @Override
+    public Optional<String> lastRelease(String channel) throws StoreUnavailable {
+        check();
+        return Optional.ofNullable(envs.get("release-last:" + channel));
+    }
+
+    @Override
     public Optional<String> sealedEnv(String rolloutId, String appId) throws StoreUnavailable {
         check();
         return Optional.ofNullable(envs.get(rolloutId + ":" + appId));
