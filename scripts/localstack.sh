@@ -9,7 +9,7 @@
 #
 # Environment:
 #   LOCALSTACK_PORT           gateway port on 127.0.0.1 (default 4566)
-#   LOCALSTACK_SERVICES       default sqs,sns,secretsmanager,dynamodb,stepfunctions,cloudwatch,sts,iam,ssm
+#   LOCALSTACK_SERVICES       default sqs,sns,secretsmanager,dynamodb,stepfunctions,cloudwatch,sts,iam,ssm,events
 #                             (Step Functions runs its tasks with STS credentials: without sts every
 #                             task of a state machine fails with "Service 'sts' is not enabled")
 #   LOCALSTACK_START_TIMEOUT  seconds to wait for health (default 90)
@@ -52,7 +52,7 @@ DDB_MARKER="$DDB_DIR/.localstack-sh-install"
 LOG="$STATE/localstack.log"
 PIDFILE="$STATE/localstack.pid"
 PORT="${LOCALSTACK_PORT:-4566}"
-SERVICES="${LOCALSTACK_SERVICES:-sqs,sns,secretsmanager,dynamodb,stepfunctions,cloudwatch,sts,iam,ssm}"
+SERVICES="${LOCALSTACK_SERVICES:-sqs,sns,secretsmanager,dynamodb,stepfunctions,cloudwatch,sts,iam,ssm,events}"
 START_TIMEOUT="${LOCALSTACK_START_TIMEOUT:-90}"
 BASE_URL="http://127.0.0.1:${PORT}"
 

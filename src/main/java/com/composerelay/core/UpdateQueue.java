@@ -6,6 +6,14 @@ import java.util.Map;
 public interface UpdateQueue {
     void enqueue(ComposeUpdate update, Map<String, String> attributes) throws Unavailable;
 
+    /**
+     * Hands a release from chat to the queue: {@code {"release": {"channel": …, "tag": …}}}, or
+     * {@code {"release": {"channel": …, "rollback": true}}} when {@code tag} is null.
+     */
+    default void enqueueRelease(String channel, String tag, Map<String, String> attributes) throws Unavailable {
+        throw new Unavailable("this queue takes no releases");
+    }
+
     /** No queue: a relay without the Slack route (it is off unless a request queue is configured). */
     static UpdateQueue none() {
         return (update, attributes) -> {

@@ -30,7 +30,10 @@ import java.util.UUID;
  * signed request is queued once: a replay of it within Slack's 5-minute window is answered, not queued.
  */
 public final class SlackCommandTrigger {
-    static final String USAGE = "Usage: `/compose update <cvm_id> <compose_hash> [update-env]`, or `/compose help`.";
+    static final String USAGE = "Usage: `/compose update <cvm_id> <compose_hash> [update-env]`,"
+            + " `/compose deploy <channel> <tag>`, `/compose rollback <channel>`, or `/compose help`.";
+    private static final java.util.regex.Pattern CHANNEL = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final java.util.regex.Pattern TAG = java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
 
     private final SigningKey signing;
     private final SlackAllowlist allowlist;
@@ -64,6 +67,9 @@ public final class SlackCommandTrigger {
         String[] words = text.isEmpty() ? new String[0] : text.split("\\s+");
         if (words.length == 0 || words[0].equalsIgnoreCase("help")) {
             return ephemeral("Compose Relay rolls out a provisioned compose to a Phala CVM. " + USAGE);
+        }
+        if (words[0].equals("deploy") || words[0].equals("rollback")) {
+            return release(words, text, form, timestamp, raw, deadline);
         }
         boolean updateEnv = words.length == 4 && words[3].equals("update-env");
         if (!words[0].equals("update") || words.length < 3 || words.length > 4 || (words.length == 4 && !updateEnv)) {
@@ -120,6 +126,68 @@ public final class SlackCommandTrigger {
         return ephemeral(":hourglass_flowing_sand: Updating " + Quoted.code(update.cvmId()) + " to compose "
                 + Quoted.code(clip(update.composeHash())) + (updateEnv ? " with its env vars" : "")
                 + ". I will post the outcome in this channel.");
+    }
+
+    /**
+     * {@code deploy <channel> <tag>} or {@code rollback <channel>}: checked against the allowlist as
+     * {@code channel:<name>}, handed to the request queue as a release, answered at once; the rollout
+     * card follows in the channel.
+     */
+    private JrsObject release(String[] words, String text, Map<String, String> form, String timestamp, byte[] raw,
+                              Instant deadline) {
+        boolean deploy = words[0].equals("deploy");
+        if (words.length != (deploy ? 3 : 2)) {
+            return ephemeral("I did not understand " + Quoted.code(clip(text)) + ". " + USAGE);
+        }
+        String name = words[1];
+        String tag = deploy ? words[2] : null;
+        if (!CHANNEL.matcher(name).matches()) {
+            return ephemeral(":x: channel: must be a release channel's name (1 to 64 of A-Z a-z 0-9 _ -). " + USAGE);
+        }
+        if (deploy && !TAG.matcher(tag).matches()) {
+            return ephemeral(":x: tag: must be an image tag (1 to 128 of A-Z a-z 0-9 _ . -). " + USAGE);
+        }
+        String team = form.getOrDefault("team_id", "");
+        String channel = form.getOrDefault("channel_id", "");
+        String user = form.getOrDefault("user_id", "");
+        if (!allowlist.allows(team, channel, user, "channel:" + name)) {
+            Log.warn("slash command not allowed", "team", team, "channel", channel, "user", user, "release_channel", name);
+            return ephemeral("Sorry, you may not " + words[0] + " release channel " + Quoted.code(name)
+                    + " from this channel. Ask the relay's admins to add you to its allowlist.");
+        }
+        String key = idempotencyKey(timestamp, raw);
+        String correlationId = "slack-" + UUID.randomUUID();
+        try {
+            Instant signatureExpires = Instant.ofEpochSecond(Long.parseLong(timestamp)).plus(SlackSignature.WINDOW);
+            if (received.take(key, signatureExpires.isAfter(deadline) ? signatureExpires : deadline) != Locks.Taken.TAKEN) {
+                Log.info("slash command received before: not queued again", "idempotency_key", key);
+                return ephemeral(":information_source: This command was already received, so it is not queued again.");
+            }
+        } catch (StoreUnavailable e) {
+            Log.warn("slash command not checked for replays: " + e.getMessage(), "correlation_id", correlationId);
+            return ephemeral(":warning: The command could not be checked against earlier ones, nothing was queued. "
+                    + "Please try again.");
+        }
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put(QueueAttributes.ORIGIN, "slack");
+        attributes.put(QueueAttributes.CORRELATION_ID, correlationId);
+        if (form.get("response_url") != null) {
+            attributes.put(QueueAttributes.REPLY_URL, form.get("response_url"));
+        }
+        attributes.put("slack_user", user);
+        attributes.put(QueueAttributes.IDEMPOTENCY_KEY, key);
+        try {
+            queue.enqueueRelease(name, tag, attributes);
+        } catch (UpdateQueue.Unavailable e) {
+            Log.warn("slash command not queued: " + e.getMessage(), "correlation_id", correlationId);
+            settle(key, false);
+            return ephemeral(":warning: The " + words[0] + " could not be queued, nothing was sent. Please try again.");
+        }
+        settle(key, true);
+        Log.info("slash command queued", "correlation_id", correlationId, "release_channel", name, "user", user);
+        return ephemeral(":hourglass_flowing_sand: " + (deploy ? "Deploying " + Quoted.code(clip(tag)) + " to "
+                : "Rolling back ") + "release channel " + Quoted.code(name)
+                + ". I will post the rollout in this channel.");
     }
 
     /**
