@@ -112,7 +112,7 @@ public final class ImageDeploys {
         try {
             Optional<Rollout> known = rollouts.ofKey(key);
             if (known.isPresent()) {
-                return new Result.Started(channel, known.get(), false);
+                return started(channel, rollouts.again(known.get()));
             }
         } catch (StoreUnavailable e) {
             return new Result.Unavailable(channel, "the rollout store could not be read: " + e.getMessage());
@@ -194,7 +194,7 @@ public final class ImageDeploys {
         try {
             Optional<Rollout> known = rollouts.ofKey(key);
             if (known.isPresent()) {
-                return new Result.Started(channel, known.get(), false);
+                return started(channel, rollouts.again(known.get()));
             }
         } catch (StoreUnavailable e) {
             return new Result.Unavailable(channel, "the rollout store could not be read: " + e.getMessage());

@@ -144,6 +144,21 @@ public final class Rollouts {
         return Optional.ofNullable(locate(key).existing());
     }
 
+    /**
+     * A rollout a key already names ({@link #ofKey}), as a duplicate start gets it: one recorded but
+     * whose execution a start cut short ({@code starting}) has its execution started now.
+     */
+    public Answer again(Rollout known) {
+        if (!"starting".equals(known.status())) {
+            return new Answer.Done(known, false);
+        }
+        try {
+            return begin(known);
+        } catch (StoreUnavailable e) {
+            return new Answer.Refused(503, "the rollout could not be recorded, so nothing was started: " + e.getMessage());
+        }
+    }
+
     private Answer create(String id, Start start, Instant deadline) throws StoreUnavailable {
         List<String> targets = start.cvms();
         if (start.appId() != null) {

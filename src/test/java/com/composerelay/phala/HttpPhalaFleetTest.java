@@ -470,4 +470,190 @@ class HttpPhalaFleetTest {
         assertThat(answer.value(PhalaFleet.COUNT)).isEqualTo("100");
         assertThat(answer.value(PhalaFleet.MISSING)).isNull();
     }
+
+    // GET /api/v1/cvms/{cvm_id}/compose_file
+
+    /** Phala's app compose as GET /cvms/{id}/compose_file answers it (AppCompose), written as the relay writes it back. */
+    private static final String APP_COMPOSE_JSON = "{\"manifest_version\":2,\"name\":\"shop\",\"runner\":\"docker-compose\","
+            + "\"docker_compose_file\":\"services:\\n  web:\\n    image: 123456789012.dkr.ecr.us-west-2.amazonaws.com/shop:1\\n\","
+            + "\"kms_enabled\":true,\"gateway_enabled\":true,\"public_logs\":false,\"pre_launch_script\":null,"
+            + "\"allowed_envs\":[\"DB_URL\"],\"features\":[\"kms\",\"tproxy-net\"]}";
+
+    @Test
+    void aComposeFileReadIsAGetOfTheCvmsComposeFileWithEveryCallsHeadersAndGivesTheAppComposeAsJson() throws Exception {
+        phala.stubFor(get(urlEqualTo("/api/v1/cvms/" + U1 + "/compose_file")).willReturn(aResponse().withStatus(200)
+                .withHeader("X-Request-ID", "req-compose-1")
+                .withBody(APP_COMPOSE_JSON.replace(",", ",\n  ").replace("{\"manifest", "{\n  \"manifest"))));
+
+        PhalaAnswer answer = api.composeFile(U1, KEY, TIMEOUT);
+
+        phala.verify(1, headers(getRequestedFor(urlEqualTo("/api/v1/cvms/" + U1 + "/compose_file"))));
+        assertThat(phala.getAllServeEvents()).hasSize(1);
+        assertThat(phala.getAllServeEvents().get(0).getRequest().getMethod().getName()).isEqualTo("GET");
+        assertThat(phala.getAllServeEvents().get(0).getRequest().getBodyAsString()).isEmpty();
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.requestId()).isEqualTo("req-compose-1");
+        assertThat(answer.values()).isEqualTo(Map.of(PhalaFleet.APP_COMPOSE, APP_COMPOSE_JSON));
+    }
+
+    @Test
+    void aComposeFileThatIsNotAnObjectIsAProblem() throws Exception {
+        phala.stubFor(get(urlEqualTo("/api/v1/cvms/a/compose_file")).willReturn(aResponse().withStatus(200)
+                .withBody("[\"services: {}\"]")));
+        phala.stubFor(get(urlEqualTo("/api/v1/cvms/b/compose_file")).willReturn(aResponse().withStatus(200)
+                .withBody("services:\n  web:\n    image: shop:1\n")));
+        phala.stubFor(get(urlEqualTo("/api/v1/cvms/c/compose_file")).willReturn(aResponse().withStatus(200)
+                .withBody("\"services: {}\"")));
+
+        assertThat(api.composeFile("a", KEY, TIMEOUT).values()).isEqualTo(Map.of(PhalaFleet.PROBLEM,
+                "Phala's compose file of the CVM is not a JSON object"));
+        assertThat(api.composeFile("b", KEY, TIMEOUT).values()).isEqualTo(Map.of(PhalaFleet.PROBLEM,
+                "Phala's compose file of the CVM is not a JSON object (not JSON, or cut at the 1048576 bytes read)"));
+        assertThat(api.composeFile("c", KEY, TIMEOUT).values()).isEqualTo(Map.of(PhalaFleet.PROBLEM,
+                "Phala's compose file of the CVM is not a JSON object"));
+    }
+
+    @Test
+    void aComposeFileWithoutADockerComposeFileStringIsAProblem() throws Exception {
+        phala.stubFor(get(urlEqualTo("/api/v1/cvms/a/compose_file")).willReturn(aResponse().withStatus(200)
+                .withBody("{\"name\": \"shop\", \"runner\": \"docker-compose\"}")));
+        phala.stubFor(get(urlEqualTo("/api/v1/cvms/b/compose_file")).willReturn(aResponse().withStatus(200)
+                .withBody("{\"name\": \"shop\", \"docker_compose_file\": null}")));
+        phala.stubFor(get(urlEqualTo("/api/v1/cvms/c/compose_file")).willReturn(aResponse().withStatus(200)
+                .withBody("{\"name\": \"shop\", \"docker_compose_file\": {\"services\": {}}}")));
+
+        for (String cvm : List.of("a", "b", "c")) {
+            assertThat(api.composeFile(cvm, KEY, TIMEOUT).values()).as(cvm).isEqualTo(Map.of(PhalaFleet.PROBLEM,
+                    "Phala's compose file of the CVM has no docker_compose_file string"));
+        }
+    }
+
+    @Test
+    void aComposeFileLongerThanTheRelayReadsIsAProblemAndOneExactlyAtTheBoundIsReadWhole() throws Exception {
+        String prefix = "{\"docker_compose_file\":\"";
+        String atBound = prefix + "x".repeat(PhalaFleet.MAX_APP_COMPOSE_CHARS - prefix.length() - 2) + "\"}";
+        String over = prefix + "x".repeat(PhalaFleet.MAX_APP_COMPOSE_CHARS - prefix.length() - 1) + "\"}";
+        assertThat(atBound).hasSize(262_144);
+        assertThat(over).hasSize(262_145);
+        phala.stubFor(get(urlEqualTo("/api/v1/cvms/at/compose_file")).willReturn(aResponse().withStatus(200)
+                .withBody(atBound)));
+        phala.stubFor(get(urlEqualTo("/api/v1/cvms/over/compose_file")).willReturn(aResponse().withStatus(200)
+                .withBody(over)));
+
+        assertThat(api.composeFile("at", KEY, TIMEOUT).values()).isEqualTo(Map.of(PhalaFleet.APP_COMPOSE, atBound));
+        assertThat(api.composeFile("over", KEY, TIMEOUT).values()).isEqualTo(Map.of(PhalaFleet.PROBLEM,
+                "Phala's compose file of the CVM is 262145 characters as JSON, more than the 262144 the relay reads"));
+    }
+
+    @Test
+    void aComposeFileOfAnUnknownCvmIs404WithPhalasDetailAndNoValues() throws Exception {
+        phala.stubFor(get(urlEqualTo("/api/v1/cvms/" + U2 + "/compose_file")).willReturn(aResponse().withStatus(404)
+                .withBody("{\"detail\": \"CVM not found\"}")));
+
+        PhalaAnswer answer = api.composeFile(U2, KEY, TIMEOUT);
+
+        assertThat(answer.status()).isEqualTo(404);
+        assertThat(answer.detail()).isEqualTo("CVM not found");
+        assertThat(answer.isRetryable()).isFalse();
+        assertThat(answer.value(PhalaFleet.APP_COMPOSE)).isNull();
+    }
+
+    @Test
+    void theComposeFileReadsCvmIdIsOnePathSegment() throws Exception {
+        phala.stubFor(get(urlEqualTo("/api/v1/cvms/a%2F..%2Fb/compose_file")).willReturn(aResponse().withStatus(200)
+                .withBody(APP_COMPOSE_JSON)));
+
+        assertThat(api.composeFile("a/../b", KEY, TIMEOUT).value(PhalaFleet.APP_COMPOSE)).isEqualTo(APP_COMPOSE_JSON);
+        assertThatThrownBy(() -> api.composeFile("..", KEY, TIMEOUT)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> api.composeFile(" ", KEY, TIMEOUT)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(phala.getAllServeEvents()).hasSize(1);
+    }
+
+    // GET /api/v1/apps/{app_id}/revisions/{revision_id}
+
+    private static String revisionDetail(String composeFile) {
+        return """
+                {"revision_id": "rev_7Hk2", "app_id": "%s", "vm_uuid": "%s", "compose_hash": "%s",
+                 "created_at": "2026-06-02T10:00:00Z", "trace_id": null, "operation_type": "update",
+                 "triggered_by": null, "cvm_id": 12, "workspace_id": 3, "operator_type": "user",
+                 "compose_file": %s, "encrypted_env": "", "user_config": ""}""".formatted(APP, U1, HASH_B, composeFile);
+    }
+
+    @Test
+    void aRevisionReadIsAGetOfTheAppsRevisionTheAppPrefixTakenOffAndGivesItsComposeFileObjectAndHash() throws Exception {
+        phala.stubFor(get(urlEqualTo("/api/v1/apps/" + APP + "/revisions/rev_7Hk2")).willReturn(aResponse()
+                .withStatus(200).withHeader("X-Request-ID", "req-rev-1").withBody(revisionDetail(APP_COMPOSE_JSON))));
+
+        PhalaAnswer answer = api.revision("app_" + APP, "rev_7Hk2", KEY, TIMEOUT);
+
+        phala.verify(1, headers(getRequestedFor(urlEqualTo("/api/v1/apps/" + APP + "/revisions/rev_7Hk2"))));
+        assertThat(phala.getAllServeEvents()).hasSize(1);
+        assertThat(phala.getAllServeEvents().get(0).getRequest().getBodyAsString()).isEmpty();
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.requestId()).isEqualTo("req-rev-1");
+        assertThat(answer.values()).isEqualTo(Map.of(PhalaFleet.APP_COMPOSE, APP_COMPOSE_JSON,
+                PhalaFleet.COMPOSE_HASH, HASH_B));
+    }
+
+    @Test
+    void aRevisionsComposeFileAsAStringHoldingJsonIsReadAsTheAppCompose() throws Exception {
+        String asString = "\"" + APP_COMPOSE_JSON.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        phala.stubFor(get(urlEqualTo("/api/v1/apps/" + APP + "/revisions/rev_7Hk2")).willReturn(aResponse()
+                .withStatus(200).withBody(revisionDetail(asString))));
+
+        PhalaAnswer answer = api.revision(APP, "rev_7Hk2", KEY, TIMEOUT);
+
+        phala.verify(1, headers(getRequestedFor(urlEqualTo("/api/v1/apps/" + APP + "/revisions/rev_7Hk2"))));
+        assertThat(answer.values()).isEqualTo(Map.of(PhalaFleet.APP_COMPOSE, APP_COMPOSE_JSON,
+                PhalaFleet.COMPOSE_HASH, HASH_B));
+    }
+
+    @Test
+    void aRevisionWhoseComposeFileIsNullMissingUnparseableOrNotAnAppComposeIsAProblemWithItsHashKept() throws Exception {
+        phala.stubFor(get(urlEqualTo("/api/v1/apps/a/revisions/r1")).willReturn(aResponse().withStatus(200)
+                .withBody(revisionDetail("null"))));
+        phala.stubFor(get(urlEqualTo("/api/v1/apps/a/revisions/r2")).willReturn(aResponse().withStatus(200)
+                .withBody(revisionDetail("\"services:\\n  web: {}\\n\""))));
+        phala.stubFor(get(urlEqualTo("/api/v1/apps/a/revisions/r3")).willReturn(aResponse().withStatus(200)
+                .withBody("{\"revision_id\": \"r3\", \"compose_hash\": \"" + HASH_A + "\"}")));
+        phala.stubFor(get(urlEqualTo("/api/v1/apps/a/revisions/r4")).willReturn(aResponse().withStatus(200)
+                .withBody(revisionDetail("{\"name\": \"shop\"}"))));
+        phala.stubFor(get(urlEqualTo("/api/v1/apps/a/revisions/r5")).willReturn(aResponse().withStatus(200)
+                .withBody("[]")));
+        phala.stubFor(get(urlEqualTo("/api/v1/apps/a/revisions/r6")).willReturn(aResponse().withStatus(200)
+                .withBody("{\"revision_id\": ")));
+
+        assertThat(api.revision("a", "r1", KEY, TIMEOUT).values()).isEqualTo(Map.of(PhalaFleet.COMPOSE_HASH, HASH_B,
+                PhalaFleet.PROBLEM, "Phala's compose file of the revision is not a JSON object"));
+        assertThat(api.revision("a", "r2", KEY, TIMEOUT).values()).isEqualTo(Map.of(PhalaFleet.COMPOSE_HASH, HASH_B,
+                PhalaFleet.PROBLEM, "Phala's compose file of the revision is not a JSON object"
+                        + " (not JSON, or cut at the 1048576 bytes read)"));
+        assertThat(api.revision("a", "r3", KEY, TIMEOUT).values()).isEqualTo(Map.of(PhalaFleet.COMPOSE_HASH, HASH_A,
+                PhalaFleet.PROBLEM, "Phala's compose file of the revision is not a JSON object"));
+        assertThat(api.revision("a", "r4", KEY, TIMEOUT).values()).isEqualTo(Map.of(PhalaFleet.COMPOSE_HASH, HASH_B,
+                PhalaFleet.PROBLEM, "Phala's compose file of the revision has no docker_compose_file string"));
+        assertThat(api.revision("a", "r5", KEY, TIMEOUT).values()).isEqualTo(Map.of(PhalaFleet.PROBLEM,
+                "Phala's revision is not a JSON object"));
+        assertThat(api.revision("a", "r6", KEY, TIMEOUT).values()).isEqualTo(Map.of(PhalaFleet.PROBLEM,
+                "Phala's revision is not a JSON object (not JSON, or cut at the 1048576 bytes read)"));
+    }
+
+    @Test
+    void anUnknownRevisionIs404AndItsIdsAreEachOnePathSegment() throws Exception {
+        phala.stubFor(get(urlEqualTo("/api/v1/apps/" + APP + "/revisions/rev_gone")).willReturn(aResponse()
+                .withStatus(404).withBody("{\"detail\": \"Revision not found\"}")));
+        phala.stubFor(get(urlEqualTo("/api/v1/apps/a%2Fb/revisions/r%3F1%2F..")).willReturn(aResponse()
+                .withStatus(200).withBody(revisionDetail(APP_COMPOSE_JSON))));
+
+        PhalaAnswer gone = api.revision("app_" + APP, "rev_gone", KEY, TIMEOUT);
+
+        assertThat(gone.status()).isEqualTo(404);
+        assertThat(gone.detail()).isEqualTo("Revision not found");
+        assertThat(gone.isRetryable()).isFalse();
+        assertThat(gone.value(PhalaFleet.APP_COMPOSE)).isNull();
+        assertThat(api.revision("a/b", "r?1/..", KEY, TIMEOUT).value(PhalaFleet.APP_COMPOSE)).isEqualTo(APP_COMPOSE_JSON);
+        assertThatThrownBy(() -> api.revision(APP, "..", KEY, TIMEOUT)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> api.revision("app_", "rev_1", KEY, TIMEOUT)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(phala.getAllServeEvents()).hasSize(2);
+    }
 }
