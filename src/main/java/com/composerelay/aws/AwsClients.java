@@ -38,7 +38,10 @@ public final class AwsClients {
     private final Lazy<SqsClient> sqs = new Lazy<>(() -> build(SqsClient.builder()));
     private final Lazy<SfnClient> sfn = new Lazy<>(() -> build(SfnClient.builder()));
     private final Lazy<SsmClient> ssm = new Lazy<>(() -> build(SsmClient.builder()));
-    private final Lazy<EcrClient> ecr = new Lazy<>(() -> build(EcrClient.builder()));
+    // The SDK's per-service override (AWS_ENDPOINT_URL_ECR) is honoured here too: the explicit override of
+    // AWS_ENDPOINT_URL would shadow it, and locally ECR is a stand-in beside LocalStack (its free edition has none).
+    private final Lazy<EcrClient> ecr = new Lazy<>(() -> build(EcrClient.builder(),
+            System.getenv("AWS_ENDPOINT_URL_ECR")));
     private final List<Thread> startedUp = new CopyOnWriteArrayList<>();
 
     /** The clients on the relay's HTTP client ({@link #httpClient}), made when the first client is built. */
@@ -136,8 +139,15 @@ public final class AwsClients {
     }
 
     private <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C build(B builder) {
+        return build(builder, null);
+    }
+
+    private <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C build(B builder, String serviceEndpoint) {
         builder.httpClient(http.get()).region(Region.of(config.awsRegion())).credentialsProvider(credentials);
         config.awsEndpointUrl().ifPresent(builder::endpointOverride);
+        if (serviceEndpoint != null && !serviceEndpoint.isBlank()) {
+            builder.endpointOverride(java.net.URI.create(serviceEndpoint));
+        }
         return builder.build();
     }
 }
