@@ -112,13 +112,13 @@ class FunctionE2E {
     void eventsHoldExactlyTheSamplesTheE2eTestsInvoke() throws IOException {
         // http-api, rest-api, sqs-batch and the two whole-update samples here; slack-command, phala-event and hook-compose-update in ChatOpsE2E;
         // http-api-rollout in run-local.sh (LocalRun) and RolloutE2E;
-        // sqs-fifo-batch (a FIFO group's order) in SqsTriggerTest.
+        // sqs-fifo-batch (a FIFO group's order) in SqsTriggerTest; ecr-image-push and sqs-ecr-image-push in ImageDeployE2E.
         try (Stream<Path> files = Files.list(Path.of("events"))) {
             assertThat(files.map(p -> p.getFileName().toString()).sorted().toList())
-                    .containsExactly("env.json", "hook-compose-update.json", "http-api-rollout.json",
+                    .containsExactly("ecr-image-push.json", "env.json", "hook-compose-update.json", "http-api-rollout.json",
                             "http-api-whole-update.json", "http-api.json",
                             "phala-event.json", "rest-api.json", "slack-command.json", "sqs-batch.json",
-                            "sqs-fifo-batch.json", "sqs-whole-update.json");
+                            "sqs-ecr-image-push.json", "sqs-fifo-batch.json", "sqs-whole-update.json");
         }
     }
 

@@ -324,6 +324,17 @@ class ImageDeployE2E {
     }
 
     @Test
+    @Order(2)
+    void theSampleSqsEventOfAPushNoChannelMatchesIsIgnored() throws Exception {
+        Map<String, Long> before = stack.phala.callsByKind();
+        JsonNode answer = TestJson.parse(stack.function.invoke(Files.readString(Path.of("events",
+                "sqs-ecr-image-push.json"))));
+        assertThat(TestJson.write(answer)).isEqualTo("{\"batchItemFailures\":[]}");
+        assertThat(stack.phala.callsByKind()).isEqualTo(before);
+        assertThat(stack.function.log()).contains("\"repository\":\"my-repository-name\",\"tag\":\"latest\"");
+    }
+
+    @Test
     @Order(3)
     void slackDeployResolvesTheTagInEcrAndRollsTheChannelOut() throws Exception {
         JsonNode ack = slash("deploy shop-prod v1.4.0");
