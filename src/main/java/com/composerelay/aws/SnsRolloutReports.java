@@ -63,6 +63,16 @@ public record SnsRolloutReports(Supplier<SnsClient> client, String topicArn, Aws
     static String email(Report report) {
         Rollout r = report.rollout();
         StringBuilder text = new StringBuilder(subject(report)).append('\n');
+        if (r.release() != null) {
+            Rollout.Release release = r.release();
+            text.append("Release of ").append(release.channel()).append(": ").append(release.kind()).append(' ')
+                    .append("rollback".equals(release.kind()) ? "of " + release.rollbackOf() + " to revision "
+                            + release.revision() : release.image()).append('\n');
+            for (Rollout.LineChange c : release.changes()) {
+                text.append("line ").append(c.line()).append(": ").append(c.before().strip()).append(" -> ")
+                        .append(c.after().strip()).append('\n');
+            }
+        }
         if (r.failure() != null) {
             text.append("Cause: ").append(r.failure().cvmId() == null ? "" : r.failure().cvmId() + ": ")
                     .append(r.failure().reason()).append('\n');
@@ -90,6 +100,11 @@ public record SnsRolloutReports(Supplier<SnsClient> client, String topicArn, Aws
         a.put("trigger", text(r.trigger().wire()));
         if (r.actor() != null) {
             a.put("actor", text(r.actor()));
+        }
+        if (r.release() != null) {
+            // For filter policies: one channel's releases, or only rollbacks.
+            a.put("release_channel", text(r.release().channel()));
+            a.put("release_kind", text(r.release().kind()));
         }
         return a;
     }

@@ -126,6 +126,21 @@ public final class RolloutCard {
         });
         r.targets().forEach(t -> counts.merge(t.status(), 1, Integer::sum));
         counts.forEach((state, n) -> s.append(" · ").append(n).append(' ').append(Quoted.mrkdwn(state)));
+        Rollout.Release release = r.release();
+        if (release != null) {
+            s.append("\n*Release* ").append(Quoted.code(clip(release.channel(), 64))).append(": ");
+            if ("rollback".equals(release.kind())) {
+                s.append("rollback of ").append(Quoted.code(clip(release.rollbackOf(), 40))).append(" to revision ")
+                        .append(Quoted.code(clip(release.revision(), 80)));
+            } else {
+                s.append(release.kind()).append(' ').append(Quoted.code(clip(release.image(), 300)))
+                        .append(release.tag() == null ? "" : " (tag " + Quoted.code(clip(release.tag(), 128)) + ")");
+            }
+            for (Rollout.LineChange c : release.changes()) {
+                s.append("\nline ").append(c.line()).append(": ").append(Quoted.code(clip(c.before().strip(), 300)))
+                        .append(" → ").append(Quoted.code(clip(c.after().strip(), 300)));
+            }
+        }
         if (r.failure() != null) {
             s.append("\n*Cause:* ").append(r.failure().cvmId() == null ? "" : Quoted.code(clip(r.failure().cvmId(),
                     MAX_CVM)) + ": ").append(inert(r.failure().reason(), 300));

@@ -57,7 +57,7 @@ final class RolloutStart {
         ComposeImagePin.Pinned pinned = ComposeImagePin.pin(Json.text(file), channel.services(), image.name(),
                 image.digest());
         List<Rollout.LineChange> changes = pinned.changes().stream()
-                .map(c -> new Rollout.LineChange(c.line(), c.before(), c.after())).toList();
+                .map(c -> new Rollout.LineChange(c.line(), shown(c.before()), shown(c.after()))).toList();
         if (changes.isEmpty()) {
             return new ImageDeploys.Prepared(null, changes);
         }
@@ -87,6 +87,16 @@ final class RolloutStart {
         RolloutRequest of = RolloutJson.ofChannel(channel, compose);
         return start(new RolloutRequest(of.targets(), of.appCompose(), Map.of(), oneWave), key, Trigger.SLACK, null,
                 perCvmSecrets);
+    }
+
+    /** The most of a changed line a rollout's record and reports show (the compose itself keeps it whole). */
+    static final int MAX_SHOWN_LINE = 512;
+
+    /** A changed line as shown: its line end left out, cut to {@link #MAX_SHOWN_LINE} with an ellipsis. */
+    private static String shown(String line) {
+        String text = line.endsWith("\r\n") ? line.substring(0, line.length() - 2)
+                : line.endsWith("\n") ? line.substring(0, line.length() - 1) : line;
+        return text.length() > MAX_SHOWN_LINE ? text.substring(0, MAX_SHOWN_LINE - 1) + "…" : text;
     }
 
     private static Rollouts.Start start(RolloutRequest request, String key, Trigger trigger, String actor,

@@ -52,6 +52,27 @@ class RolloutStateJsonTest {
     }
 
     @Test
+    void aReleaseIsKeptAndShownWithItsLineChanges() throws Exception {
+        Rollout.Release push = new Rollout.Release("shop-prod", "push", "shop", "v1.3.0", "sha256:" + "a".repeat(64),
+                "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop@sha256:" + "a".repeat(64), null, null,
+                List.of(new Rollout.LineChange(7, "    image: shop:v1", "    image: x/shop@sha256:" + "a".repeat(64))));
+        Rollout r = full().withRelease(push);
+        assertThat(RolloutStateJson.read(RolloutStateJson.write(r), r.version())).isEqualTo(r);
+        String shown = "{\"channel\":\"shop-prod\",\"kind\":\"push\",\"repository\":\"shop\",\"tag\":\"v1.3.0\","
+                + "\"digest\":\"sha256:" + "a".repeat(64) + "\",\"image\":\"123456789012.dkr.ecr.eu-west-1.amazonaws.com/"
+                + "shop@sha256:" + "a".repeat(64) + "\",\"changes\":[{\"line\":7,\"before\":\"    image: shop:v1\","
+                + "\"after\":\"    image: x/shop@sha256:" + "a".repeat(64) + "\"}]}";
+        assertThat(RolloutStateJson.view(r)).endsWith(",\"release\":" + shown + "}");
+        Rollout.Release rollback = new Rollout.Release("shop-prod", "rollback", null, null, null, null,
+                "ro_0123456789abcdef01234567", "rev_7", List.of());
+        Rollout back = full().withRelease(rollback);
+        assertThat(RolloutStateJson.read(RolloutStateJson.write(back), back.version())).isEqualTo(back);
+        assertThat(RolloutStateJson.view(back)).endsWith(",\"release\":{\"channel\":\"shop-prod\",\"kind\":\"rollback\","
+                + "\"rollback_of\":\"ro_0123456789abcdef01234567\",\"revision\":\"rev_7\",\"changes\":[]}}");
+        assertThat(RolloutStateJson.view(full())).doesNotContain("release");
+    }
+
+    @Test
     void whoApprovedAPauseIsKeptAndShown() {
         Rollout r = full();
         Rollout approved = r.withWave(r.wave(1).orElseThrow().approvedBy("slack:T0001/U0001"));

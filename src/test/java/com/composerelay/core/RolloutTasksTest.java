@@ -523,6 +523,19 @@ class RolloutTasksTest {
         assertThat(rig.reports.getLast().rollout().status()).isEqualTo(status);
     }
 
+    @ParameterizedTest(name = "a {0} release that ends {1}: recorded as the channel's last: {2}")
+    @CsvSource({"push, completed, true", "deploy, completed, true", "push, failed, false", "rollback, completed, false"})
+    void aCompletedPushOrDeployIsTheChannelsLastReleaseWhichARollbackUndoes(String kind, String result, boolean recorded)
+            throws Exception {
+        start();
+        rig.memory.save(record().withRelease(new Rollout.Release("shop-prod", kind, null, null, null, null, null, null,
+                List.of())));
+
+        finish(result, "failed".equals(result) ? "RolloutFailed" : null, "failed".equals(result) ? "cvm: x" : null);
+
+        assertThat(rig.memory.lastRelease("shop-prod")).isEqualTo(recorded ? Optional.of(id) : Optional.empty());
+    }
+
     @Test
     void finishRecordsWhatTheMachineCaughtWhenNoTaskRecordedWhy() throws Exception {
         start("{\"waves\":[1,\"100%\"],\"alarms\":[\"shop-5xx\"]}");

@@ -302,7 +302,8 @@ class ImageDeployE2E {
         assertThat(events).contains("rollout.started");
         assertThat(outcomesOf(prod).stream().filter(p -> "rollout.started".equals(p.attributes().get("event"))))
                 .singleElement().satisfies(p -> {
-                    assertThat(p.attributes()).containsEntry("trigger", "ecr");
+                    assertThat(p.attributes()).containsEntry("trigger", "ecr").containsEntry("release_channel", "shop-prod")
+                            .containsEntry("release_kind", "push");
                     assertThat(p.outcome().get("release").get("changes").get(0).get("after").textValue()).isEqualTo(pinned);
                 });
     }

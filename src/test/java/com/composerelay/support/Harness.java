@@ -60,6 +60,10 @@ public final class Harness {
     public final InMemoryIdempotency idempotency;
     public final FakeKeys keys;
     public final List<Queued> queued = new ArrayList<>();
+    /** A release from chat handed to the queue: the channel, the tag (null for a rollback), the attributes. */
+    public record QueuedRelease(String channel, String tag, Map<String, String> attributes) {}
+
+    public final List<QueuedRelease> releasesQueued = new ArrayList<>();
     public final List<Reply> replies = new ArrayList<>();
     public final Map<String, UpdateThread> threads = new HashMap<>();
     public final Map<String, List<String>> secrets = new HashMap<>(Map.of(
@@ -252,11 +256,22 @@ public final class Harness {
     }
 
     private UpdateQueue queue() {
-        return (update, attributes) -> {
-            if (queueDown) {
-                throw new UpdateQueue.Unavailable("the request queue did not take the update (SqsException)");
+        return new UpdateQueue() {
+            @Override
+            public void enqueue(ComposeUpdate update, Map<String, String> attributes) throws Unavailable {
+                if (queueDown) {
+                    throw new UpdateQueue.Unavailable("the request queue did not take the update (SqsException)");
+                }
+                queued.add(new Queued(update, Map.copyOf(attributes)));
             }
-            queued.add(new Queued(update, Map.copyOf(attributes)));
+
+            @Override
+            public void enqueueRelease(String channel, String tag, Map<String, String> attributes) throws Unavailable {
+                if (queueDown) {
+                    throw new UpdateQueue.Unavailable("the request queue did not take the release (SqsException)");
+                }
+                releasesQueued.add(new QueuedRelease(channel, tag, Map.copyOf(attributes)));
+            }
         };
     }
 

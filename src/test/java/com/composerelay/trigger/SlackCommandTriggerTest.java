@@ -64,6 +64,84 @@ class SlackCommandTriggerTest {
         assertThat(harness.phala.calls()).as("the PATCH runs from the queue, after the answer").isEmpty();
     }
 
+    private static final String RELEASES = "T0001/C0001/*=cvm_*,channel:shop-prod";
+
+    @Test
+    void queuesADeployOfAnAllowedReleaseChannelAndAnswersAtOnce() {
+        Harness chat = Harness.chatOps(RELEASES);
+        String event = command("deploy shop-prod v1.4.0", "C0001", "U0001", Harness.SLACK_SECRET, chat.now(), true,
+                "x-slack-signature");
+        assertThat(text(chat.invoke(event))).isEqualTo(":hourglass_flowing_sand: Deploying `v1.4.0` to release channel"
+                + " `shop-prod`. I will post the rollout in this channel.");
+        assertThat(chat.releasesQueued).singleElement().satisfies(q -> {
+            assertThat(q.channel()).isEqualTo("shop-prod");
+            assertThat(q.tag()).isEqualTo("v1.4.0");
+            assertThat(q.attributes()).containsEntry("origin", "slack").containsEntry("slack_user", "U0001")
+                    .containsEntry("reply_url", "https://hooks.slack.com/commands/T0001/1/abc")
+                    .containsEntry("idempotency_key", keyOf(event));
+        });
+        assertThat(chat.queued).isEmpty();
+        assertThat(text(chat.invoke(event))).as("a replay is answered, not queued again")
+                .isEqualTo(":information_source: This command was already received, so it is not queued again.");
+        assertThat(chat.releasesQueued).hasSize(1);
+    }
+
+    @Test
+    void queuesARollbackOfAnAllowedReleaseChannel() {
+        Harness chat = Harness.chatOps(RELEASES);
+        assertThat(text(chat.invoke(command("rollback shop-prod", "C0001", "U0001", Harness.SLACK_SECRET, chat.now(),
+                true, "x-slack-signature")))).isEqualTo(":hourglass_flowing_sand: Rolling back release channel"
+                + " `shop-prod`. I will post the rollout in this channel.");
+        assertThat(chat.releasesQueued).singleElement().satisfies(q -> {
+            assertThat(q.channel()).isEqualTo("shop-prod");
+            assertThat(q.tag()).isNull();
+        });
+    }
+
+    @Test
+    void refusesAReleaseChannelTheAllowlistDoesNotGrant() {
+        Harness chat = Harness.chatOps(RELEASES);
+        assertThat(text(chat.invoke(command("deploy shop-canary v1", "C0001", "U0001", Harness.SLACK_SECRET, chat.now(),
+                true, "x-slack-signature")))).isEqualTo("Sorry, you may not deploy release channel `shop-canary` from"
+                + " this channel. Ask the relay's admins to add you to its allowlist.");
+        assertThat(text(chat.invoke(command("rollback shop-prod", "C0OTHER", "U0001", Harness.SLACK_SECRET, chat.now(),
+                true, "x-slack-signature")))).isEqualTo("Sorry, you may not rollback release channel `shop-prod` from"
+                + " this channel. Ask the relay's admins to add you to its allowlist.");
+        assertThat(text(harness.invoke(command("deploy shop-prod v1")))).as("cvm_* grants no channel")
+                .startsWith("Sorry, you may not deploy release channel `shop-prod`");
+        assertThat(chat.releasesQueued).isEmpty();
+        assertThat(harness.releasesQueued).isEmpty();
+    }
+
+    @Test
+    void namesTheFieldOfAnInvalidRelease() {
+        Harness chat = Harness.chatOps(RELEASES);
+        assertThat(text(chat.invoke(command("deploy shop/prod v1", "C0001", "U0001", Harness.SLACK_SECRET, chat.now(),
+                true, "x-slack-signature")))).isEqualTo(":x: channel: must be a release channel's name (1 to 64 of"
+                + " A-Z a-z 0-9 _ -). " + SlackCommandTrigger.USAGE);
+        assertThat(text(chat.invoke(command("deploy shop-prod .v1", "C0001", "U0001", Harness.SLACK_SECRET, chat.now(),
+                true, "x-slack-signature")))).isEqualTo(":x: tag: must be an image tag (1 to 128 of A-Z a-z 0-9 _ . -). "
+                + SlackCommandTrigger.USAGE);
+        assertThat(text(chat.invoke(command("rollback shop-prod now", "C0001", "U0001", Harness.SLACK_SECRET,
+                chat.now(), true, "x-slack-signature")))).isEqualTo("I did not understand `rollback shop-prod now`. "
+                + SlackCommandTrigger.USAGE);
+        assertThat(chat.releasesQueued).isEmpty();
+    }
+
+    @Test
+    void saysSoWhenTheReleaseCannotBeQueued() {
+        Harness chat = Harness.chatOps(RELEASES);
+        chat.queueDown = true;
+        String event = command("deploy shop-prod v1.4.0", "C0001", "U0001", Harness.SLACK_SECRET, chat.now(), true,
+                "x-slack-signature");
+        assertThat(text(chat.invoke(event))).isEqualTo(":warning: The deploy could not be queued, nothing was sent."
+                + " Please try again.");
+        chat.queueDown = false;
+        assertThat(text(chat.invoke(event))).as("the key was given up: a retry queues it")
+                .startsWith(":hourglass_flowing_sand: Deploying");
+        assertThat(chat.releasesQueued).hasSize(1);
+    }
+
     @Test
     void answersHelp() {
         assertThat(text(harness.invoke(command("help")))).startsWith("Compose Relay rolls out").contains(SlackCommandTrigger.USAGE);
