@@ -21,4 +21,16 @@ public interface PhalaPassThrough {
      */
     PhalaAnswer forward(String method, String cvmId, String suffix, String body, String apiVersion, String apiKey,
                         Duration timeout) throws PhalaApi.Timeout, PhalaApi.Unreachable;
+
+    /**
+     * A call to a path of Phala's API that names no single CVM ({@code /api/v1/status/batch},
+     * {@code /api/v1/apps/{app_id}/revisions?…}), forwarded as {@link #forward} does.
+     *
+     * @param path from {@code /api/v1/} on, its segments already percent-encoded and its query
+     *     built by the relay (never a caller's raw text)
+     */
+    default PhalaAnswer forwardPath(String method, String path, String body, String apiVersion, String apiKey,
+                                    Duration timeout) throws PhalaApi.Timeout, PhalaApi.Unreachable {
+        throw new PhalaApi.Unreachable("this pass-through forwards a CVM's paths only");
+    }
 }

@@ -95,6 +95,21 @@ public final class HttpPhalaApi implements PhalaApi, PhalaProvisioning, PhalaPas
     }
 
     @Override
+    public PhalaAnswer forwardPath(String method, String path, String body, String version, String apiKey,
+                                   Duration timeout) throws Timeout, Unreachable {
+        if (!path.startsWith("/api/v1/") || path.contains("..") || path.contains("#")) {
+            throw new IllegalArgumentException("a forwarded path starts with /api/v1/ and holds no .. or #");
+        }
+        HttpRequest.Builder builder = builder(URI.create(baseUrl + path), apiKey, timeout)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        if (version != null) {
+            builder.setHeader("X-Phala-Version", version);
+        }
+        return send(builder.build(), apiKey, timeout, PhalaAnswers.RAW);
+    }
+
+    @Override
     public PhalaAnswer appCvms(String appId, String apiKey, Duration timeout) throws Timeout, Unreachable {
         HttpRequest request = builder(URI.create(appUri(appId) + "/cvms"), apiKey, timeout).GET().build();
         return send(request, apiKey, timeout, FleetJson.APP_CVMS, FleetJson.BODY_LIMIT);

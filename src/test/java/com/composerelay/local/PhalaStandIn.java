@@ -656,20 +656,13 @@ public final class PhalaStandIn {
         return true;
     }
 
-    /** A provision's body as the app compose it records: every field but {@code update_env_vars}. */
-    private static String withoutUpdateEnvVars(String body) {
-        try {
-            com.fasterxml.jackson.jr.stree.JrsValue node = com.composerelay.json.Json.parse(body);
-            Map<String, Object> kept = new java.util.LinkedHashMap<>();
-            node.fieldNames().forEachRemaining(name -> {
-                if (!name.equals("update_env_vars")) {
-                    kept.put(name, node.get(name));
-                }
-            });
-            return com.composerelay.json.Json.write(com.composerelay.json.Json.object(kept));
-        } catch (com.composerelay.json.Json.Malformed e) {
-            return body;
-        }
+    /**
+     * A provision's body as the app compose it records: every field but {@code update_env_vars} (a
+     * boolean the relay writes). JDK only: the benchmark runs this stand-in on the test classes alone.
+     */
+    static String withoutUpdateEnvVars(String body) {
+        return body.replaceAll(",\\s*\"update_env_vars\"\\s*:\\s*(true|false|null)", "")
+                .replaceAll("\"update_env_vars\"\\s*:\\s*(true|false|null)\\s*,?", "");
     }
 
     private static String decode(String segment) {

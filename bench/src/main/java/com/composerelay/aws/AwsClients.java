@@ -4,10 +4,12 @@ import com.composerelay.config.Config;
 import com.composerelay.core.Lazy;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * The plain build's stand-in for the relay's {@code AwsClients}: bench/pom.xml puts this class,
@@ -27,6 +29,8 @@ public final class AwsClients {
     private final Lazy<DynamoDbClient> dynamoDb = new Lazy<>(() -> DynamoDbClient.builder().build());
     private final Lazy<SqsClient> sqs = new Lazy<>(() -> SqsClient.builder().build());
     private final Lazy<SfnClient> sfn = new Lazy<>(() -> SfnClient.builder().build());
+    private final Lazy<SsmClient> ssm = new Lazy<>(() -> SsmClient.builder().build());
+    private final Lazy<EcrClient> ecr = new Lazy<>(() -> EcrClient.builder().build());
 
     /** Both arguments are ignored: a plain build lets the SDK find region and credentials itself. */
     public AwsClients(Config config, AwsCredentialsProvider credentials) {
@@ -62,5 +66,13 @@ public final class AwsClients {
 
     public SfnClient sfn() {
         return sfn.get();
+    }
+
+    public SsmClient ssm() {
+        return ssm.get();
+    }
+
+    public EcrClient ecr() {
+        return ecr.get();
     }
 }
