@@ -375,6 +375,25 @@ class RelayTokenScopesTest {
     }
 
     @Test
+    void aRevocationOnOneInstanceHoldsAtOnceOnAnother() {
+        phalaAnswersEverything();
+        var table = new com.composerelay.support.InMemoryIdempotency(new MutableClock(), Duration.ofHours(1));
+        Harness first = harness(table);
+        Harness second = harness(table);
+        harness = first;
+        String token = token("ci-prod", null, TokenScope.DEFAULT);
+        second.relayTokens.addAll(first.relayTokens);
+        harness = second;
+        assertThat(status(call("GET", GET, token, null))).isEqualTo(200); // the second instance has read its list
+
+        harness = first;
+        assertThat(status(call("DELETE", SELF, token, null))).isEqualTo(204);
+        harness = second;
+        assertThat(body(call("GET", GET, token, null))).isEqualTo(detail("Invalid API key: relay token ci-prod was revoked"));
+        phala.verify(1, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
     void theRevocationIsAKeyOfTheTableKeptUntilTheTokensExpiryOrTenYears() {
         String lasting = token("ci-lasting", null, TokenScope.DEFAULT);
         Instant expiry = MutableClock.START.plus(Duration.ofDays(30));
