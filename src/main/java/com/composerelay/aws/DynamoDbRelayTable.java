@@ -125,8 +125,14 @@ public final class DynamoDbRelayTable implements RelayTable {
 
     @Override
     public void put(String key, String value) throws StoreUnavailable {
+        put(key, value, clock.instant().plus(ttl));
+    }
+
+    @Override
+    public void put(String key, String value, Instant until) throws StoreUnavailable {
         try {
             Map<String, AttributeValue> item = item(key, COMPLETED, value, clock.instant());
+            item.put("expiration", n(until.getEpochSecond()));
             item.put("outcome", s("{}"));
             item.put("caller_status", n(200));
             client.get().putItem(b -> b.tableName(table).item(item).overrideConfiguration(afterPatch.bound()));

@@ -2,9 +2,20 @@ package com.composerelay.aws;
 
 import com.composerelay.core.RelayToken;
 import com.composerelay.core.RelayTokens;
+import com.composerelay.core.TokenScope;
 import com.composerelay.json.Json;
 import com.fasterxml.jackson.jr.stree.JrsValue;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -12,8 +23,9 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * Reads the relay tokens from their Secrets Manager secret: a JSON array of
- * {@code {"name": "ci-prod", "sha256": "<hex SHA-256 of the token>", "cvms": ["cvm_…", "*"]}}.
- * An entry that breaks the shape makes the whole list unreadable, named by its index: a typo must
+ * {@code {"name": "ci-prod", "sha256": "<hex SHA-256 of the token>", "cvms": ["cvm_…", "*"]}}, each
+ * optionally with {@code "expires_at": "<RFC 3339>"} and {@code "scopes": ["read", "deploy", "manage", "rollout"]}
+ * (without it: read and deploy). An entry that breaks the shape makes the whole list unreadable, named by its index: a typo must
  * not silently widen or drop access.
  */
 public record SecretsManagerRelayTokens(Supplier<SecretsManagerClient> client, String secretId, AwsCallDeadline deadline) implements RelayTokens.Source {
@@ -31,6 +43,24 @@ public record SecretsManagerRelayTokens(Supplier<SecretsManagerClient> client, S
                     : "Secrets Manager refused to read the relay tokens secret " + secretId + " (" + e.code + ")");
         }
         return parse(text, secretId);
+    }
+
+    private static final String SCOPES = Arrays.stream(TokenScope.values()).map(TokenScope::wire)
+            .collect(Collectors.joining(", "));
+    /** RFC 3339's date-time: seconds required, an offset required ({@code Z} or {@code ±hh:mm}). */
+    private static final Pattern RFC3339 = Pattern.compile(
+            "[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?([Zz]|[+-][0-9]{2}:[0-9]{2})");
+
+    /** The instant {@code text} names, or null when it is not an RFC 3339 date-time. */
+    static Instant rfc3339(String text) {
+        if (!RFC3339.matcher(text).matches()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(text.toUpperCase(Locale.ROOT), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 
     /** The list in {@code text}, or why it cannot be used. */
@@ -68,7 +98,32 @@ public record SecretsManagerRelayTokens(Supplier<SecretsManagerClient> client, S
                 }
                 ids.add(Json.text(cvm));
             }
-            tokens.add(new RelayToken(name, sha256, ids));
+            Instant expiresAt = null;
+            JrsValue expires = entry.path("expires_at");
+            if (!expires.isMissingNode()) {
+                expiresAt = Json.isText(expires) ? rfc3339(Json.text(expires)) : null;
+                if (expiresAt == null) {
+                    throw new RelayTokens.Unavailable(where + "expires_at must be an RFC 3339 time with its offset,"
+                            + " e.g. 2026-12-31T23:59:59Z");
+                }
+            }
+            Set<TokenScope> scopes = TokenScope.DEFAULT;
+            JrsValue listed = entry.path("scopes");
+            if (!listed.isMissingNode()) {
+                if (!listed.isArray() || listed.size() == 0) {
+                    throw new RelayTokens.Unavailable(where + "scopes must be a non-empty list of " + SCOPES);
+                }
+                scopes = EnumSet.noneOf(TokenScope.class);
+                for (int j = 0; j < listed.size(); j++) {
+                    JrsValue scope = listed.get(j);
+                    Optional<TokenScope> known = Json.isText(scope) ? TokenScope.of(Json.text(scope)) : Optional.empty();
+                    if (known.isEmpty()) {
+                        throw new RelayTokens.Unavailable(where + "scopes[" + j + "] is not one of " + SCOPES);
+                    }
+                    scopes.add(known.get());
+                }
+            }
+            tokens.add(new RelayToken(name, sha256, ids, expiresAt, scopes));
         }
         return tokens;
     }

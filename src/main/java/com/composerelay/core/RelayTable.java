@@ -62,6 +62,9 @@ public interface RelayTable extends RequestClaims, Locks, Records {
             public void put(String key, String value) {}
 
             @Override
+            public void put(String key, String value, Instant until) {}
+
+            @Override
             public Optional<String> get(String key) {
                 return Optional.empty();
             }

@@ -43,6 +43,13 @@ public enum StoreKeys {
     /** Which rollout holds a CVM: one running rollout per CVM. */
     ROLLOUT_CVM("rollout-cvm:", Job.LOCK, "RolloutStore (DynamoDbRollouts)",
             "until the rollout ends, at most " + RolloutStore.RETENTION_DAYS + " days"),
+    /**
+     * A relay token revoked by its holder ({@code DELETE /api/v1/tokens/self}): the token's SHA-256,
+     * read on every use of the token. Kept until the token's {@code expires_at} (past it the token is
+     * refused anyway), or {@link TokenRevocations#WITHOUT_EXPIRY_DAYS} days for a token without one.
+     */
+    TOKEN_REVOKED("token-revoked:", Job.RECORD, "TokenRevocations (TokenCheck, PhalaApiTrigger)",
+            "until the token's expires_at, or " + TokenRevocations.WITHOUT_EXPIRY_DAYS + " days without one"),
     /** Written by SnapStart priming before a snapshot, never read. */
     PRIMING("priming", Job.CLAIM, "Priming", "the TTL");
 

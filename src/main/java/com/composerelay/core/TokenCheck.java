@@ -2,14 +2,17 @@ package com.composerelay.core;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Pattern;
 
 /**
  * Checks a relay token presented in {@code X-API-Key} for one CVM: its SHA-256 against every listed
- * hash in constant time (every entry is compared, whatever matched before), then the CVM against
- * the token's list. Nothing about the token is ever echoed.
+ * hash in constant time (every entry is compared, whatever matched before), then its expiry, then
+ * whether its holder revoked it ({@link TokenRevocations}: one read of the relay's table, never
+ * cached), then the CVM against the token's list. Nothing about the token is ever echoed; what it
+ * may do there ({@link TokenScope}) the caller checks on the {@link Verdict.Allowed} token.
  */
 public final class TokenCheck {
     /** {@code crt_} and at least 43 characters of base64url: 32 random bytes. */
@@ -20,21 +23,50 @@ public final class TokenCheck {
         /** No token, a malformed one, or one the list does not hold: 401. */
         record Unknown() implements Verdict {}
 
+        /** A listed token past its {@code expires_at}: 401, naming the token. */
+        record Expired(RelayToken token) implements Verdict {}
+
+        /** A listed token its holder revoked ({@code DELETE /tokens/self}): 401, naming the token. */
+        record Revoked(RelayToken token) implements Verdict {}
+
         /** A known token that does not name this CVM: 403. */
         record OutOfScope(String name) implements Verdict {}
 
-        /** A known token for this CVM. */
-        record Allowed(String name) implements Verdict {}
+        /** A known, live token for this CVM (or, from {@link #self}, for no CVM in particular). */
+        record Allowed(RelayToken token) implements Verdict {
+            public String name() {
+                return token.name();
+            }
+        }
     }
 
     private final RelayTokens tokens;
+    private final TokenRevocations revocations;
+    private final Clock clock;
 
-    public TokenCheck(RelayTokens tokens) {
+    public TokenCheck(RelayTokens tokens, TokenRevocations revocations, Clock clock) {
         this.tokens = tokens;
+        this.revocations = revocations;
+        this.clock = clock;
     }
 
-    /** @param cvmId the CVM the request is for, or null for a request about no CVM (only {@code *} tokens pass) */
-    public Verdict check(String presented, String cvmId) throws RelayTokens.Unavailable {
+    /**
+     * @param cvmId the CVM the request is for, or null for a request about no CVM (only {@code *} tokens pass)
+     * @throws StoreUnavailable the revocation records could not be read: the caller refuses (fails closed)
+     */
+    public Verdict check(String presented, String cvmId) throws RelayTokens.Unavailable, StoreUnavailable {
+        Verdict verdict = self(presented);
+        if (!(verdict instanceof Verdict.Allowed allowed)) {
+            return verdict;
+        }
+        RelayToken found = allowed.token();
+        return cvmId != null && found.allows(cvmId) || cvmId == null && found.cvms().contains("*")
+                ? verdict
+                : new Verdict.OutOfScope(found.name());
+    }
+
+    /** The token itself, whatever CVMs it names: unknown, expired, revoked, or allowed (for {@code /tokens/self}). */
+    public Verdict self(String presented) throws RelayTokens.Unavailable, StoreUnavailable {
         byte[] hash = Fingerprint.sha256((presented == null ? "" : presented).getBytes(StandardCharsets.UTF_8));
         boolean wellFormed = presented != null && FORMAT.matcher(presented).matches();
         RelayToken found = find(hash, tokens.current());
@@ -45,9 +77,13 @@ public final class TokenCheck {
         if (found == null || !wellFormed) {
             return new Verdict.Unknown();
         }
-        return cvmId != null && found.allows(cvmId) || cvmId == null && found.cvms().contains("*")
-                ? new Verdict.Allowed(found.name())
-                : new Verdict.OutOfScope(found.name());
+        if (found.expired(clock.instant())) {
+            return new Verdict.Expired(found);
+        }
+        if (revocations.revoked(found)) {
+            return new Verdict.Revoked(found);
+        }
+        return new Verdict.Allowed(found);
     }
 
     /** The entry whose hash equals {@code hash}, comparing with every entry in constant time. */

@@ -65,6 +65,16 @@ final class PhalaApiAnswers {
         return HttpRequestEvent.response(reply.status(), reply.body(), reply.headers());
     }
 
+    /** 204, no body (no {@code Content-Type}). */
+    static JrsObject noContent() {
+        Map<String, Object> response = new LinkedHashMap<>();
+        response.put("statusCode", 204);
+        response.put("headers", Json.object(new LinkedHashMap<>()));
+        response.put("body", "");
+        response.put("isBase64Encoded", false);
+        return Json.object(response);
+    }
+
     /** An answer in Phala's error shape. */
     static JrsObject detail(int status, String message) {
         return response(detailReply(status, message));

@@ -11,9 +11,13 @@ import com.composerelay.core.Outcome;
 import com.composerelay.core.PhalaPassThrough;
 import com.composerelay.core.Pipeline;
 import com.composerelay.core.Relay;
+import com.composerelay.core.RelayToken;
 import com.composerelay.core.RelayTokens;
 import com.composerelay.core.StoreKeys;
+import com.composerelay.core.StoreUnavailable;
 import com.composerelay.core.TokenCheck;
+import com.composerelay.core.TokenRevocations;
+import com.composerelay.core.TokenScope;
 import com.composerelay.core.Trigger;
 import com.composerelay.log.Log;
 import com.fasterxml.jackson.jr.stree.JrsObject;
@@ -22,6 +26,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,20 +36,25 @@ import java.util.regex.Pattern;
  * CVM read and the CLI's deploy PATCH are forwarded with the real key, under the relay's rules
  * (retries, deadline, idempotency and an outcome with the token's name for what changes a CVM);
  * answers keep Phala's statuses and error shapes ({@code {"detail": …}}), so the clients print
- * their usual messages. Anything else is refused (403), and nothing is forwarded without a token
- * for the CVM (401 unknown, 403 another CVM).
+ * their usual messages. Anything else is refused (403), and nothing is forwarded without a live token
+ * for the CVM (401 unknown, expired or revoked; 403 another CVM, or outside the token's scopes, which
+ * the unified PATCH checks per field). {@code DELETE /tokens/self} revokes the calling token, never forwarded.
  */
 public final class PhalaApiTrigger {
+    private static final Pattern SELF_PATH = Pattern.compile("/api/v1/tokens/self/?");
     private static final Pattern CVM_PATH = Pattern.compile("/api/v1/cvms/([^/]+)(/compose_file(?:/provision)?)?/?");
 
     private final TokenCheck tokens;
+    private final TokenRevocations revocations;
     private final PhalaPassThrough phala;
     private final Relay relay;
     private final Pipeline pipeline;
     private final Clock clock;
 
-    public PhalaApiTrigger(TokenCheck tokens, PhalaPassThrough phala, Relay relay, Pipeline pipeline, Clock clock) {
+    public PhalaApiTrigger(TokenCheck tokens, TokenRevocations revocations, PhalaPassThrough phala, Relay relay,
+                           Pipeline pipeline, Clock clock) {
         this.tokens = tokens;
+        this.revocations = revocations;
         this.phala = phala;
         this.relay = relay;
         this.pipeline = pipeline;
@@ -79,18 +89,36 @@ public final class PhalaApiTrigger {
                 return PhalaApiAnswers.detail(400, problem.getMessage());
             }
         }
+        // DELETE /tokens/self is the relay's own (never forwarded: it would revoke the relay's Phala key).
+        boolean self = method.equals("DELETE") && SELF_PATH.matcher(path).matches();
         TokenCheck.Verdict verdict;
         try {
-            verdict = tokens.check(request.header("X-API-Key"), cvmId);
+            verdict = self ? tokens.self(request.header("X-API-Key")) : tokens.check(request.header("X-API-Key"), cvmId);
         } catch (RelayTokens.Unavailable e) {
             Log.warn("relay tokens not readable: " + e.getMessage(), "request_id", requestId);
             return PhalaApiAnswers.detail(503, "the relay could not read its tokens; try again later");
+        } catch (StoreUnavailable e) {
+            // Fail closed: a token whose revocation cannot be checked is not used.
+            Log.warn("relay token revocations not readable: " + e.getMessage(), "request_id", requestId);
+            return PhalaApiAnswers.detail(503, "the relay could not check whether this relay token was revoked"
+                    + " (its table is unavailable); nothing was forwarded, try again later");
         }
-        String name;
+        RelayToken token;
         switch (verdict) {
             case TokenCheck.Verdict.Unknown unknown -> {
                 Log.info("Phala API request refused: no valid relay token", "request_id", requestId);
                 return PhalaApiAnswers.detail(401, "Invalid API key: the relay takes a relay token (crt_…) in X-API-Key");
+            }
+            case TokenCheck.Verdict.Expired expired -> {
+                Log.info("Phala API request refused: the relay token expired", "request_id", requestId,
+                        "actor", "token:" + expired.token().name());
+                return PhalaApiAnswers.detail(401, "Invalid API key: relay token " + expired.token().name() + " expired at "
+                        + expired.token().expiresAt() + "; ask for a new one");
+            }
+            case TokenCheck.Verdict.Revoked revoked -> {
+                Log.info("Phala API request refused: the relay token was revoked", "request_id", requestId,
+                        "actor", "token:" + revoked.token().name());
+                return PhalaApiAnswers.detail(401, "Invalid API key: relay token " + revoked.token().name() + " was revoked");
             }
             case TokenCheck.Verdict.OutOfScope out -> {
                 Log.info("Phala API request refused: the token does not cover this CVM", "request_id", requestId,
@@ -98,18 +126,60 @@ public final class PhalaApiTrigger {
                 return PhalaApiAnswers.detail(403, cvmId == null ? "this relay token may not use this operation"
                         : "this relay token may not update or read this CVM");
             }
-            case TokenCheck.Verdict.Allowed allowed -> name = allowed.name();
+            case TokenCheck.Verdict.Allowed allowed -> token = allowed.token();
         }
-        Call call = new Call(request, invocation, requestId, method, cvmId, suffix, "token:" + name, startedAt);
+        if (self) {
+            return revokeSelf(token, requestId);
+        }
+        Call call = new Call(request, invocation, requestId, method, cvmId, suffix, "token:" + token.name(), startedAt);
         String operation = method + " " + (cvmId == null ? path : "/api/v1/cvms/{cvm_id}" + suffix);
         return switch (operation) {
-            case "GET /api/v1/cvms/{cvm_id}", "POST /api/v1/cvms/{cvm_id}/compose_file/provision" -> passThrough(call);
-            case "PATCH /api/v1/cvms/{cvm_id}/compose_file" -> commit(call);
-            case "PATCH /api/v1/cvms/{cvm_id}" -> deploy(call);
+            case "GET /api/v1/cvms/{cvm_id}" -> scoped(call, token, TokenScope.READ, "read this CVM", this::passThrough);
+            case "POST /api/v1/cvms/{cvm_id}/compose_file/provision" ->
+                    scoped(call, token, TokenScope.DEPLOY, "provision a compose", this::passThrough);
+            case "PATCH /api/v1/cvms/{cvm_id}/compose_file" ->
+                    scoped(call, token, TokenScope.DEPLOY, "update this CVM's compose", this::commit);
+            case "PATCH /api/v1/cvms/{cvm_id}" -> deploy(call, token);
             default -> PhalaApiAnswers.detail(403, "the relay does not forward " + method + " " + Quoted.clip(path, 80)
                     + ": it forwards GET /cvms/{cvm_id}, POST /cvms/{cvm_id}/compose_file/provision, PATCH"
                     + " /cvms/{cvm_id}/compose_file and PATCH /cvms/{cvm_id} only");
         };
+    }
+
+    /** {@code route} if the token's scopes include {@code needed}, else 403 naming the scope, nothing forwarded. */
+    private static JrsObject scoped(Call call, RelayToken token, TokenScope needed, String what,
+                                    java.util.function.Function<Call, JrsObject> route) {
+        return PhalaApiScopes.route(token, needed, what).map(refused -> outOfScope(call, refused))
+                .orElseGet(() -> route.apply(call));
+    }
+
+    private static JrsObject outOfScope(Call call, String detail) {
+        Log.info("Phala API request refused: outside the relay token's scopes", "request_id", call.requestId(),
+                "actor", call.actor());
+        return PhalaApiAnswers.detail(403, detail);
+    }
+
+    /**
+     * {@code DELETE /tokens/self}: records the calling token as revoked in the relay's table, which every
+     * use of a token reads, so it holds at once on every instance; 204. Never forwarded to Phala.
+     */
+    private JrsObject revokeSelf(RelayToken token, String requestId) {
+        if (!revocations.durable()) {
+            return PhalaApiAnswers.detail(501, "the relay cannot revoke tokens without its table (IDEMPOTENCY_TABLE_NAME):"
+                    + " ask the relay's operator to remove relay token " + token.name() + " from the tokens secret");
+        }
+        Instant until;
+        try {
+            until = revocations.revoke(token);
+        } catch (StoreUnavailable e) {
+            Log.warn("relay token revocation not recorded: " + e.getMessage(), "request_id", requestId,
+                    "actor", "token:" + token.name());
+            return PhalaApiAnswers.detail(503, "the relay could not record the revocation (its table is unavailable);"
+                    + " the token still works, try again later");
+        }
+        Log.info("relay token revoked by its holder", "request_id", requestId, "actor", "token:" + token.name(),
+                "kept_until", until.toString());
+        return PhalaApiAnswers.noContent();
     }
 
     /** A read (the CVM) or a provision: forwarded with the relay's retries, answered as Phala answered; no outcome. */
@@ -137,11 +207,19 @@ public final class PhalaApiTrigger {
         return changing(call, Fingerprint.of(update), "/compose_file", ComposeUpdateJson.write(update), update.composeHash());
     }
 
-    /** The CLI's deploy ({@code PATCH /cvms/{id}}): a JSON object passed through, with an outcome. */
-    private JrsObject deploy(Call call) {
+    /**
+     * The unified update ({@code PATCH /cvms/{id}}, the CLI's deploy): a JSON object passed through, with an
+     * outcome, once every field is within the token's scopes ({@link PhalaApiScopes#unifiedPatch}).
+     */
+    private JrsObject deploy(Call call, RelayToken token) {
         String body;
         try {
-            body = PhalaApiAnswers.jsonObject(call.request()).text();
+            PhalaApiAnswers.Body parsed = PhalaApiAnswers.jsonObject(call.request());
+            Optional<String> refused = PhalaApiScopes.unifiedPatch(token, parsed.tree());
+            if (refused.isPresent()) {
+                return outOfScope(call, refused.get());
+            }
+            body = parsed.text();
         } catch (InvalidRequest problem) {
             return PhalaApiAnswers.detail(400, problem.getMessage());
         }

@@ -15,6 +15,7 @@ import com.composerelay.trigger.RolloutTaskTrigger;
 import com.composerelay.trigger.HookTrigger;
 import com.composerelay.core.RelayTokens;
 import com.composerelay.core.TokenCheck;
+import com.composerelay.core.TokenRevocations;
 import com.composerelay.trigger.PhalaApiTrigger;
 import com.composerelay.trigger.PhalaEventsTrigger;
 import com.composerelay.trigger.SlackAllowlist;
@@ -58,9 +59,13 @@ final class Routes {
                 .map(id -> new PhalaEventsTrigger(new SigningKey(adapters.signingSecrets(), id), adapters.table(), finals, publication,
                         adapters.clock()));
         Optional<PhalaApiTrigger> phalaApi = config.clientApi().relayTokensSecretId()
-                .map(id -> new PhalaApiTrigger(new TokenCheck(new RelayTokens(adapters.clientApi().tokens(),
-                        config.apiKeyCacheTtl(), adapters.clock())), adapters.clientApi().phala(), runs.relay(), pipeline,
-                        adapters.clock()));
+                .map(id -> {
+                    // Revocations are read on every use of a token, never cached: a revocation holds at once everywhere.
+                    TokenRevocations revocations = new TokenRevocations(adapters.table(), adapters.clock());
+                    return new PhalaApiTrigger(new TokenCheck(new RelayTokens(adapters.clientApi().tokens(),
+                            config.apiKeyCacheTtl(), adapters.clock()), revocations, adapters.clock()), revocations,
+                            adapters.clientApi().phala(), runs.relay(), pipeline, adapters.clock());
+                });
         return new Dispatcher.Triggers(api, sqs, slack, hook, phala, phalaApi, rollouts, rolloutTasks,
                 interactions);
     }

@@ -136,6 +136,20 @@ class DynamoDbRelayTableTest {
     }
 
     @Test
+    void aRecordWithItsOwnEndOutlivesTheWindowAndEndsThen() throws Exception {
+        // A token's revocation: kept until the token's expiry, not the table's TTL.
+        Instant until = clock.instant().plus(Duration.ofDays(30));
+        store.put("token-revoked:" + "c".repeat(64), "revoked", until);
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+                .key(Map.of("id", AttributeValue.fromS("token-revoked:" + "c".repeat(64))))).item();
+        assertThat(item.get("expiration").n()).isEqualTo(Long.toString(until.getEpochSecond()));
+        clock.advance(Duration.ofDays(29));
+        assertThat(store.get("token-revoked:" + "c".repeat(64))).contains("revoked");
+        clock.advance(Duration.ofDays(1).plusSeconds(1));
+        assertThat(store.get("token-revoked:" + "c".repeat(64))).isEmpty();
+    }
+
+    @Test
     void aClaimInProgressIsNoRecord() throws Exception {
         store.claim("record-2", "fp", deadline());
         assertThat(store.get("record-2")).isEmpty();

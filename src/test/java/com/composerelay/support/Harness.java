@@ -366,6 +366,15 @@ public final class Harness {
         return token;
     }
 
+    /** Lists a relay token with {@code expires_at} (null: never) and {@code scopes}; returns the token. */
+    public String tokenFor(String name, java.time.Instant expiresAt, java.util.Set<com.composerelay.core.TokenScope> scopes,
+                           String... cvms) {
+        String token = tokenFor(name, cvms);
+        RelayToken listed = relayTokens.removeLast();
+        relayTokens.add(new RelayToken(name, listed.sha256(), listed.cvms(), expiresAt, scopes));
+        return token;
+    }
+
     /** An HTTP API event for {@code POST path} with these headers and raw body, built with AWS's event model. */
     public static String post(String path, Map<String, String> headers, String body, boolean base64) {
         return Events.json(Events.httpApiRequest("POST", "POST " + path, path, null, headers, body, base64));

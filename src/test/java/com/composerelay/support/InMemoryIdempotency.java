@@ -94,8 +94,19 @@ public final class InMemoryIdempotency implements RelayTable {
 
     @Override
     public synchronized void put(String key, String value) throws StoreUnavailable {
+        put(key, value, clock.instant().plus(ttl));
+    }
+
+    @Override
+    public synchronized void put(String key, String value, Instant until) throws StoreUnavailable {
         check();
-        entries.put(key, new Entry(value, null, "{}", 200, clock.instant().plus(ttl)));
+        entries.put(key, new Entry(value, null, "{}", 200, until));
+    }
+
+    /** When the record under {@code key} expires, or null when there is none. */
+    public synchronized Instant expiresAt(String key) {
+        Entry entry = entries.get(key);
+        return entry == null ? null : entry.expires();
     }
 
     @Override
