@@ -128,7 +128,7 @@ public record Config(
     /** How old a signed request (Slack, CI hook, Phala event) may be; the idempotency window covers it. */
     public static final int SIGNED_REQUEST_WINDOW_SECONDS = 300;
     public static final String DEFAULT_PHALA_BASE_URL = "https://cloud-api.phala.com";
-    public static final String DEFAULT_PHALA_API_VERSION = "2026-05-22";
+    public static final String DEFAULT_PHALA_API_VERSION = "2026-06-23";
     public static final String DEFAULT_METRICS_NAMESPACE = "ComposeRelay";
     public static final String DEFAULT_ENV_SECRET_PREFIX = "compose-relay/env/";
 

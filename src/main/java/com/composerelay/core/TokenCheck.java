@@ -32,6 +32,9 @@ public final class TokenCheck {
         /** A known token that does not name this CVM: 403. */
         record OutOfScope(String name) implements Verdict {}
 
+        /** A known, live token that does not list the id the request names, and the CVM's other ids could not be read: 503. */
+        record Unresolved(String name, String why) implements Verdict {}
+
         /** A known, live token for this CVM (or, from {@link #self}, for no CVM in particular). */
         record Allowed(RelayToken token) implements Verdict {
             public String name() {
@@ -43,11 +46,22 @@ public final class TokenCheck {
     private final RelayTokens tokens;
     private final TokenRevocations revocations;
     private final Clock clock;
+    private final CvmIdentities identities;
 
     public TokenCheck(RelayTokens tokens, TokenRevocations revocations, Clock clock) {
+        this(tokens, revocations, clock, CvmIdentities.none());
+    }
+
+    /**
+     * @param identities a CVM's other ids, read when a token does not list the id a request names: a
+     *     client that switches API version (UUIDs, then {@code cvm_<hashid>}) keeps its access, and
+     *     gains none
+     */
+    public TokenCheck(RelayTokens tokens, TokenRevocations revocations, Clock clock, CvmIdentities identities) {
         this.tokens = tokens;
         this.revocations = revocations;
         this.clock = clock;
+        this.identities = identities;
     }
 
     /**
@@ -60,9 +74,25 @@ public final class TokenCheck {
             return verdict;
         }
         RelayToken found = allowed.token();
-        return cvmId != null && found.allows(cvmId) || cvmId == null && found.cvms().contains("*")
-                ? verdict
-                : new Verdict.OutOfScope(found.name());
+        if (cvmId == null) {
+            return found.cvms().contains("*") ? verdict : new Verdict.OutOfScope(found.name());
+        }
+        return covers(found, cvmId);
+    }
+
+    /** Whether a live token covers {@code cvmId}: listed in any form, or by another id of that CVM. */
+    public Verdict covers(RelayToken token, String cvmId) {
+        if (token.allows(cvmId)) {
+            return new Verdict.Allowed(token);
+        }
+        if (!token.listsAnotherFormThan(cvmId)) {
+            return new Verdict.OutOfScope(token.name()); // a CVM has one id of each form: nothing more to read
+        }
+        try {
+            return token.covers(identities.of(cvmId)) ? new Verdict.Allowed(token) : new Verdict.OutOfScope(token.name());
+        } catch (CvmIdentities.Unavailable e) {
+            return new Verdict.Unresolved(token.name(), e.getMessage());
+        }
     }
 
     /** The token itself, whatever CVMs it names: unknown, expired, revoked, or allowed (for {@code /tokens/self}). */

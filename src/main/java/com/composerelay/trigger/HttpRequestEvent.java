@@ -40,6 +40,12 @@ record HttpRequestEvent(JrsValue event, PayloadFormat format) {
         return null;
     }
 
+    /** A query parameter by its exact name (both payload formats carry {@code queryStringParameters}), or null. */
+    String query(String name) {
+        JrsValue value = event.path("queryStringParameters").path(name);
+        return Json.isText(value) ? Json.text(value) : null;
+    }
+
     /** The body exactly as the sender sent it, base64-decoded when the event says so. */
     byte[] rawBody() throws InvalidRequest {
         JrsValue body = event.get("body");

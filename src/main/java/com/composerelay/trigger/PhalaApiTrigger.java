@@ -8,6 +8,7 @@ import com.composerelay.core.Fingerprint;
 import com.composerelay.core.InvalidRequest;
 import com.composerelay.core.Invocation;
 import com.composerelay.core.Outcome;
+import com.composerelay.core.PhalaFleet;
 import com.composerelay.core.PhalaPassThrough;
 import com.composerelay.core.Pipeline;
 import com.composerelay.core.Relay;
@@ -19,7 +20,11 @@ import com.composerelay.core.TokenCheck;
 import com.composerelay.core.TokenRevocations;
 import com.composerelay.core.TokenScope;
 import com.composerelay.core.Trigger;
+import com.composerelay.json.Json;
 import com.composerelay.log.Log;
+import com.fasterxml.jackson.jr.stree.JrsValue;
+import java.util.ArrayList;
+import java.util.List;
 import com.fasterxml.jackson.jr.stree.JrsObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -42,7 +47,13 @@ import java.util.regex.Pattern;
  */
 public final class PhalaApiTrigger {
     private static final Pattern SELF_PATH = Pattern.compile("/api/v1/tokens/self/?");
-    private static final Pattern CVM_PATH = Pattern.compile("/api/v1/cvms/([^/]+)(/compose_file(?:/provision)?)?/?");
+    private static final Pattern CVM_PATH = Pattern.compile(
+            "/api/v1/cvms/([^/]+)(/compose_file(?:/provision)?|/state|/revisions/([^/]+)/redeploy)?/?");
+    private static final Pattern APP_REVISIONS_PATH = Pattern.compile("/api/v1/apps/([^/]+)/revisions/?");
+    private static final Pattern STATUS_BATCH_PATH = Pattern.compile("/api/v1/status/batch/?");
+    /** A revision id or an app id in a path: what Phala's ids are made of. */
+    private static final Pattern PATH_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+    private static final Pattern STATUS = Pattern.compile("[a-z_]{1,32}");
 
     private final TokenCheck tokens;
     private final TokenRevocations revocations;
@@ -50,15 +61,23 @@ public final class PhalaApiTrigger {
     private final Relay relay;
     private final Pipeline pipeline;
     private final Clock clock;
+    private final PhalaStateWatch stateWatch;
 
     public PhalaApiTrigger(TokenCheck tokens, TokenRevocations revocations, PhalaPassThrough phala, Relay relay,
                            Pipeline pipeline, Clock clock) {
+        this(tokens, revocations, phala, relay, pipeline, clock, Thread::sleep);
+    }
+
+    /** @param sleeper how the state watch waits between its reads of Phala */
+    public PhalaApiTrigger(TokenCheck tokens, TokenRevocations revocations, PhalaPassThrough phala, Relay relay,
+                           Pipeline pipeline, Clock clock, Relay.Sleeper sleeper) {
         this.tokens = tokens;
         this.revocations = revocations;
         this.phala = phala;
         this.relay = relay;
         this.pipeline = pipeline;
         this.clock = clock;
+        this.stateWatch = new PhalaStateWatch(relay, phala, sleeper, clock);
     }
 
     /** One call of this API: what it is, for whom, and the request it came in. */
@@ -82,6 +101,9 @@ public final class PhalaApiTrigger {
         Matcher matcher = CVM_PATH.matcher(path);
         String cvmId = matcher.matches() ? decode(matcher.group(1)) : null;
         String suffix = matcher.matches() && matcher.group(2) != null ? matcher.group(2) : "";
+        String revisionId = matcher.matches() && matcher.group(3) != null ? decode(matcher.group(3)) : null;
+        Matcher app = APP_REVISIONS_PATH.matcher(path);
+        String appId = app.matches() ? decode(app.group(1)) : null;
         if (cvmId != null) {
             try {
                 ComposeUpdate.checkCvmId(cvmId);
@@ -89,11 +111,20 @@ public final class PhalaApiTrigger {
                 return PhalaApiAnswers.detail(400, problem.getMessage());
             }
         }
+        if (revisionId != null && !PATH_ID.matcher(revisionId).matches()) {
+            return PhalaApiAnswers.detail(400, "revision_id: must be 1 to 128 of A-Z a-z 0-9 _ -");
+        }
+        if (appId != null && !PATH_ID.matcher(appId).matches()) {
+            return PhalaApiAnswers.detail(400, "app_id: must be 1 to 128 of A-Z a-z 0-9 _ -");
+        }
+        // Routes about several CVMs or an app check the token's list themselves.
+        boolean listed = appId != null || STATUS_BATCH_PATH.matcher(path).matches();
         // DELETE /tokens/self is the relay's own (never forwarded: it would revoke the relay's Phala key).
         boolean self = method.equals("DELETE") && SELF_PATH.matcher(path).matches();
         TokenCheck.Verdict verdict;
         try {
-            verdict = self ? tokens.self(request.header("X-API-Key")) : tokens.check(request.header("X-API-Key"), cvmId);
+            verdict = self || listed ? tokens.self(request.header("X-API-Key"))
+                    : tokens.check(request.header("X-API-Key"), cvmId);
         } catch (RelayTokens.Unavailable e) {
             Log.warn("relay tokens not readable: " + e.getMessage(), "request_id", requestId);
             return PhalaApiAnswers.detail(503, "the relay could not read its tokens; try again later");
@@ -126,13 +157,18 @@ public final class PhalaApiTrigger {
                 return PhalaApiAnswers.detail(403, cvmId == null ? "this relay token may not use this operation"
                         : "this relay token may not update or read this CVM");
             }
+            case TokenCheck.Verdict.Unresolved unresolved -> {
+                return unresolved(unresolved, requestId);
+            }
             case TokenCheck.Verdict.Allowed allowed -> token = allowed.token();
         }
         if (self) {
             return revokeSelf(token, requestId);
         }
         Call call = new Call(request, invocation, requestId, method, cvmId, suffix, "token:" + token.name(), startedAt);
-        String operation = method + " " + (cvmId == null ? path : "/api/v1/cvms/{cvm_id}" + suffix);
+        String operation = method + " " + (cvmId != null ? "/api/v1/cvms/{cvm_id}"
+                + (revisionId != null ? "/revisions/{revision_id}/redeploy" : suffix)
+                : appId != null ? "/api/v1/apps/{app_id}/revisions" : listed ? "/api/v1/status/batch" : path);
         return switch (operation) {
             case "GET /api/v1/cvms/{cvm_id}" -> scoped(call, token, TokenScope.READ, "read this CVM", this::passThrough);
             case "POST /api/v1/cvms/{cvm_id}/compose_file/provision" ->
@@ -140,9 +176,19 @@ public final class PhalaApiTrigger {
             case "PATCH /api/v1/cvms/{cvm_id}/compose_file" ->
                     scoped(call, token, TokenScope.DEPLOY, "update this CVM's compose", this::commit);
             case "PATCH /api/v1/cvms/{cvm_id}" -> deploy(call, token);
+            case "GET /api/v1/cvms/{cvm_id}/state" -> scoped(call, token, TokenScope.READ, "read this CVM's state",
+                    this::state);
+            case "POST /api/v1/cvms/{cvm_id}/revisions/{revision_id}/redeploy" -> scoped(call, token, TokenScope.DEPLOY,
+                    "redeploy a revision on this CVM", c -> redeploy(c, revisionId));
+            case "POST /api/v1/status/batch" -> scoped(call, token, TokenScope.READ, "read CVMs' status",
+                    c -> statusBatch(c, token));
+            case "GET /api/v1/apps/{app_id}/revisions" -> scoped(call, token, TokenScope.READ, "read an app's revisions",
+                    c -> appRevisions(c, token, appId));
             default -> PhalaApiAnswers.detail(403, "the relay does not forward " + method + " " + Quoted.clip(path, 80)
-                    + ": it forwards GET /cvms/{cvm_id}, POST /cvms/{cvm_id}/compose_file/provision, PATCH"
-                    + " /cvms/{cvm_id}/compose_file and PATCH /cvms/{cvm_id} only");
+                    + ": it forwards GET /cvms/{cvm_id}, GET /cvms/{cvm_id}/state, POST /cvms/{cvm_id}/compose_file/provision,"
+                    + " PATCH /cvms/{cvm_id}/compose_file, PATCH /cvms/{cvm_id}, POST"
+                    + " /cvms/{cvm_id}/revisions/{revision_id}/redeploy, POST /status/batch and GET"
+                    + " /apps/{app_id}/revisions only (and answers DELETE /tokens/self itself)");
         };
     }
 
@@ -180,6 +226,107 @@ public final class PhalaApiTrigger {
         Log.info("relay token revoked by its holder", "request_id", requestId, "actor", "token:" + token.name(),
                 "kept_until", until.toString());
         return PhalaApiAnswers.noContent();
+    }
+
+    private static JrsObject unresolved(TokenCheck.Verdict.Unresolved unresolved, String requestId) {
+        Log.warn("Phala API request not checked: " + unresolved.why(), "request_id", requestId,
+                "actor", "token:" + unresolved.name());
+        return PhalaApiAnswers.detail(503, "the relay could not match this CVM against the relay token's ids ("
+                + unresolved.why() + "); nothing was forwarded, try again later");
+    }
+
+    /**
+     * {@code GET /cvms/{id}/state}: with {@code target}, the SDKs' watch (server-sent events, ended
+     * within API Gateway's window, {@link PhalaStateWatch}); without, Phala's state as it answers it.
+     */
+    private JrsObject state(Call call) {
+        String target = call.request().query("target");
+        if (target == null) {
+            return passThrough(call);
+        }
+        if (!STATUS.matcher(target).matches()) {
+            return PhalaApiAnswers.detail(400, "target: must be a CVM status such as running (1 to 32 of a-z _)");
+        }
+        String interval = call.request().query("interval");
+        int seconds = PhalaStateWatch.DEFAULT_INTERVAL_SECONDS;
+        if (interval != null) {
+            if (!interval.matches("[0-9]{1,2}") || Integer.parseInt(interval) < 1 || Integer.parseInt(interval) > 60) {
+                return PhalaApiAnswers.detail(400, "interval: must be 1 to 60 seconds");
+            }
+            seconds = Integer.parseInt(interval);
+        }
+        return stateWatch.watch(call.cvmId(), target, seconds, call.version(), call.invocation());
+    }
+
+    /** {@code POST /status/batch}: every vm_uuid asked for must be the token's (in any id form), else 403 naming them. */
+    private JrsObject statusBatch(Call call, RelayToken token) {
+        List<String> vmUuids = new ArrayList<>();
+        try {
+            JrsValue body = PhalaApiAnswers.jsonObject(call.request()).tree();
+            JrsValue list = body.path("vm_uuids");
+            if (!list.isArray() || list.size() < 1 || list.size() > PhalaFleet.MAX_CVMS) {
+                throw new InvalidRequest("vm_uuids", "must be a list of 1 to " + PhalaFleet.MAX_CVMS + " CVM UUIDs");
+            }
+            for (int i = 0; i < list.size(); i++) {
+                JrsValue item = list.get(i);
+                if (!Json.isText(item) || !PATH_ID.matcher(Json.text(item)).matches()) {
+                    throw new InvalidRequest("vm_uuids[" + i + "]", "must be a CVM UUID (1 to 128 of A-Z a-z 0-9 _ -)");
+                }
+                if (vmUuids.contains(Json.text(item))) {
+                    throw new InvalidRequest("vm_uuids[" + i + "]", "is listed twice");
+                }
+                vmUuids.add(Json.text(item));
+            }
+        } catch (InvalidRequest problem) {
+            return PhalaApiAnswers.detail(400, problem.getMessage());
+        }
+        List<String> refused = new ArrayList<>();
+        for (String vmUuid : vmUuids) {
+            switch (tokens.covers(token, vmUuid)) {
+                case TokenCheck.Verdict.Unresolved unresolved -> {
+                    return unresolved(unresolved, call.requestId());
+                }
+                case TokenCheck.Verdict.Allowed allowed -> { }
+                default -> refused.add(vmUuid);
+            }
+        }
+        if (!refused.isEmpty()) {
+            return outOfScope(call, "this relay token may not read these CVMs: " + String.join(", ", refused));
+        }
+        String body = Json.write(Json.object(Map.of("vm_uuids", vmUuids)));
+        Relay.Call answered = relay.call(call.invocation().deadline(), (key, timeout) -> phala.forwardPath("POST",
+                "/api/v1/status/batch", body, call.version(), key, timeout));
+        return PhalaApiAnswers.response(PhalaApiAnswers.phalaAnswered(answered, answered.outcome(facts(call, null, answered))));
+    }
+
+    /** {@code GET /apps/{app_id}/revisions}: the token must list the app (its app_id, in either form) or every CVM. */
+    private JrsObject appRevisions(Call call, RelayToken token, String appId) {
+        if (!token.covers(List.of(appId))) {
+            return outOfScope(call, "this relay token may not read app " + appId + ": list its app_id in the token");
+        }
+        StringBuilder query = new StringBuilder();
+        for (String name : new String[] {"page", "page_size"}) {
+            String value = call.request().query(name);
+            if (value == null) {
+                continue;
+            }
+            int max = name.equals("page") ? 100_000 : PhalaFleet.MAX_PAGE_SIZE;
+            if (!value.matches("[0-9]{1,6}") || Integer.parseInt(value) < 1 || Integer.parseInt(value) > max) {
+                return PhalaApiAnswers.detail(400, name + ": must be a whole number from 1 to " + max);
+            }
+            query.append(query.isEmpty() ? "?" : "&").append(name).append('=').append(Integer.parseInt(value));
+        }
+        String target = "/api/v1/apps/" + appId + "/revisions" + query;
+        Relay.Call answered = relay.call(call.invocation().deadline(), (key, timeout) -> phala.forwardPath("GET", target,
+                null, call.version(), key, timeout));
+        return PhalaApiAnswers.response(PhalaApiAnswers.phalaAnswered(answered, answered.outcome(facts(call, null, answered))));
+    }
+
+    /** {@code POST /cvms/{id}/revisions/{revision_id}/redeploy}: a rollback by a client, an update with an outcome. */
+    private JrsObject redeploy(Call call, String revisionId) {
+        String suffix = "/revisions/" + revisionId + "/redeploy";
+        String fingerprint = Fingerprint.sha256Hex((call.cvmId() + "\n" + suffix).getBytes(StandardCharsets.UTF_8));
+        return changing(call, "POST", fingerprint, suffix, null, null);
     }
 
     /** A read (the CVM) or a provision: forwarded with the relay's retries, answered as Phala answered; no outcome. */
@@ -232,11 +379,16 @@ public final class PhalaApiTrigger {
      * Phala answered; a duplicate gets the recorded answer (the CLI needs the deploy's correlation_id).
      */
     private JrsObject changing(Call call, String fingerprint, String suffix, String body, String composeHash) {
+        return changing(call, "PATCH", fingerprint, suffix, body, composeHash);
+    }
+
+    private JrsObject changing(Call call, String method, String fingerprint, String suffix, String body,
+                               String composeHash) {
         Outcome.Facts before = new Outcome.Facts(call.requestId(), call.requestId(), Trigger.PHALA_API, call.cvmId(), null,
                 0, null, null, call.startedAt(), call.startedAt()).withActor(call.actor());
         Pipeline.Request request = new Pipeline.Request(call.invocation(), key(call.request(), call.requestId()),
                 fingerprint, before, () -> {
-                    Relay.Call answered = forward(call, "PATCH", suffix, body);
+                    Relay.Call answered = forward(call, method, suffix, body);
                     Outcome outcome = answered.outcome(facts(call, composeHash, answered));
                     return new Pipeline.Done(outcome, PhalaApiAnswers.phalaAnswered(answered, outcome));
                 }, null, false);

@@ -57,8 +57,9 @@ final class PhalaStateWatch {
         String last = null;
         boolean first = true;
         while (true) {
-            Relay.Call read = relay.call(end, (key, timeout) -> phala.forward("GET", cvmId, "/state", null, version, key,
-                    timeout));
+            // Each read within the invocation's own deadline (the relay's reserve kept); the window bounds the loop.
+            Relay.Call read = relay.call(invocation.deadline(), (key, timeout) -> phala.forward("GET", cvmId, "/state",
+                    null, version, key, timeout));
             Map<String, Object> state = read.succeeded() ? state(read.answer().value(PhalaPassThrough.RAW_BODY)) : null;
             if (state == null) {
                 if (first && !read.succeeded() && read.lastStatus() != null) {

@@ -63,8 +63,10 @@ final class Routes {
                     // Revocations are read on every use of a token, never cached: a revocation holds at once everywhere.
                     TokenRevocations revocations = new TokenRevocations(adapters.table(), adapters.clock());
                     return new PhalaApiTrigger(new TokenCheck(new RelayTokens(adapters.clientApi().tokens(),
-                            config.apiKeyCacheTtl(), adapters.clock()), revocations, adapters.clock()), revocations,
-                            adapters.clientApi().phala(), runs.relay(), pipeline, adapters.clock());
+                            config.apiKeyCacheTtl(), adapters.clock()), revocations, adapters.clock(),
+                            new CachedCvmIdentities(runs.relay(), adapters.clientApi().phala(), adapters.clock())),
+                            revocations,
+                            adapters.clientApi().phala(), runs.relay(), pipeline, adapters.clock(), adapters.sleeper());
                 });
         return new Dispatcher.Triggers(api, sqs, slack, hook, phala, phalaApi, rollouts, rolloutTasks,
                 interactions);

@@ -126,7 +126,7 @@ class HttpPhalaApiTest {
         assertThat(outcome(response).get("phala_request_id").textValue()).isEqualTo("phala-7f3a");
         phala.verify(1, patchRequestedFor(urlEqualTo(PATH))
                 .withHeader("X-API-Key", equalTo(Fixtures.API_KEY))
-                .withHeader("X-Phala-Version", equalTo("2026-05-22"))
+                .withHeader("X-Phala-Version", equalTo("2026-06-23"))
                 .withHeader("Content-Type", equalTo("application/json"))
                 .withHeader("Accept", equalTo("application/json"))
                 .withHeader("User-Agent", equalTo("compose-relay/0.1.0"))

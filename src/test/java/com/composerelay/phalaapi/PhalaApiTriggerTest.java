@@ -284,8 +284,10 @@ class PhalaApiTriggerTest {
         JsonNode response = harness.invoke(request("DELETE", "/api/v1/cvms/" + CVM, token, null, null));
         assertThat(response.get("statusCode").intValue()).isEqualTo(403);
         assertThat(TestJson.text(Harness.body(response).get("detail"))).isEqualTo("the relay does not forward DELETE"
-                + " /api/v1/cvms/cvm_ykL5lbAn: it forwards GET /cvms/{cvm_id}, POST /cvms/{cvm_id}/compose_file/provision,"
-                + " PATCH /cvms/{cvm_id}/compose_file and PATCH /cvms/{cvm_id} only");
+                + " /api/v1/cvms/cvm_ykL5lbAn: it forwards GET /cvms/{cvm_id}, GET /cvms/{cvm_id}/state, POST"
+                + " /cvms/{cvm_id}/compose_file/provision, PATCH /cvms/{cvm_id}/compose_file, PATCH /cvms/{cvm_id}, POST"
+                + " /cvms/{cvm_id}/revisions/{revision_id}/redeploy, POST /status/batch and GET /apps/{app_id}/revisions"
+                + " only (and answers DELETE /tokens/self itself)");
         assertThat(harness.invoke(request("GET", "/api/v1/workspaces", wildcard, null, null)).get("statusCode").intValue())
                 .isEqualTo(403);
         phala.verify(0, anyRequestedFor(anyUrl()));
