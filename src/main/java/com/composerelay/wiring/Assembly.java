@@ -145,8 +145,9 @@ public final class Assembly {
                     adapters.metrics(), adapters.clock()));
             starts = Optional.of(new RolloutStarts(rollouts,
                     (body, key, trigger, actor) -> RolloutStart.read(body, key, trigger, actor, perCvmSecrets)));
-            RolloutTasks.UpdateEnds ends = (outcome, holdUntil) -> finals.decide(outcome, holdUntil,
-                    publication.replyUrlOf(outcome.facts().cvmId(), outcome.facts().correlationId()));
+            // A watch's final outcome is its update's (Outcome.Facts.requestId: the relay's id of that update).
+            RolloutTasks.UpdateEnds ends = (outcome, holdUntil) -> finals.decide(outcome.facts().requestId(), outcome,
+                    holdUntil, publication.replyUrlOf(outcome.facts().cvmId(), outcome.facts().requestId()));
             tasks = Optional.of(new RolloutTaskTrigger(new Lazy<>(() -> new RolloutTasks(ports.store(), relay,
                     ports.fleet(), whole.provisioning(), wholeUpdates, RolloutStart::plan, adapters.table(),
                     reports, adapters.clock(), adapters.sleeper(), ends)), ports.engine(), ports.taskQueueArn()));

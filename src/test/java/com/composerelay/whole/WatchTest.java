@@ -206,6 +206,45 @@ class WatchTest {
         assertThat(check(id).text()).isEqualTo("{\"healthy\":true}");
     }
 
+    /**
+     * Finding (issue 21): any producer may set {@code correlation_id}. Two watched updates of one CVM
+     * sharing it are still two updates: each gets its own watch, keyed by the relay's request id, and
+     * its own final outcome; Phala's webhook decides only the update its CVM's thread names.
+     */
+    @Test
+    void twoWatchedUpdatesWithTheSameCorrelationIdEachGetTheirOwnWatchAndFinalOutcome() throws Exception {
+        for (String messageId : List.of("msg-a", "msg-b")) {
+            harness.phala.then(202);
+            var message = Events.sqsMessage(messageId, """
+                    {"cvm_id": "%s", "app_compose": {"docker_compose_file": "services: {}"}, "wait": true}
+                    """.formatted(CVM), 1);
+            message.setMessageAttributes(Map.of("correlation_id", Events.stringAttribute("deploy-42")));
+            assertThat(harness.invoke(Events.sqs(message)).get("batchItemFailures")).isEmpty();
+        }
+        assertThat(harness.outcomes.published()).hasSize(2).allSatisfy(o -> {
+            assertThat(o).isInstanceOf(Outcome.Accepted.class);
+            assertThat(o.facts().correlationId()).isEqualTo("deploy-42");
+            assertThat(o.facts().whole().watch()).isEqualTo("scheduled");
+        });
+        List<String> ids = harness.engine.calls.stream().filter(c -> c.kind().equals("start"))
+                .map(RecordingEngine.Call::nameOrToken).toList();
+        assertThat(ids).as("one watch each").hasSize(2).doesNotHaveDuplicates();
+        assertThat(harness.rollouts.find(ids.get(0)).orElseThrow().watch().requestId()).isEqualTo("msg-a");
+        assertThat(harness.rollouts.find(ids.get(1)).orElseThrow().watch().requestId()).isEqualTo("msg-b");
+
+        harness.invoke(PhalaEvents.signed(harness, "evt-b", "cvm.updated", CVM)); // the CVM's thread is msg-b's
+        task(ids.get(1), "finish", ",\"result\":\"completed\""); // already decided by the webhook
+        task(ids.get(0), "finish", ",\"result\":\"completed\"");
+        List<Outcome> finals = harness.outcomes.published().subList(2, harness.outcomes.published().size());
+        assertThat(finals).hasSize(2).allSatisfy(o -> {
+            assertThat(o).isInstanceOf(Outcome.Completed.class);
+            assertThat(o.facts().correlationId()).isEqualTo("deploy-42");
+        });
+        assertThat(finals.get(0).facts().trigger()).isEqualTo(Trigger.PHALA);
+        assertThat(finals.get(1).facts().trigger()).isEqualTo(Trigger.WATCH);
+        assertThat(finals.get(1).facts().requestId()).isEqualTo("msg-a");
+    }
+
     @Test
     void aRedeliveredWholeUpdateMessageNeitherProvisionsNorCommitsNorWatchesAgain() {
         accepted();
