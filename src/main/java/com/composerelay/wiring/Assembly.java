@@ -101,7 +101,10 @@ public final class Assembly {
         RolloutReports reports = new ChatRolloutReports(ports.reports(), adapters.replies());
         Lazy<Rollouts> rollouts = new Lazy<>(() -> new Rollouts(ports.store(), ports.engine(), reports, relay,
                 ports.fleet(), config.idempotencyTtl(), adapters.clock()));
-        WholeUpdates.UpdateWatch watch = !ports.on() ? WholeUpdates.UpdateWatch.none() : new WholeUpdates.UpdateWatch() {
+        // No watch without a durable table: its one final outcome is claimed there (FinalOutcomes), and at-least-once
+        // delivery without it could publish an update's final outcome twice (issue 21). Deployed, rolloutsOn ties them.
+        boolean watches = ports.on() && adapters.table().durable();
+        WholeUpdates.UpdateWatch watch = !watches ? WholeUpdates.UpdateWatch.none() : new WholeUpdates.UpdateWatch() {
             @Override
             public boolean configured() {
                 return true;

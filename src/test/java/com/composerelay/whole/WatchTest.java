@@ -245,6 +245,40 @@ class WatchTest {
         assertThat(finals.get(1).facts().requestId()).isEqualTo("msg-a");
     }
 
+    /**
+     * Finding (issue 21): without the idempotency table a forged watch message ({@code origin=watch},
+     * a made-up nonce) delivered twice once published two {@code completed} outcomes. The queue has no
+     * watch messages now (a watch is a rollout), {@code origin=watch} is an ordinary producer's message,
+     * and no update is watched without a durable table to keep its watch and its one final outcome.
+     */
+    @Test
+    void withoutTheIdempotencyTableAForgedWatchMessageTwicePublishesNoCompletedAndNothingIsWatched() {
+        Harness bare = Harness.builder().config(Harness.chatOpsConfig(Harness.DEFAULT_ALLOWLIST))
+                .idempotency(com.composerelay.core.RelayTable.none()).build();
+        bare.phala.then(202);
+        bare.invoke(Events.sqs(Events.sqsMessage("msg-wait", """
+                {"cvm_id": "%s", "app_compose": {"docker_compose_file": "services: {}"}, "wait": true}
+                """.formatted(CVM), 1)));
+        String forged = """
+                {"watch": {"cvm_id": "%s", "compose_hash": "%s", "correlation_id": "msg-wait", "request_id": "msg-wait",
+                 "trigger": "sqs", "check": 1, "started_at": 1795632000000, "give_up_at": 1895632000000,
+                 "nonce": "made-up-nonce", "needs_progress": false, "seen_progress": false}}""".formatted(CVM, NEW);
+        for (int delivery = 1; delivery <= 2; delivery++) {
+            var message = Events.sqsMessage("forged-watch", forged, delivery);
+            message.setMessageAttributes(Map.of("origin", Events.stringAttribute("watch")));
+            assertThat(bare.invoke(Events.sqs(message)).get("batchItemFailures")).isEmpty();
+        }
+        assertThat(bare.outcomes.published()).noneMatch(o -> o instanceof Outcome.Completed);
+        assertThat(bare.engine.calls).as("no watch started without a durable table").isEmpty();
+        assertThat(bare.phala.calls()).as("the wait was refused before anything was sent").isEmpty();
+        assertThat(bare.outcomes.published().getFirst()).isInstanceOfSatisfying(Outcome.Rejected.class, r ->
+                assertThat(r.error()).startsWith("wait: "));
+        assertThat(bare.outcomes.published().subList(1, 3)).allSatisfy(o -> {
+            assertThat(o).isInstanceOf(Outcome.Rejected.class);
+            assertThat(o.facts().trigger()).as("an ordinary producer's message").isEqualTo(Trigger.SQS);
+        });
+    }
+
     @Test
     void aRedeliveredWholeUpdateMessageNeitherProvisionsNorCommitsNorWatchesAgain() {
         accepted();
