@@ -40,6 +40,9 @@ public final class DynamoDbUpdateThreads implements UpdateThreads {
         if (thread.replyUrl() != null) {
             item.put("reply_url", AttributeValue.fromS(thread.replyUrl()));
         }
+        if (thread.requestId() != null) {
+            item.put("request_id", AttributeValue.fromS(thread.requestId()));
+        }
         item.put("expiration", AttributeValue.fromN(Long.toString(clock.instant().plus(ttl).getEpochSecond())));
         try {
             client.get().putItem(b -> b.tableName(table).item(item).overrideConfiguration(deadline.bound()));
@@ -59,8 +62,9 @@ public final class DynamoDbUpdateThreads implements UpdateThreads {
                 return Optional.empty();
             }
             AttributeValue reply = item.get("reply_url");
+            AttributeValue request = item.get("request_id");
             return Optional.of(new UpdateThread(cvmId, item.get("correlation_id").s(), item.get("compose_hash").s(),
-                    reply == null ? null : reply.s()));
+                    reply == null ? null : reply.s(), request == null ? null : request.s()));
         } catch (SdkException e) {
             Log.warn("thread not read: " + e.getClass().getSimpleName(), "cvm_id", cvmId);
             return Optional.empty();

@@ -5,7 +5,9 @@ import java.time.Instant;
 /**
  * Exactly one final outcome ({@code completed} or {@code failed}) per update, whichever of its
  * sources comes first (the watch, Phala's {@code cvm.updated} webhook); the others are ignored.
- * A lock keyed by the update's correlation id ({@link StoreKeys#FINAL_OUTCOME}) holds it.
+ * A lock keyed by the update's request id ({@link StoreKeys#FINAL_OUTCOME}) holds it: an id the relay
+ * makes (an SQS message id, an API request id), never the correlation id a caller may choose, so two
+ * updates sharing a correlation id still get one final outcome each.
  */
 public final class FinalOutcomes {
     private final Locks locks;
@@ -17,13 +19,16 @@ public final class FinalOutcomes {
     }
 
     /**
-     * Publishes {@code outcome} (replying at {@code replyUrl} when not null) if no final outcome of its
-     * update was published before; true when it was published now.
+     * Publishes {@code outcome} (replying at {@code replyUrl} when not null) if no final outcome of the
+     * update {@code updateId} (its request id) was published before; true when it was published now.
      *
      * @throws StoreUnavailable when the lock could not be checked: nothing was published
      */
-    public boolean decide(Outcome outcome, Instant holdUntil, String replyUrl) throws StoreUnavailable {
-        String key = StoreKeys.FINAL_OUTCOME.of(outcome.facts().correlationId());
+    public boolean decide(String updateId, Outcome outcome, Instant holdUntil, String replyUrl) throws StoreUnavailable {
+        if (updateId == null || updateId.isBlank()) {
+            throw new IllegalArgumentException("a final outcome needs its update's request id");
+        }
+        String key = StoreKeys.FINAL_OUTCOME.of(updateId);
         if (locks.take(key, holdUntil) != Locks.Taken.TAKEN) {
             return false;
         }

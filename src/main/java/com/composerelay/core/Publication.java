@@ -22,7 +22,7 @@ public record Publication(OutcomeWriter writer, PipelineLog log, Metrics metrics
         outcomes.publish(outcome, json);
         Outcome.Facts f = outcome.facts();
         if (outcome instanceof Outcome.Accepted) {
-            threads.remember(new UpdateThread(f.cvmId(), f.correlationId(), f.composeHash(), replyUrl));
+            threads.remember(new UpdateThread(f.cvmId(), f.correlationId(), f.composeHash(), replyUrl, f.requestId()));
         }
         if (replyUrl != null) {
             replies.post(replyUrl, outcome);
@@ -34,9 +34,9 @@ public record Publication(OutcomeWriter writer, PipelineLog log, Metrics metrics
         return writer.json(outcome);
     }
 
-    /** The chat thread of the update {@code correlationId} on {@code cvmId}, when it came from a chat and is remembered. */
-    public String replyUrlOf(String cvmId, String correlationId) {
-        return threads.find(cvmId).filter(thread -> thread.correlationId().equals(correlationId))
+    /** The chat thread of the update {@code requestId} on {@code cvmId}, when it came from a chat and is remembered. */
+    public String replyUrlOf(String cvmId, String requestId) {
+        return threads.find(cvmId).filter(thread -> thread.updateId().equals(requestId))
                 .map(UpdateThread::replyUrl).orElse(null);
     }
 

@@ -238,13 +238,18 @@ public final class Rollouts {
      * Watches a committed whole update to its end as a one-CVM rollout (waves {@code [1]}, stop on
      * failure, nothing left to commit): its checks run on the state machine, and its end publishes the
      * update's own final outcome ({@code completed} or {@code failed}). Says how that went, for the
-     * update's outcome: {@code scheduled}, or why not.
+     * update's outcome: {@code scheduled}, or why not. Keyed by the update's request id (the relay's:
+     * an SQS message id, an API request id), never by the correlation id a caller may choose; and
+     * {@code scheduled} only when this update's watch is recorded and its execution started.
      */
     public String watch(Outcome.Facts facts, String appId, String hashBefore, Duration interval, Duration timeout) {
         if (!engine.configured()) {
             return "not scheduled: the relay has no rollout state machine (ROLLOUT_STATE_MACHINE_ARN)";
         }
-        String id = idOf("watch:" + facts.correlationId() + ":" + facts.cvmId(), 0);
+        if (facts.requestId() == null || facts.requestId().isBlank()) {
+            return "not scheduled: the update has no request id to key its watch by";
+        }
+        String id = idOf("watch:" + facts.requestId() + ":" + facts.cvmId(), 0);
         long intervalSeconds = Math.max(1, interval.toSeconds());
         String input = "{\"rollout_id\":\"" + id + "\",\"strategy\":{\"check_interval_seconds\":" + intervalSeconds
                 + ",\"bake_seconds\":0,\"has_alarms\":false,\"alarms\":[],\"on_failure\":\"stop\","
@@ -259,12 +264,28 @@ public final class Rollouts {
                 new Rollout.Watch(facts.requestId(), facts.correlationId(), (int) Math.max(1, timeout.toSeconds()),
                         needsProgress));
         try {
-            store.create(rollout, "");
+            Rollout recorded = rollout.atVersion(RolloutStore.FIRST_VERSION);
+            if (!store.create(rollout, "")) {
+                // Recorded before: this update's own watch (a start cut short) is started again with the same
+                // name and input; anything else under its id is not this update's, and is not reported as its watch.
+                Optional<Rollout> before = store.find(id);
+                if (before.isEmpty() || before.get().watch() == null
+                        || !facts.requestId().equals(before.get().watch().requestId())) {
+                    return "not scheduled: the watch " + id + " is recorded for another update";
+                }
+                if (!"starting".equals(before.get().status())) {
+                    return "scheduled";
+                }
+                recorded = before.get();
+            }
             engine.start(id, input);
-            store.update(id, rollout.atVersion(RolloutStore.FIRST_VERSION),
-                    r -> "starting".equals(r.status()) ? r.withStatus("running") : r);
+            try {
+                store.update(id, recorded, r -> "starting".equals(r.status()) ? r.withStatus("running") : r);
+            } catch (RolloutStore.Changed e) {
+                // Its execution has started: it changed it first.
+            }
             return "scheduled";
-        } catch (StoreUnavailable | RolloutStore.Changed e) {
+        } catch (StoreUnavailable e) {
             return "not scheduled: " + e.getMessage();
         } catch (RolloutEngine.Unavailable e) {
             return "not scheduled: the watch's execution could not be started (" + e.getMessage() + ")";

@@ -95,6 +95,10 @@ public final class PhalaApiTrigger {
     }
 
     private JrsObject answer(HttpRequestEvent request, Invocation invocation, String requestId) {
+        var badHeader = CallerHeaders.problem(request); // first: nothing forwarded, no claim taken
+        if (badHeader.isPresent()) {
+            return PhalaApiAnswers.detail(400, badHeader.get());
+        }
         Instant startedAt = clock.instant();
         String method = request.method().toUpperCase(Locale.ROOT);
         String path = request.path();

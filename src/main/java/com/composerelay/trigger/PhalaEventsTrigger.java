@@ -107,7 +107,7 @@ public final class PhalaEventsTrigger {
             } else {
                 // One final outcome per update: the watch may have published it already, or may later.
                 try {
-                    if (!finals.decide(o, deadline, replyUrl)) {
+                    if (!finals.decide(thread.get().updateId(), o, deadline, replyUrl)) {
                         result = "already-final";
                     }
                 } catch (StoreUnavailable e) {

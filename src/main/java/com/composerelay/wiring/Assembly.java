@@ -101,7 +101,10 @@ public final class Assembly {
         RolloutReports reports = new ChatRolloutReports(ports.reports(), adapters.replies());
         Lazy<Rollouts> rollouts = new Lazy<>(() -> new Rollouts(ports.store(), ports.engine(), reports, relay,
                 ports.fleet(), config.idempotencyTtl(), adapters.clock()));
-        WholeUpdates.UpdateWatch watch = !ports.on() ? WholeUpdates.UpdateWatch.none() : new WholeUpdates.UpdateWatch() {
+        // No watch without a durable table: its one final outcome is claimed there (FinalOutcomes), and at-least-once
+        // delivery without it could publish an update's final outcome twice (issue 21). Deployed, rolloutsOn ties them.
+        boolean watches = ports.on() && adapters.table().durable();
+        WholeUpdates.UpdateWatch watch = !watches ? WholeUpdates.UpdateWatch.none() : new WholeUpdates.UpdateWatch() {
             @Override
             public boolean configured() {
                 return true;
@@ -145,8 +148,9 @@ public final class Assembly {
                     adapters.metrics(), adapters.clock()));
             starts = Optional.of(new RolloutStarts(rollouts,
                     (body, key, trigger, actor) -> RolloutStart.read(body, key, trigger, actor, perCvmSecrets)));
-            RolloutTasks.UpdateEnds ends = (outcome, holdUntil) -> finals.decide(outcome, holdUntil,
-                    publication.replyUrlOf(outcome.facts().cvmId(), outcome.facts().correlationId()));
+            // A watch's final outcome is its update's (Outcome.Facts.requestId: the relay's id of that update).
+            RolloutTasks.UpdateEnds ends = (outcome, holdUntil) -> finals.decide(outcome.facts().requestId(), outcome,
+                    holdUntil, publication.replyUrlOf(outcome.facts().cvmId(), outcome.facts().requestId()));
             tasks = Optional.of(new RolloutTaskTrigger(new Lazy<>(() -> new RolloutTasks(ports.store(), relay,
                     ports.fleet(), whole.provisioning(), wholeUpdates, RolloutStart::plan, adapters.table(),
                     reports, adapters.clock(), adapters.sleeper(), ends)), ports.engine(), ports.taskQueueArn()));

@@ -206,6 +206,79 @@ class WatchTest {
         assertThat(check(id).text()).isEqualTo("{\"healthy\":true}");
     }
 
+    /**
+     * Finding (issue 21): any producer may set {@code correlation_id}. Two watched updates of one CVM
+     * sharing it are still two updates: each gets its own watch, keyed by the relay's request id, and
+     * its own final outcome; Phala's webhook decides only the update its CVM's thread names.
+     */
+    @Test
+    void twoWatchedUpdatesWithTheSameCorrelationIdEachGetTheirOwnWatchAndFinalOutcome() throws Exception {
+        for (String messageId : List.of("msg-a", "msg-b")) {
+            harness.phala.then(202);
+            var message = Events.sqsMessage(messageId, """
+                    {"cvm_id": "%s", "app_compose": {"docker_compose_file": "services: {}"}, "wait": true}
+                    """.formatted(CVM), 1);
+            message.setMessageAttributes(Map.of("correlation_id", Events.stringAttribute("deploy-42")));
+            assertThat(harness.invoke(Events.sqs(message)).get("batchItemFailures")).isEmpty();
+        }
+        assertThat(harness.outcomes.published()).hasSize(2).allSatisfy(o -> {
+            assertThat(o).isInstanceOf(Outcome.Accepted.class);
+            assertThat(o.facts().correlationId()).isEqualTo("deploy-42");
+            assertThat(o.facts().whole().watch()).isEqualTo("scheduled");
+        });
+        List<String> ids = harness.engine.calls.stream().filter(c -> c.kind().equals("start"))
+                .map(RecordingEngine.Call::nameOrToken).toList();
+        assertThat(ids).as("one watch each").hasSize(2).doesNotHaveDuplicates();
+        assertThat(harness.rollouts.find(ids.get(0)).orElseThrow().watch().requestId()).isEqualTo("msg-a");
+        assertThat(harness.rollouts.find(ids.get(1)).orElseThrow().watch().requestId()).isEqualTo("msg-b");
+
+        harness.invoke(PhalaEvents.signed(harness, "evt-b", "cvm.updated", CVM)); // the CVM's thread is msg-b's
+        task(ids.get(1), "finish", ",\"result\":\"completed\""); // already decided by the webhook
+        task(ids.get(0), "finish", ",\"result\":\"completed\"");
+        List<Outcome> finals = harness.outcomes.published().subList(2, harness.outcomes.published().size());
+        assertThat(finals).hasSize(2).allSatisfy(o -> {
+            assertThat(o).isInstanceOf(Outcome.Completed.class);
+            assertThat(o.facts().correlationId()).isEqualTo("deploy-42");
+        });
+        assertThat(finals.get(0).facts().trigger()).isEqualTo(Trigger.PHALA);
+        assertThat(finals.get(1).facts().trigger()).isEqualTo(Trigger.WATCH);
+        assertThat(finals.get(1).facts().requestId()).isEqualTo("msg-a");
+    }
+
+    /**
+     * Finding (issue 21): without the idempotency table a forged watch message ({@code origin=watch},
+     * a made-up nonce) delivered twice once published two {@code completed} outcomes. The queue has no
+     * watch messages now (a watch is a rollout), {@code origin=watch} is an ordinary producer's message,
+     * and no update is watched without a durable table to keep its watch and its one final outcome.
+     */
+    @Test
+    void withoutTheIdempotencyTableAForgedWatchMessageTwicePublishesNoCompletedAndNothingIsWatched() {
+        Harness bare = Harness.builder().config(Harness.chatOpsConfig(Harness.DEFAULT_ALLOWLIST))
+                .idempotency(com.composerelay.core.RelayTable.none()).build();
+        bare.phala.then(202);
+        bare.invoke(Events.sqs(Events.sqsMessage("msg-wait", """
+                {"cvm_id": "%s", "app_compose": {"docker_compose_file": "services: {}"}, "wait": true}
+                """.formatted(CVM), 1)));
+        String forged = """
+                {"watch": {"cvm_id": "%s", "compose_hash": "%s", "correlation_id": "msg-wait", "request_id": "msg-wait",
+                 "trigger": "sqs", "check": 1, "started_at": 1795632000000, "give_up_at": 1895632000000,
+                 "nonce": "made-up-nonce", "needs_progress": false, "seen_progress": false}}""".formatted(CVM, NEW);
+        for (int delivery = 1; delivery <= 2; delivery++) {
+            var message = Events.sqsMessage("forged-watch", forged, delivery);
+            message.setMessageAttributes(Map.of("origin", Events.stringAttribute("watch")));
+            assertThat(bare.invoke(Events.sqs(message)).get("batchItemFailures")).isEmpty();
+        }
+        assertThat(bare.outcomes.published()).noneMatch(o -> o instanceof Outcome.Completed);
+        assertThat(bare.engine.calls).as("no watch started without a durable table").isEmpty();
+        assertThat(bare.phala.calls()).as("the wait was refused before anything was sent").isEmpty();
+        assertThat(bare.outcomes.published().getFirst()).isInstanceOfSatisfying(Outcome.Rejected.class, r ->
+                assertThat(r.error()).startsWith("wait: "));
+        assertThat(bare.outcomes.published().subList(1, 3)).allSatisfy(o -> {
+            assertThat(o).isInstanceOf(Outcome.Rejected.class);
+            assertThat(o.facts().trigger()).as("an ordinary producer's message").isEqualTo(Trigger.SQS);
+        });
+    }
+
     @Test
     void aRedeliveredWholeUpdateMessageNeitherProvisionsNorCommitsNorWatchesAgain() {
         accepted();
