@@ -264,9 +264,16 @@ class ImageDeployE2E {
     @Test
     @Order(1)
     void aPushDeliveredTwiceRollsOutOncePerMatchingChannelPinnedByDigestOneLineChanged() throws Exception {
+        long pushed = System.nanoTime();
         push("v1.3.0", PUSHED);
         push("v1.3.0", PUSHED); // EventBridge delivers at least once: the same event again
+        long delivering = System.nanoTime();
         assertThat(deliver(2)).as("both copies reach the function").isEqualTo(2);
+        long delivered = System.nanoTime();
+        Map<String, Long> calls = stack.phala.callsByKind();
+        System.out.printf("push: EventBridge to the queue and its poll %d ms; the function's invocation(s) for both copies,"
+                + " two channels, to their rollout.started %d ms; Phala calls %s%n", (delivering - pushed) / 1_000_000,
+                (delivered - delivering) / 1_000_000, calls);
         String prod = idOf("release:shop-prod:" + PUSHED);
         String canary = idOf("release:shop-canary:" + PUSHED);
         JsonNode prodEnd = await(prod, 120);
