@@ -118,6 +118,7 @@ public final class ImageDeploys {
             return new Result.Unavailable(channel, "the rollout store could not be read: " + e.getMessage());
         }
         String cvm;
+        List<String> appCvms = null;
         switch (channel.targets()) {
             case RolloutRequest.Targets.Cvms cvms -> cvm = cvms.cvmIds().getFirst();
             case RolloutRequest.Targets.App app -> {
@@ -133,6 +134,7 @@ public final class ImageDeploys {
                             + " whose compose could be read" + (why == null ? "" : " (" + why + ")"));
                 }
                 cvm = all.getFirst();
+                appCvms = all;
             }
         }
         Relay.Call read = relay.call(deadline, (apiKey, timeout) -> fleet.composeFile(cvm, apiKey, timeout));
@@ -160,6 +162,9 @@ public final class ImageDeploys {
                 image.repository(), image.tag(), image.digest(), image.pinned(), null, null, prepared.changes()));
         if (replyUrl != null) {
             start = start.withReplyUrl(replyUrl);
+        }
+        if (appCvms != null) {
+            start = start.withListedCvms(appCvms); // the app's CVMs as just listed: one listing per push
         }
         return started(channel, rollouts.start(start, invocation));
     }

@@ -48,6 +48,11 @@ public final class Rollouts {
             return new Start(key, fingerprint, body, appId, cvms, trigger, actor, replyUrl, planner, what);
         }
 
+        /** The same start, its targets these CVMs as already listed (an app's, read just before): no second listing. */
+        public Start withListedCvms(List<String> listed) {
+            return new Start(key, fingerprint, body, null, List.copyOf(listed), trigger, actor, replyUrl, planner, release);
+        }
+
         /** The same start, by {@code who} from {@code from}. */
         public Start by(Trigger from, String who) {
             return new Start(key, fingerprint, body, appId, cvms, from, who, replyUrl, planner, release);
