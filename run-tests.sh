@@ -4,7 +4,8 @@
 #   2. the template checked (sam validate --lint) and built (sam build, .venv/sam)
 #   3. the Lambda Runtime Interface Emulator (.tools/bin) and the Java runtime interface client (.tools/ric)
 #   4. Python's cryptography for the env sealer's cross-check (.venv/crosscheck)
-#   5. Phala's own clients, pinned: the Python SDK (.venv/phala-python) and the CLI (.tools/phala-cli)
+#   5. Phala's own clients, pinned: the Python SDK 0.1.3 (.venv/phala-python) and 0.2.0 (.venv/phala-python-020),
+#      the CLI (.tools/phala-cli) and the JS SDK (.tools/phala-js)
 #   6. actionlint for the GitHub Actions examples, pinned (.tools/bin), with its ShellCheck (.venv/shellcheck)
 #   7. ./mvnw clean verify -Pe2e: unit, WireMock and LocalStack tests (surefire), then the
 #      end-to-end tests of the `sam build` artifact under the emulator (failsafe)
@@ -55,10 +56,12 @@ ric=$(scripts/ric.sh)
 stage "Python cryptography for the env sealer's cross-check"
 crosscheck_python=$(scripts/crosscheck-python.sh)
 
-stage "Phala's own clients (Python SDK and CLI)"
+stage "Phala's own clients (Python SDK 0.1.3 and 0.2.0, CLI, JS SDK)"
 phala_clients=$(scripts/phala-clients.sh)
 phala_python=$(sed -n 's/^python=//p' <<<"$phala_clients")
 phala_cli=$(sed -n 's/^phala=//p' <<<"$phala_clients")
+phala_python020=$(sed -n 's/^python020=//p' <<<"$phala_clients")
+phala_js=$(sed -n 's/^phala_js=//p' <<<"$phala_clients")
 
 stage "actionlint and its ShellCheck"
 actionlint=$(scripts/actionlint.sh)
@@ -66,5 +69,5 @@ shellcheck=$(scripts/actionlint.sh shellcheck)
 
 stage "./mvnw clean verify -Pe2e"
 ./mvnw -B -ntp clean verify -Pe2e -Drie.path="$rie" -Dric.dir="$ric" -Dcrosscheck.python="$crosscheck_python" \
-  -Dphala.python="$phala_python" -Dphala.cli="$phala_cli" \
+  -Dphala.python="$phala_python" -Dphala.cli="$phala_cli" -Dphala.python020="$phala_python020" -Dphala.js="$phala_js" \
   -Dactionlint.path="$actionlint" -Dactionlint.shellcheck="$shellcheck" "$@"

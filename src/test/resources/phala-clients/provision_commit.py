@@ -1,5 +1,6 @@
-"""Provisions a compose update and commits it with Phala's own Python SDK (phala-cloud 0.1.3), the way its
-documentation pairs the two calls. PhalaClientsRecordingTest runs it against a stand-in for Phala.
+"""Provisions a compose update and commits it with Phala's own Python SDK (phala-cloud 0.1.3, or 0.2.0: the same
+calls in both), the way its documentation pairs the two calls. PhalaClientsRecordingTest runs it against a stand-in
+for Phala, PhalaClientsE2E through the relay.
 
     provision_commit.py CVM_ID COMPOSE_FILE [--name N] [--allowed-env K]... [--update-env-vars]
                         [--encrypted-env HEX] [--env-key K]...

@@ -21,6 +21,13 @@ class ConfigTest {
     }
 
     @Test
+    void theTemplatesPhalaApiVersionIsTheRelaysDefault() {
+        // The template's parameter sets PHALA_API_VERSION on every deployment: it must not pin an older default.
+        assertThat(com.composerelay.local.SamTemplate.read(java.nio.file.Path.of(".")).parameterDefault("PhalaApiVersion"))
+                .isEqualTo(Config.DEFAULT_PHALA_API_VERSION).isEqualTo("2026-06-23");
+    }
+
+    @Test
     void theLogLevelFollowsLambdasVariableAndDefaultsToInfo() {
         assertThat(Fixtures.config().logLevel()).isEqualTo(Log.Level.INFO);
         assertThat(Fixtures.config("AWS_LAMBDA_LOG_LEVEL", "WARN").logLevel()).isEqualTo(Log.Level.WARN);

@@ -180,22 +180,54 @@ public final class LocalDeployment implements AutoCloseable {
 
     /** The relay tokens secret's string for these tokens: each {name, token, cvm...}. */
     public static String relayTokens(List<String[]> tokens) {
+        return relayTokenEntries(tokens.stream().map(RelayTokenEntry::of).toList());
+    }
+
+    /**
+     * The relay tokens secret's string for these entries, as scripts/relay-token.sh prints them:
+     * {@code {"name", "sha256", "cvms"}}, and {@code "expires_at"} and {@code "scopes"} when given.
+     */
+    public static String relayTokenEntries(List<RelayTokenEntry> entries) {
         StringBuilder json = new StringBuilder("[");
-        for (String[] t : tokens) {
-            json.append(json.length() > 1 ? "," : "").append("{\"name\":\"").append(t[0]).append("\",\"sha256\":\"")
-                    .append(com.composerelay.core.Fingerprint.sha256Hex(t[1].getBytes(java.nio.charset.StandardCharsets.UTF_8)))
-                    .append("\",\"cvms\":[");
-            for (int i = 2; i < t.length; i++) {
-                json.append(i > 2 ? "," : "").append('"').append(t[i]).append('"');
+        for (RelayTokenEntry e : entries) {
+            json.append(json.length() > 1 ? "," : "").append("{\"name\":\"").append(e.name()).append("\",\"sha256\":\"")
+                    .append(com.composerelay.core.Fingerprint.sha256Hex(e.token().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .append("\",\"cvms\":").append(strings(e.cvms()));
+            if (e.expiresAt() != null) {
+                json.append(",\"expires_at\":\"").append(e.expiresAt()).append('"');
             }
-            json.append("]}");
+            if (e.scopes() != null) {
+                json.append(",\"scopes\":").append(strings(e.scopes()));
+            }
+            json.append("}");
         }
         return json.append("]").toString();
     }
 
+    private static String strings(List<String> values) {
+        return values.stream().map(v -> "\"" + v + "\"").collect(java.util.stream.Collectors.joining(",", "[", "]"));
+    }
+
     /** Replaces the relay tokens secret's list (the function reads it anew as RelayTokens says). */
     public void setRelayTokens(List<String[]> tokens) {
-        secrets.putSecretValue(b -> b.secretId(relayTokensSecretArn).secretString(relayTokens(tokens)));
+        setRelayTokenEntries(tokens.stream().map(RelayTokenEntry::of).toList());
+    }
+
+    /** Replaces the relay tokens secret's list with these entries. */
+    public void setRelayTokenEntries(List<RelayTokenEntry> entries) {
+        secrets.putSecretValue(b -> b.secretId(relayTokensSecretArn).secretString(relayTokenEntries(entries)));
+    }
+
+    /**
+     * One entry of the relay tokens secret: its name, the token (only its SHA-256 is written), the CVMs it lists, and
+     * optionally its scopes ({@code read}, {@code deploy}, {@code manage}, {@code rollout}; null: none written, the
+     * relay's default read and deploy) and {@code expires_at} (RFC 3339; null: never).
+     */
+    public record RelayTokenEntry(String name, String token, List<String> cvms, List<String> scopes, String expiresAt) {
+        /** {name, token, cvm...}: no scopes, no expiry. */
+        static RelayTokenEntry of(String[] t) {
+            return new RelayTokenEntry(t[0], t[1], List.of(t).subList(2, t.length), null, null);
+        }
     }
 
     /** Makes the stack; the paths come from system properties the scripts and Maven set. */

@@ -34,7 +34,8 @@ import java.util.function.LongSupplier;
  * and a compose hash, and a revision per commit or redeploy. It serves
  * {@code GET /api/v1/apps/{app_id}/cvms}, {@code GET /api/v1/apps/{app_id}/revisions?page=&page_size=}
  * (newest first), {@code POST /api/v1/cvms/{cvm_id}/revisions/{revision_id}/redeploy} and
- * {@code POST /api/v1/status/batch}, and a fleet CVM's PATCH, read and provision. After a commit or a
+ * {@code POST /api/v1/status/batch}, and a fleet CVM's PATCH, read, provision and plain state ({@code GET …/state}:
+ * status, uptime, boot_progress, boot_error). After a commit or a
  * redeploy a CVM is {@code updating} (in progress) for {@link #updateMillis(long)}, then does what its
  * script says ({@link Script}: boots onto the new hash, fails with a {@code boot_error}, or never
  * finishes); while in progress, and as often as {@link #conflicts} says, a commit or redeploy gets 409.
@@ -71,6 +72,23 @@ public final class PhalaStandIn {
     private final Map<String, String> appComposeByHash = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong revisionIds = new AtomicLong(0x7a00);
     private final AtomicLong statusBatches = new AtomicLong();
+    private final AtomicLong stateReads = new AtomicLong();
+    /** Every request under /api/v1, in order of arrival. */
+    private final List<Received> received = java.util.Collections.synchronizedList(new ArrayList<>());
+    /**
+     * The KMS of a fleet CVM's provision answer: off chain ({@code chain_id} null), in the shape the SDKs check
+     * (the JS SDK's zod schema needs {@code id}, {@code slug}, {@code url}, {@code version} and the nullable rest).
+     */
+    static final String KMS_INFO = "{\"id\":\"kms_standin\",\"slug\":\"standin\",\"url\":\"https://kms.standin.local\","
+            + "\"version\":\"v0.5.3\",\"chain_id\":null,\"kms_contract_address\":null,\"gateway_app_id\":null}";
+
+    /** One request as the stand-in received it: method, raw path and query (or null), X-Phala-Version (or null). */
+    public record Received(String method, String path, String query, String version) {
+        @Override
+        public String toString() {
+            return method + " " + path + (query == null ? "" : "?" + query) + " (X-Phala-Version " + version + ")";
+        }
+    }
     private final AtomicLong conflictsAnswered = new AtomicLong();
     private volatile long fleetUpdateMillis = UPDATE_MILLIS;
     private volatile LongSupplier clock = System::currentTimeMillis;
@@ -372,6 +390,18 @@ public final class PhalaStandIn {
         return kind.toString();
     }
 
+    /** {@code GET /api/v1/cvms/{id}/state} calls answered (a fleet CVM's plain state). */
+    public long stateReads() {
+        return stateReads.get();
+    }
+
+    /** Every request received under /api/v1 so far, in order. */
+    public List<Received> received() {
+        synchronized (received) {
+            return List.copyOf(received);
+        }
+    }
+
     /** {@code POST /api/v1/status/batch} calls answered. */
     public long statusBatches() {
         return statusBatches.get();
@@ -449,6 +479,17 @@ public final class PhalaStandIn {
                 + "\"services\":[],\"kms_info\":{\"encrypted_env_pubkey\":\"" + ENV_PUBKEY + "\",\"chain_id\":null}}";
     }
 
+    /**
+     * {@code GET /api/v1/cvms/{id}/state} without {@code target}: {@code status}, {@code uptime} (null while in
+     * progress), {@code boot_progress} ({@code booting} while in progress, {@code done} when running), {@code boot_error}.
+     */
+    private static String cvmState(FleetCvm cvm) {
+        String bootProgress = cvm.inProgress() ? "\"booting\"" : cvm.status.equals("running") ? "\"done\"" : "null";
+        return "{\"status\":\"" + cvm.status + "\",\"uptime\":" + (cvm.inProgress() ? "null" : "\"1m\"")
+                + ",\"boot_progress\":" + bootProgress + ",\"boot_error\":"
+                + (cvm.bootError == null ? "null" : "\"" + cvm.bootError + "\"") + "}";
+    }
+
     private static String cvmStatus(FleetCvm cvm) {
         return "{\"vm_uuid\":\"" + cvm.vmUuid + "\",\"status\":\"" + cvm.status + "\",\"uptime\":\"1m\","
                 + "\"in_progress\":" + cvm.inProgress() + ",\"boot_progress\":" + (cvm.inProgress() ? "\"booting\"" : "null")
@@ -469,7 +510,7 @@ public final class PhalaStandIn {
     private boolean handleFleet(HttpExchange exchange, String method, String path) throws IOException {
         boolean fleetPath = path.startsWith("/api/v1/apps/") || path.equals("/api/v1/status/batch")
                 || path.matches("/api/v1/cvms/[^/]+/revisions/[^/]+/redeploy");
-        FleetCvm addressed = path.matches("/api/v1/cvms/[^/]+(/compose_file(/provision)?)?")
+        FleetCvm addressed = path.matches("/api/v1/cvms/[^/]+(/compose_file(/provision)?|/state)?")
                 ? fleetCvm(decode(path.split("/")[4])) : null;
         if (!fleetPath && addressed == null) {
             return false;
@@ -603,6 +644,17 @@ public final class PhalaStandIn {
             reply(exchange, 200, info);
             return true;
         }
+        if (addressed != null && method.equals("GET") && path.endsWith("/state")) {
+            // Phala's plain state of a CVM (the relay's watch reads it): its four fields, as it is now.
+            stateReads.incrementAndGet();
+            String state;
+            synchronized (this) {
+                addressed.settle(clock.getAsLong());
+                state = cvmState(addressed);
+            }
+            reply(exchange, 200, state);
+            return true;
+        }
         if (addressed != null && method.equals("GET") && path.endsWith("/compose_file")) {
             String compose;
             synchronized (this) {
@@ -622,7 +674,7 @@ public final class PhalaStandIn {
             lastProvision.put(addressed.vmUuid, body);
             appComposeByHash.put(sha256(body), withoutUpdateEnvVars(body));
             reply(exchange, 200, "{\"app_id\":\"" + addressed.appId + "\",\"device_id\":\"dev_1\",\"compose_hash\":\""
-                    + sha256(body) + "\",\"compose_hash_registered\":true,\"kms_info\":{\"chain_id\":null}}");
+                    + sha256(body) + "\",\"compose_hash_registered\":true,\"kms_info\":" + KMS_INFO + "}");
             return true;
         }
         if (addressed != null && method.equals("PATCH") && path.endsWith("/compose_file")) {
@@ -693,6 +745,10 @@ public final class PhalaStandIn {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getRawPath();
+            if (path.startsWith("/api/v1/")) {
+                received.add(new Received(exchange.getRequestMethod(), path, exchange.getRequestURI().getRawQuery(),
+                        exchange.getRequestHeaders().getFirst("X-Phala-Version")));
+            }
             if (!path.equals("/_stats")) {
                 callsByKind.computeIfAbsent(kindOf(exchange.getRequestMethod(), path), k -> new AtomicLong()).incrementAndGet();
             }

@@ -185,4 +185,27 @@ class PhalaStandInFleetTest {
         assertThat(phala.readCvm("cvm_other", KEY, TIMEOUT).value(PhalaProvisioning.STATUS)).isEqualTo("updating");
         assertThat(standIn.keysSeen()).containsExactly(KEY);
     }
+
+    @Test
+    void aFleetCvmsPlainStateFollowsItsUpdateByAnyOfItsIds() throws Exception {
+        String cvm = cvms.get(0);
+        assertThat(state(cvm)).isEqualTo("{\"status\":\"running\",\"uptime\":\"1m\",\"boot_progress\":\"done\",\"boot_error\":null}");
+        commit(cvm, NEW);
+        String updating = "{\"status\":\"updating\",\"uptime\":null,\"boot_progress\":\"booting\",\"boot_error\":null}";
+        assertThat(state(cvm.replace("-", ""))).isEqualTo(updating);
+        assertThat(state(standIn.cvmId(cvm))).isEqualTo(updating);
+        now.addAndGet(1000);
+        assertThat(state(cvm)).isEqualTo("{\"status\":\"running\",\"uptime\":\"1m\",\"boot_progress\":\"done\",\"boot_error\":null}");
+        assertThat(standIn.stateReads()).isEqualTo(4);
+        assertThat(standIn.received().getLast().toString())
+                .isEqualTo("GET /api/v1/cvms/" + cvm + "/state (X-Phala-Version 2026-06-23)");
+    }
+
+    private String state(String cvmId) throws Exception {
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + standIn.port() + "/api/v1/cvms/" + cvmId + "/state"))
+                .header("X-API-Key", KEY).header("X-Phala-Version", "2026-06-23").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).isEqualTo(200);
+        return answer.body();
+    }
 }

@@ -14,8 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs Phala's own, unmodified clients (the Python SDK phala-cloud 0.1.3 and the npm CLI phala 1.1.18, both
- * pinned by scripts/phala-clients.sh) against one base URL with one key, the way a user of the relay would:
+ * Runs Phala's own, unmodified clients (the Python SDK phala-cloud 0.1.3 and 0.2.0, the npm CLI phala 1.1.18 and
+ * the JS SDK @phala/cloud 0.2.9 under Node, all pinned by scripts/phala-clients.sh) against one base URL with one key, the way a user of the relay would:
  * {@code PHALA_CLOUD_API_PREFIX} and {@code PHALA_CLOUD_API_KEY}. Each run gets an empty environment but for
  * those, {@code PATH}, a throw-away {@code HOME} and the switches that keep the CLI off the network (its
  * update notice, the only other host it contacts on these paths, is the npm registry).
@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 public final class PhalaClients {
     private static final String SCRIPT = "scripts/phala-clients.sh";
     private static final Path PROVISION_COMMIT = Path.of("src/test/resources/phala-clients/provision_commit.py");
+    private static final Path STATUS_BATCH = Path.of("src/test/resources/phala-clients/status_batch.py");
+    private static final Path JS_SDK = Path.of("src/test/resources/phala-clients/js_sdk.mjs");
 
     private final Installed installed;
     private final URI baseUrl;
@@ -39,18 +41,26 @@ public final class PhalaClients {
     }
 
     /**
-     * The clients as {@code -Dphala.python} and {@code -Dphala.cli} name them (./run-tests.sh passes both), else as
-     * scripts/phala-clients.sh installs them; fails, does not skip, when neither works.
+     * The clients as {@code -Dphala.python}, {@code -Dphala.cli}, {@code -Dphala.python020} and {@code -Dphala.js}
+     * name them (./run-tests.sh passes all four), else as scripts/phala-clients.sh installs them (when any is not
+     * given); fails, does not skip, when neither works.
      */
     public static Installed installed() {
         String python = System.getProperty("phala.python", "");
         String cli = System.getProperty("phala.cli", "");
-        Installed found = python.isBlank() || cli.isBlank() ? installedByScript() : new Installed(Path.of(python), Path.of(cli));
-        for (Path tool : List.of(found.python(), found.cli())) {
+        String python020 = System.getProperty("phala.python020", "");
+        String js = System.getProperty("phala.js", "");
+        Installed found = python.isBlank() || cli.isBlank() || python020.isBlank() || js.isBlank() ? installedByScript()
+                : new Installed(Path.of(python), Path.of(cli), Path.of(python020), Path.of(js));
+        for (Path tool : List.of(found.python(), found.cli(), found.python020())) {
             if (!Files.isExecutable(tool)) {
-                throw new IllegalStateException("no Phala client at " + tool + " (-Dphala.python / -Dphala.cli, or what "
-                        + SCRIPT + " printed)");
+                throw new IllegalStateException("no Phala client at " + tool + " (-Dphala.python / -Dphala.cli /"
+                        + " -Dphala.python020, or what " + SCRIPT + " printed)");
             }
+        }
+        if (!Files.isRegularFile(found.js().resolve("dist/index.mjs"))) {
+            throw new IllegalStateException("no JS SDK at " + found.js() + " (no dist/index.mjs; -Dphala.js, or the phala_js= "
+                    + SCRIPT + " printed)");
         }
         return found;
     }
@@ -68,8 +78,65 @@ public final class PhalaClients {
      * through src/test/resources/phala-clients/provision_commit.py: stdout is one JSON document.
      */
     public Run pythonProvisionAndCommit(String cvmId, String composeYaml, PythonOptions options) {
+        return provisionAndCommit(installed.python(), cvmId, composeYaml, options);
+    }
+
+    /** The same flow as {@link #pythonProvisionAndCommit} with the Python SDK 0.2.0 (the same script, its own venv). */
+    public Run python020ProvisionAndCommit(String cvmId, String composeYaml, PythonOptions options) {
+        return provisionAndCommit(installed.python020(), cvmId, composeYaml, options);
+    }
+
+    /**
+     * {@code get_cvm_status_batch({"vm_uuids": [...]})} of the Python SDK 0.2.0, through
+     * src/test/resources/phala-clients/status_batch.py: stdout {@code {"status_batch": {vm_uuid: status}}} or
+     * {@code {"step", "error"}}.
+     */
+    public Run python020StatusBatch(String... vmUuids) {
+        List<String> command = new ArrayList<>(List.of(installed.python020().toString(), STATUS_BATCH.toAbsolutePath().toString()));
+        command.addAll(List.of(vmUuids));
+        return run(command);
+    }
+
+    /** The JS SDK's {@code getCvmStatusBatch(client, {vmUuids})}: stdout {@code {"status_batch": {...}}} or {@code {"step", "error"}}. */
+    public Run jsStatusBatch(String... vmUuids) {
+        List<String> command = new ArrayList<>(jsCommand("status-batch"));
+        command.addAll(List.of(vmUuids));
+        return run(command);
+    }
+
+    /**
+     * The JS SDK's {@code provisionCvmComposeFileUpdate(client, {id, app_compose: {docker_compose_file}})} then
+     * {@code commitCvmComposeFileUpdate(client, {id, compose_hash})}: stdout {@code {"provision", "commit"}}.
+     */
+    public Run jsProvisionAndCommit(String cvmId, String composeYaml) {
         Path compose = writeInHome("docker-compose.yml", composeYaml);
-        List<String> command = new ArrayList<>(List.of(installed.python().toString(), PROVISION_COMMIT.toAbsolutePath().toString(),
+        List<String> command = new ArrayList<>(jsCommand("provision-commit"));
+        command.addAll(List.of(cvmId, compose.toString()));
+        return run(command);
+    }
+
+    /**
+     * The JS SDK's {@code watchCvmState(client, {id, target[, maxRetries]}, {onEvent})}: stdout
+     * {@code {"watch": <result>, "events": [{type, data}...]}}, or {@code {"step", "error", "events"}}.
+     *
+     * @param maxRetries null for the SDK's default (unlimited)
+     */
+    public Run jsWatchState(String cvmId, String target, Integer maxRetries) {
+        List<String> command = new ArrayList<>(jsCommand("watch"));
+        command.addAll(List.of(cvmId, target));
+        if (maxRetries != null) {
+            command.add(String.valueOf(maxRetries));
+        }
+        return run(command);
+    }
+
+    private List<String> jsCommand(String action) {
+        return List.of("node", JS_SDK.toAbsolutePath().toString(), installed.js().toAbsolutePath().toString(), action);
+    }
+
+    private Run provisionAndCommit(Path python, String cvmId, String composeYaml, PythonOptions options) {
+        Path compose = writeInHome("docker-compose.yml", composeYaml);
+        List<String> command = new ArrayList<>(List.of(python.toString(), PROVISION_COMMIT.toAbsolutePath().toString(),
                 cvmId, compose.toString()));
         if (options.name() != null) {
             command.addAll(List.of("--name", options.name()));
@@ -172,11 +239,12 @@ public final class PhalaClients {
             process.getOutputStream().close();
             String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(600, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IllegalStateException(SCRIPT + " failed (its output is above): it needs python3 (3.9+) with venv and"
-                        + " pip able to install phala-cloud==0.1.3, and Node 18+ with npm able to install phala@1.1.18;"
-                        + " or pass -Dphala.python=... -Dphala.cli=...");
+                throw new IllegalStateException(SCRIPT + " failed (its output is above): it needs python3 (3.10+) with venv and"
+                        + " pip able to install phala-cloud 0.1.3 and 0.2.0, and Node 18+ with npm able to install phala@1.1.18"
+                        + " and @phala/cloud@0.2.9; or pass -Dphala.python=... -Dphala.cli=... -Dphala.python020=... -Dphala.js=...");
             }
-            return new Installed(Path.of(line(out, "python=")), Path.of(line(out, "phala=")));
+            return new Installed(Path.of(line(out, "python=")), Path.of(line(out, "phala=")), Path.of(line(out, "python020=")),
+                    Path.of(line(out, "phala_js=")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -190,8 +258,11 @@ public final class PhalaClients {
                 .orElseThrow(() -> new IllegalStateException(SCRIPT + " printed no " + prefix + " line: " + out));
     }
 
-    /** Where the two clients are: the venv's python (with phala-cloud) and the CLI's {@code phala} bin. */
-    public record Installed(Path python, Path cli) {}
+    /**
+     * Where the clients are: the venv's python with phala-cloud 0.1.3, the CLI's {@code phala} bin, the venv's python
+     * with phala-cloud 0.2.0, and the JS SDK's package directory (run with {@code node} from {@code PATH}).
+     */
+    public record Installed(Path python, Path cli, Path python020, Path js) {}
 
     /** What a client run ended with. */
     public record Run(int exitCode, String stdout, String stderr) {
