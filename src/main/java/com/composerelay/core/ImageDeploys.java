@@ -236,6 +236,9 @@ public final class ImageDeploys {
             case Rollouts.Answer.Done done -> new Result.Started(channel, done.rollout(), done.created());
             case Rollouts.Answer.Refused refused when refused.status() == 503 ->
                     new Result.Unavailable(channel, refused.message());
+            // A CVM still held by the channel's rollout before (a push during its bake): later, not never.
+            case Rollouts.Answer.Refused refused when refused.status() == 409 ->
+                    new Result.Unavailable(channel, refused.message());
             case Rollouts.Answer.Refused refused -> rejected(channel, "rollout", refused.message());
         };
     }

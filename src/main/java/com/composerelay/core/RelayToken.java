@@ -45,6 +45,17 @@ public record RelayToken(String name, String sha256, List<String> cvms, Instant 
         return cvms.stream().anyMatch(c -> !c.equals("*") && !form(canonical(c)).equals(form));
     }
 
+    private static final java.util.regex.Pattern HASHID = java.util.regex.Pattern.compile("cvm_[A-Za-z0-9]{1,64}");
+
+    /**
+     * Whether {@code cvmId} names one CVM for good: a UUID or a {@code cvm_<hashid>}. A name, an
+     * {@code instance_…} or an app id may come to name another CVM (a name reused, a replica
+     * replaced), so a CVM's other ids are never looked up for them.
+     */
+    public static boolean isFixed(String cvmId) {
+        return UUID.matcher(cvmId).matches() || HASHID.matcher(cvmId).matches();
+    }
+
     private static String form(String canonical) {
         return canonical.substring(0, canonical.indexOf(':'));
     }

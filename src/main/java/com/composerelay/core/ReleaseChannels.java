@@ -83,9 +83,17 @@ public final class ReleaseChannels {
         return list.stream().filter(c -> c.matches(repository, tag)).toList();
     }
 
-    /** Finds a channel by its name (names are unique), from the cache; null when there is none. */
+    /**
+     * Finds a channel by its name (names are unique), from the cache; a name the cached list does not
+     * hold reads it anew when the copy is at least {@link #REREAD_AFTER} old. Null when there is none.
+     */
     public synchronized ReleaseChannel named(String name) throws Unavailable {
-        return all().stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
+        List<ReleaseChannel> list = all();
+        if (list.stream().noneMatch(c -> c.name().equals(name)) && age().compareTo(REREAD_AFTER) >= 0) {
+            read();
+            list = cached;
+        }
+        return list.stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
     }
 
     private Duration age() {

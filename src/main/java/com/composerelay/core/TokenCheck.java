@@ -85,8 +85,10 @@ public final class TokenCheck {
         if (token.allows(cvmId)) {
             return new Verdict.Allowed(token);
         }
-        if (!token.listsAnotherFormThan(cvmId)) {
-            return new Verdict.OutOfScope(token.name()); // a CVM has one id of each form: nothing more to read
+        if (!token.listsAnotherFormThan(cvmId) || !RelayToken.isFixed(cvmId)) {
+            // A CVM has one id of each form; and only a fixed id (a UUID, a cvm_ id) is worth reading:
+            // a name may name another CVM tomorrow.
+            return new Verdict.OutOfScope(token.name());
         }
         try {
             return token.covers(identities.of(cvmId)) ? new Verdict.Allowed(token) : new Verdict.OutOfScope(token.name());

@@ -54,6 +54,8 @@ public final class PhalaApiTrigger {
     /** A revision id or an app id in a path: what Phala's ids are made of. */
     private static final Pattern PATH_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
     private static final Pattern STATUS = Pattern.compile("[a-z_]{1,32}");
+    /** An app id in a path: its hex, with or without {@code app_}. */
+    private static final Pattern APP_ID = Pattern.compile("(app_)?[0-9a-fA-F]{1,64}");
 
     private final TokenCheck tokens;
     private final TokenRevocations revocations;
@@ -118,8 +120,9 @@ public final class PhalaApiTrigger {
         if (revisionId != null && !PATH_ID.matcher(revisionId).matches()) {
             return PhalaApiAnswers.detail(400, "revision_id: must be 1 to 128 of A-Z a-z 0-9 _ -");
         }
-        if (appId != null && !PATH_ID.matcher(appId).matches()) {
-            return PhalaApiAnswers.detail(400, "app_id: must be 1 to 128 of A-Z a-z 0-9 _ -");
+        if (appId != null && !APP_ID.matcher(appId).matches()) {
+            return PhalaApiAnswers.detail(400, "app_id: must be an app id: its hex (1 to 64 hex digits), with or"
+                    + " without app_");
         }
         // Routes about several CVMs or an app check the token's list themselves.
         boolean listed = appId != null || STATUS_BATCH_PATH.matcher(path).matches();
@@ -254,8 +257,8 @@ public final class PhalaApiTrigger {
         String interval = call.request().query("interval");
         int seconds = PhalaStateWatch.DEFAULT_INTERVAL_SECONDS;
         if (interval != null) {
-            if (!interval.matches("[0-9]{1,2}") || Integer.parseInt(interval) < 1 || Integer.parseInt(interval) > 60) {
-                return PhalaApiAnswers.detail(400, "interval: must be 1 to 60 seconds");
+            if (!interval.matches("[0-9]{1,2}") || Integer.parseInt(interval) < 2 || Integer.parseInt(interval) > 60) {
+                return PhalaApiAnswers.detail(400, "interval: must be 2 to 60 seconds");
             }
             seconds = Integer.parseInt(interval);
         }
@@ -363,6 +366,14 @@ public final class PhalaApiTrigger {
      * outcome, once every field is within the token's scopes ({@link PhalaApiScopes#unifiedPatch}).
      */
     private JrsObject deploy(Call call, RelayToken token) {
+        // Headers that change what Phala does with the PATCH: passed on, they would be dropped, and a
+        // prepare-only request applied. Refused by name until the relay forwards them.
+        for (String header : new String[] {"X-Prepare-Only", "X-Compose-Hash", "X-Transaction-Hash"}) {
+            if (call.request().header(header) != null) {
+                return PhalaApiAnswers.detail(400, header + ": the relay does not forward it, so this PATCH would not"
+                        + " do what it asks (a prepare-only update would be applied); send the PATCH without it");
+            }
+        }
         String body;
         try {
             PhalaApiAnswers.Body parsed = PhalaApiAnswers.jsonObject(call.request());

@@ -13,11 +13,11 @@ import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A CVM's ids read from Phala ({@code GET /cvms/{id}}, with the relay's key, retries and deadline)
- * and kept: they never change. A CVM Phala does not know (or will not show) goes by the id asked
+ * and kept: they never change. Asked only for a fixed id ({@link com.composerelay.core.RelayToken#isFixed}),
+ * and its answer counts only when it names that id as the CVM's own {@code id} or {@code vm_uuid}. A CVM Phala does not know (or will not show) goes by the id asked
  * for only; a read that could not be made is {@link CvmIdentities.Unavailable}, never kept.
  */
 final class CachedCvmIdentities implements CvmIdentities {
@@ -29,7 +29,14 @@ final class CachedCvmIdentities implements CvmIdentities {
     private final Relay relay;
     private final PhalaPassThrough phala;
     private final Clock clock;
-    private final Map<String, Set<String>> kept = new ConcurrentHashMap<>();
+    /** The ids of each CVM asked about, the least recently used dropped first past {@link #MAX_KEPT}. */
+    private final Map<String, Set<String>> kept = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Set<String>> eldest) {
+                    return size() > MAX_KEPT;
+                }
+            });
 
     CachedCvmIdentities(Relay relay, PhalaPassThrough phala, Clock clock) {
         this.relay = relay;
@@ -48,7 +55,9 @@ final class CachedCvmIdentities implements CvmIdentities {
         Relay.Call read = relay.call(deadline, (key, timeout) -> phala.forward("GET", cvmId, "", null, null, key, timeout));
         if (!read.succeeded()) {
             if (read.rejection() != null) {
-                return Set.of(cvmId); // Phala does not show it: it goes by the id asked for, nothing more
+                // Phala does not show it: it goes by the id asked for, nothing more (kept: a fixed id stays unknown).
+                kept.put(cvmId, Set.of(cvmId));
+                return Set.of(cvmId);
             }
             throw new Unavailable("the CVM's ids could not be read from Phala: " + read.error());
         }
@@ -68,10 +77,11 @@ final class CachedCvmIdentities implements CvmIdentities {
                 found.add(text);
             }
         }
-        Set<String> all = Set.copyOf(found);
-        if (kept.size() >= MAX_KEPT) {
-            kept.clear();
-        }
+        // Only an answer about the CVM asked for counts: its own id or vm_uuid must be the one in the path.
+        String asked = com.composerelay.core.RelayToken.canonical(cvmId);
+        boolean same = java.util.stream.Stream.of("id", "vm_uuid").map(cvm::path).filter(Json::isText)
+                .anyMatch(v -> com.composerelay.core.RelayToken.canonical(Json.text(v)).equals(asked));
+        Set<String> all = same ? Set.copyOf(found) : Set.of(cvmId);
         kept.put(cvmId, all);
         return all;
     }

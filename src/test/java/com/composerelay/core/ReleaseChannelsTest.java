@@ -85,6 +85,20 @@ class ReleaseChannelsTest {
     }
 
     @Test
+    void aChannelNamedFromChatThatTheCopyLacksRereadsOnceTheListIsAMinuteOld() throws Exception {
+        assertThat(channels.named("api-prod")).isNull();
+        stored.add(channel("api-prod", "api", "v*"));
+        clock.advance(Duration.ofSeconds(59));
+        assertThat(channels.named("api-prod")).as("younger than a minute: no read").isNull();
+        assertThat(reads).hasValue(1);
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(channels.named("api-prod").repository()).isEqualTo("api");
+        assertThat(reads).hasValue(2);
+        assertThat(channels.named("shop-prod")).isNotNull();
+        assertThat(reads).as("a known name reads nothing").hasValue(2);
+    }
+
+    @Test
     void aFloodOfUnknownRepositoriesCostsOneReadAMinute() throws Exception {
         assertThat(channels.all()).hasSize(2);
         clock.advance(Duration.ofMinutes(1));

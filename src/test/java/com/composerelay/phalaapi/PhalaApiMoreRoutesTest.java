@@ -198,7 +198,7 @@ class PhalaApiMoreRoutesTest {
         assertThat(body(call("GET", STATE, Map.of("target", "Running!"), token, null)))
                 .isEqualTo(detail("target: must be a CVM status such as running (1 to 32 of a-z _)"));
         assertThat(body(call("GET", STATE, Map.of("target", "running", "interval", "0"), token, null)))
-                .isEqualTo(detail("interval: must be 1 to 60 seconds"));
+                .isEqualTo(detail("interval: must be 2 to 60 seconds"));
         phala.verify(0, anyRequestedFor(anyUrl()));
     }
 
@@ -261,6 +261,37 @@ class PhalaApiMoreRoutesTest {
         JsonNode other = call("GET", "/api/v1/cvms/" + OTHER_UUID, Map.of(), token, null);
         assertThat(status(other)).isEqualTo(403);
         phala.verify(1, getRequestedFor(urlEqualTo("/api/v1/cvms/" + OTHER_UUID))); // the ids' read, never forwarded
+    }
+
+    @Test
+    void aNameOrAnAnswerAboutAnotherCvmNeverMatchesByItsOtherIds() {
+        // A name may name another CVM tomorrow: never looked up. An answer whose own id is not the one asked for
+        // (a CVM Phala resolved to another) counts for nothing.
+        phala.stubFor(get("/api/v1/cvms/cvm_alias01").willReturn(aResponse().withStatus(200)
+                .withBody("{\"id\":\"cvm_other\",\"vm_uuid\":\"" + UUID + "\",\"app_id\":\"" + APP_HEX + "\"}")));
+        String token = token("by-uuid", EnumSet.of(READ), UUID);
+        JsonNode byName = call("GET", "/api/v1/cvms/web-1", Map.of(), token, null);
+        assertThat(status(byName)).isEqualTo(403);
+        phala.verify(0, anyRequestedFor(anyUrl()));
+        JsonNode other = call("GET", "/api/v1/cvms/cvm_alias01", Map.of(), token, null);
+        assertThat(status(other)).isEqualTo(403);
+        phala.verify(1, getRequestedFor(urlEqualTo("/api/v1/cvms/cvm_alias01"))); // the ids' read only
+    }
+
+    @Test
+    void aPrepareOnlyOrOnChainHeaderOnTheUnifiedPatchIsRefusedByName() {
+        String token = token("deployer", EnumSet.of(READ, DEPLOY), CVM);
+        Map<String, String> headers = Map.of();
+        String event = Events.json(Events.httpApiRequest("PATCH", "ANY /api/v1/{proxy+}", "/api/v1/cvms/" + CVM,
+                Map.of("proxy", "cvms/" + CVM), Map.of("content-type", "application/json", "x-api-key", token,
+                        "x-prepare-only", "true"), "{\"docker_compose_file\":\"services: {}\"}", false));
+        JsonNode answer = harness.invoke(event);
+        assertThat(status(answer)).isEqualTo(400);
+        assertThat(body(answer)).isEqualTo(detail("X-Prepare-Only: the relay does not forward it, so this PATCH would not"
+                + " do what it asks (a prepare-only update would be applied); send the PATCH without it"));
+        phala.verify(0, anyRequestedFor(anyUrl()));
+        assertThat(harness.outcomes.published()).isEmpty();
+        assertThat(headers).isEmpty();
     }
 
     @Test

@@ -416,15 +416,16 @@ class ImageDeploysTest {
     }
 
     @Test
-    void anotherDigestWhileTheChannelsRolloutRunsIsRejectedForTheCvmItHolds() {
+    void anotherDigestWhileTheChannelsRolloutRunsWaitsForItToEnd() {
         composes.put("cvm-a", appCompose(COMPOSE));
         composes.put("cvm-c", appCompose(COMPOSE));
         Rollout first = started(push("prod", image("v1.0.1", DIGEST)), true);
 
         Result second = push("prod", image("v1.0.2", OTHER_DIGEST));
 
-        rejected(second, "prod", "rollout", "rollout: release channel prod: targets: CVM cvm-a is in rollout "
-                + first.rolloutId() + ", which has not ended; cancel it or wait for it to end");
+        // Not rejected: the message goes back to the queue and is released once the rollout before has ended.
+        assertThat(second).isEqualTo(new Result.Unavailable(channels.get("prod"), "targets: CVM cvm-a is in rollout "
+                + first.rolloutId() + ", which has not ended; cancel it or wait for it to end"));
         assertThat(fleetCalls).containsExactly("composeFile cvm-a", "composeFile cvm-a");
     }
 
