@@ -11,9 +11,9 @@ import java.util.Optional;
  * channel's CVMs runs now ({@code GET /cvms/{id}/compose_file}), pins the channel's service(s) to the
  * image's digest (the {@link Releaser}: only those lines change) and starts the channel's rollout.
  *
- * <p>The rollout's key is the channel's name and the digest: an event delivered twice, or the same
- * digest pushed under a second tag, names the rollout already started, and nothing is read from
- * Phala for it.
+ * <p>A push's rollout key is the channel's name and the digest: an event delivered twice, or the
+ * same digest pushed under a second tag, names the rollout already started, and nothing is read
+ * from Phala for it. A deploy asked for from chat is keyed by its own request.
  */
 public final class ImageDeploys {
     /**
@@ -107,7 +107,18 @@ public final class ImageDeploys {
     /** Releases {@code image} through {@code channel} ({@code kind}: {@code push} or {@code deploy}). */
     public Result release(ReleaseChannel channel, Image image, String kind, Trigger trigger, String actor,
                           String replyUrl, Invocation invocation) {
-        String key = key(channel, image.digest());
+        return release(channel, image, kind, trigger, actor, replyUrl, null, invocation);
+    }
+
+    /**
+     * As above; a release asked for by someone ({@code request}: the request's own idempotency key, e.g.
+     * a signed Slack command's) is its own rollout, once per request: a deploy of a digest after its
+     * rollout failed or was rolled back deploys again. A push (no request) is once per channel and digest.
+     */
+    public Result release(ReleaseChannel channel, Image image, String kind, Trigger trigger, String actor,
+                          String replyUrl, String request, Invocation invocation) {
+        String key = request == null ? key(channel, image.digest())
+                : "deploy:" + channel.name() + ":" + image.digest() + ":" + request;
         Instant deadline = invocation.deadline();
         try {
             Optional<Rollout> known = rollouts.ofKey(key);

@@ -207,7 +207,7 @@ public final class ReleaseMessages {
         ImageDeploys.Image image = new ImageDeploys.Image(found.registryId() + ".dkr.ecr." + region + ".amazonaws.com",
                 channel.repository(), tag, found.digest());
         return settle(message, deploys.get().release(channel, image, "deploy", message.trigger(), message.actor(),
-                message.replyUrl(), invocation), message.trigger(), message.replyUrl(), startedAt);
+                message.replyUrl(), message.idempotencyKey(), invocation), message.trigger(), message.replyUrl(), startedAt);
     }
 
     // ---- results

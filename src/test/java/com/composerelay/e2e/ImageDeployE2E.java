@@ -232,6 +232,25 @@ class ImageDeployE2E {
         throw new AssertionError("rollout " + id + " did not end in " + seconds + " s: " + view);
     }
 
+    private static String deployedId;
+
+    /** The rollout id of the first {@code rollout.started} of a release of {@code kind}, within 20 s. */
+    static String startedId(String kind) throws Exception {
+        for (int i = 0; i < 80; i++) {
+            synchronized (outcomes) {
+                outcomes.addAll(stack.outcomesSoFar());
+                for (Published p : outcomes) {
+                    if ("rollout.started".equals(p.attributes().get("event"))
+                            && kind.equals(p.attributes().get("release_kind"))) {
+                        return p.attributes().get("rollout_id");
+                    }
+                }
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("no rollout.started of a " + kind + " release");
+    }
+
     static long executionsNamed(String name) {
         return stack.sfn.listExecutions(b -> b.stateMachineArn(stack.rolloutStateMachineArn)).executions().stream()
                 .filter(e -> e.name().equals(name)).count();
@@ -352,7 +371,9 @@ class ImageDeployE2E {
         assertThat(deliver(1)).isEqualTo(1);
         assertThat(ecrBodies).containsExactly("AmazonEC2ContainerRegistry_V20150921.DescribeImages "
                 + "{\"repositoryName\":\"shop\",\"imageIds\":[{\"imageTag\":\"v1.4.0\"}]}");
-        String id = idOf("release:shop-prod:" + TAGGED);
+        // A deploy from chat is keyed by its signed command: its id is read off its rollout.started.
+        String id = startedId("deploy");
+        deployedId = id;
         JsonNode end = await(id, 120);
         assertThat(end.get("status").textValue()).as(end.toString()).isEqualTo("completed");
         assertThat(end.get("trigger").textValue()).isEqualTo("slack");
@@ -375,7 +396,7 @@ class ImageDeployE2E {
     @Test
     @Order(4)
     void slackRollbackGoesBackToTheRevisionBeforeTheLastRelease() throws Exception {
-        String deployed = idOf("release:shop-prod:" + TAGGED);
+        String deployed = deployedId;
         JsonNode ack = slash("rollback shop-prod");
         assertThat(ack.get("text").textValue()).isEqualTo(":hourglass_flowing_sand: Rolling back release channel"
                 + " `shop-prod`. I will post the rollout in this channel.");

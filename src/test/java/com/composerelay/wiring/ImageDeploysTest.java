@@ -297,6 +297,27 @@ class ImageDeploysTest {
     }
 
     @Test
+    void aDeployFromChatIsItsOwnRolloutOncePerRequestEvenOfADigestRolledBackBefore() throws Exception {
+        composes.put("cvm-a", appCompose(COMPOSE));
+        Rollout pushed = started(push("prod", image("v1.0.1", DIGEST)), true);
+        store.update(pushed.rolloutId(), null, r -> r.ended("rolled_back", clock.instant()));
+        store.release("cvm-a", pushed.rolloutId());
+
+        Result deployed = deploys.release(channels.get("prod"), image("v1.0.1", DIGEST), "deploy", Trigger.SLACK,
+                "slack:U0BOSS", "https://hooks.slack.com/x", "sqs:slack:abc", invocation());
+        Rollout again = started(deployed, true);
+        assertThat(again.rolloutId()).isNotEqualTo(pushed.rolloutId());
+        assertThat(again.release().kind()).isEqualTo("deploy");
+        assertThat(again.replyUrl()).isEqualTo("https://hooks.slack.com/x");
+
+        Result redelivered = deploys.release(channels.get("prod"), image("v1.0.1", DIGEST), "deploy", Trigger.SLACK,
+                "slack:U0BOSS", "https://hooks.slack.com/x", "sqs:slack:abc", invocation());
+        assertThat(started(redelivered, false).rolloutId()).as("the same request again: the same rollout")
+                .isEqualTo(again.rolloutId());
+        assertThat(engine.calls).hasSize(2);
+    }
+
+    @Test
     void theSameDigestUnderAnotherTagIsTheSameRollout() {
         composes.put("cvm-a", appCompose(COMPOSE));
         Rollout first = started(push("prod", image("v1.0.1", DIGEST)), true);
