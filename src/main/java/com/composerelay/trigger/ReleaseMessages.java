@@ -52,10 +52,19 @@ public final class ReleaseMessages {
     private final Pipeline pipeline;
     private final Metrics metrics;
     private final Clock clock;
+    private final com.composerelay.core.ChatReplies replies;
 
     /** @param region the function's own region: the registry a deploy by tag names is {@code <account>.dkr.ecr.<region>.amazonaws.com} */
     public ReleaseMessages(Supplier<ReleaseChannels> channels, Supplier<ImageDeploys> deploys, Supplier<ImageTags> tags,
                            String region, Pipeline pipeline, Metrics metrics, Clock clock) {
+        this(channels, deploys, tags, region, pipeline, metrics, clock, com.composerelay.core.ChatReplies.none());
+    }
+
+    /** @param replies where a release from chat that starts nothing new says so (its rollout card says the rest) */
+    public ReleaseMessages(Supplier<ReleaseChannels> channels, Supplier<ImageDeploys> deploys, Supplier<ImageTags> tags,
+                           String region, Pipeline pipeline, Metrics metrics, Clock clock,
+                           com.composerelay.core.ChatReplies replies) {
+        this.replies = replies;
         this.channels = channels;
         this.deploys = deploys;
         this.tags = tags;
@@ -220,11 +229,20 @@ public final class ReleaseMessages {
             case ImageDeploys.Result.Started started -> {
                 Log.info(started.created() ? "release started" : "release already started", "request_id",
                         message.messageId(), "channel", channel, "rollout_id", started.rollout().rolloutId());
+                if (!started.created() && replyUrl != null) {
+                    replies.note(replyUrl, ":information_source: Release channel `" + channel + "`: rollout `"
+                            + started.rollout().rolloutId() + "` was started for this already ("
+                            + started.rollout().status() + ").");
+                }
                 yield true;
             }
             case ImageDeploys.Result.AlreadyRunning running -> {
                 Log.info("release not started: the channel's CVMs already run this image", "request_id",
                         message.messageId(), "channel", channel, "cvm_id", running.cvmId());
+                if (replyUrl != null) {
+                    replies.note(replyUrl, ":information_source: Release channel `" + channel
+                            + "` already runs this image: nothing to roll out.");
+                }
                 yield true;
             }
             case ImageDeploys.Result.Rejected rejected -> {

@@ -145,7 +145,7 @@ public final class Assembly {
             Lazy<ImageDeploys> deploys = new Lazy<>(() -> new ImageDeploys(rollouts.get(), ports.store(), relay,
                     ports.fleet(), releaser));
             releases = Optional.of(new ReleaseMessages(channels, deploys, ports::tags, config.awsRegion(), pipeline,
-                    adapters.metrics(), adapters.clock()));
+                    adapters.metrics(), adapters.clock(), adapters.replies()));
             starts = Optional.of(new RolloutStarts(rollouts,
                     (body, key, trigger, actor) -> RolloutStart.read(body, key, trigger, actor, perCvmSecrets)));
             // A watch's final outcome is its update's (Outcome.Facts.requestId: the relay's id of that update).

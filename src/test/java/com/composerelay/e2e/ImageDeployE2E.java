@@ -413,6 +413,21 @@ class ImageDeployE2E {
         for (String vm : appVms) {
             assertThat(stack.phala.composeHash(vm)).isEqualTo(end.get("compose_hash").textValue());
         }
+
+        // The same rollback asked for again (a new command): it names the rollback done, and says so in the thread.
+        posted.clear();
+        slash("rollback shop-prod");
+        assertThat(deliver(1)).isEqualTo(1);
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (posted.isEmpty() && System.nanoTime() < until) {
+            Thread.sleep(100);
+        }
+        assertThat(posted).singleElement().satisfies(note -> {
+            assertThat(note.get("response_type").textValue()).isEqualTo("ephemeral");
+            assertThat(note.get("text").textValue()).isEqualTo(":information_source: Release channel `shop-prod`:"
+                    + " rollout `" + id + "` was started for this already (completed).");
+        });
+        assertThat(executionsNamed(id)).isEqualTo(1);
     }
 
     @Test
