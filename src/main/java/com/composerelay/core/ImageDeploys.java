@@ -120,13 +120,9 @@ public final class ImageDeploys {
         String key = request == null ? key(channel, image.digest())
                 : "deploy:" + channel.name() + ":" + image.digest() + ":" + request;
         Instant deadline = invocation.deadline();
-        try {
-            Optional<Rollout> known = rollouts.ofKey(key);
-            if (known.isPresent()) {
-                return started(channel, rollouts.again(known.get()));
-            }
-        } catch (StoreUnavailable e) {
-            return new Result.Unavailable(channel, "the rollout store could not be read: " + e.getMessage());
+        Optional<Result> known = known(channel, key);
+        if (known.isPresent()) {
+            return known.get();
         }
         String cvm;
         List<String> appCvms = null;
@@ -207,13 +203,9 @@ public final class ImageDeploys {
                     + " recorded no revision to go back to");
         }
         String key = "rollback:" + channel.name() + ":" + last.rolloutId();
-        try {
-            Optional<Rollout> known = rollouts.ofKey(key);
-            if (known.isPresent()) {
-                return started(channel, rollouts.again(known.get()));
-            }
-        } catch (StoreUnavailable e) {
-            return new Result.Unavailable(channel, "the rollout store could not be read: " + e.getMessage());
+        Optional<Result> known = known(channel, key);
+        if (known.isPresent()) {
+            return known.get();
         }
         String revision = before.revisionBefore();
         Relay.Call read = relay.call(invocation.deadline(),
@@ -240,6 +232,15 @@ public final class ImageDeploys {
             start = start.withReplyUrl(replyUrl);
         }
         return started(channel, rollouts.start(start, invocation));
+    }
+
+    /** What the rollout {@code key} already names comes to (nothing read from Phala for it), or empty. */
+    private Optional<Result> known(ReleaseChannel channel, String key) {
+        try {
+            return rollouts.known(key).map(answer -> started(channel, answer));
+        } catch (StoreUnavailable e) {
+            return Optional.of(new Result.Unavailable(channel, "the rollout store could not be read: " + e.getMessage()));
+        }
     }
 
     private static Result started(ReleaseChannel channel, Rollouts.Answer answer) {

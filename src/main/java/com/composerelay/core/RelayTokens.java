@@ -2,7 +2,6 @@ package com.composerelay.core;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 
 /**
@@ -13,7 +12,7 @@ import java.util.List;
  */
 public final class RelayTokens {
     /** How old the cached list must be before an unknown token makes the relay read it anew. */
-    public static final Duration REREAD_AFTER = Duration.ofMinutes(1);
+    public static final Duration REREAD_AFTER = ListCache.REREAD_AFTER;
 
     /** Where the list comes from. */
     @FunctionalInterface
@@ -28,37 +27,20 @@ public final class RelayTokens {
         }
     }
 
-    private final Source source;
-    private final Duration ttl;
-    private final Clock clock;
-    private List<RelayToken> cached;
-    private Instant readAt;
+    private final ListCache<RelayToken, Unavailable> list;
 
     public RelayTokens(Source source, Duration ttl, Clock clock) {
-        this.source = source;
-        this.ttl = ttl;
-        this.clock = clock;
+        this.list = new ListCache<>(source::fetch, ttl, clock);
     }
 
     /** The list, from the cache while it is younger than the cache's time. */
-    public synchronized List<RelayToken> current() throws Unavailable {
-        if (cached == null || Duration.between(readAt, clock.instant()).compareTo(ttl) >= 0) {
-            read();
-        }
-        return cached;
+    public List<RelayToken> current() throws Unavailable {
+        return list.current();
     }
 
     /** The list read anew if the cached one is older than {@link #REREAD_AFTER}, else the cached one. */
-    public synchronized List<RelayToken> rereadIfOld() throws Unavailable {
-        if (cached == null || Duration.between(readAt, clock.instant()).compareTo(REREAD_AFTER) >= 0) {
-            read();
-        }
-        return cached;
-    }
-
-    private void read() throws Unavailable {
-        cached = List.copyOf(source.fetch());
-        readAt = clock.instant();
+    public List<RelayToken> rereadIfOld() throws Unavailable {
+        return list.rereadIfOld();
     }
 
     /** No tokens: every token is unknown. */

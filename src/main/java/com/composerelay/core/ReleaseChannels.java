@@ -2,7 +2,6 @@ package com.composerelay.core;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 
 /**
@@ -15,7 +14,7 @@ import java.util.List;
  */
 public final class ReleaseChannels {
     /** How old the cached list must be before a push of an unknown repository makes the relay read it anew. */
-    public static final Duration REREAD_AFTER = Duration.ofMinutes(1);
+    public static final Duration REREAD_AFTER = ListCache.REREAD_AFTER;
 
     /** Where the list comes from. */
     @FunctionalInterface
@@ -49,60 +48,40 @@ public final class ReleaseChannels {
         }
     }
 
-    private final Source source;
-    private final Duration ttl;
-    private final Clock clock;
-    private List<ReleaseChannel> cached;
-    private Instant readAt;
+    private final ListCache<ReleaseChannel, Unavailable> list;
 
     public ReleaseChannels(Source source, Duration ttl, Clock clock) {
-        this.source = source;
-        this.ttl = ttl;
-        this.clock = clock;
+        this.list = new ListCache<>(source::fetch, ttl, clock);
     }
 
     /** Every channel, from the cache while it is younger than the cache's time. */
-    public synchronized List<ReleaseChannel> all() throws Unavailable {
-        if (cached == null || age().compareTo(ttl) >= 0) {
-            read();
-        }
-        return cached;
+    public List<ReleaseChannel> all() throws Unavailable {
+        return list.current();
     }
 
     /**
      * The channels a push of {@code tag} to {@code repository} is for, in the list's order: those of
      * that repository (compared exactly) with a tag glob matching. When no cached channel is of that
-     * repository and the list is at least {@link #REREAD_AFTER} old, the list is read once more first.
+     * repository, the list is read once more first if it is at least {@link #REREAD_AFTER} old.
      */
-    public synchronized List<ReleaseChannel> matching(String repository, String tag) throws Unavailable {
-        List<ReleaseChannel> list = all();
-        if (list.stream().noneMatch(c -> c.repository().equals(repository)) && age().compareTo(REREAD_AFTER) >= 0) {
-            read();
-            list = cached;
+    public List<ReleaseChannel> matching(String repository, String tag) throws Unavailable {
+        List<ReleaseChannel> channels = all();
+        if (channels.stream().noneMatch(c -> c.repository().equals(repository))) {
+            channels = list.rereadIfOld();
         }
-        return list.stream().filter(c -> c.matches(repository, tag)).toList();
+        return channels.stream().filter(c -> c.matches(repository, tag)).toList();
     }
 
     /**
      * Finds a channel by its name (names are unique), from the cache; a name the cached list does not
      * hold reads it anew when the copy is at least {@link #REREAD_AFTER} old. Null when there is none.
      */
-    public synchronized ReleaseChannel named(String name) throws Unavailable {
-        List<ReleaseChannel> list = all();
-        if (list.stream().noneMatch(c -> c.name().equals(name)) && age().compareTo(REREAD_AFTER) >= 0) {
-            read();
-            list = cached;
+    public ReleaseChannel named(String name) throws Unavailable {
+        List<ReleaseChannel> channels = all();
+        if (channels.stream().noneMatch(c -> c.name().equals(name))) {
+            channels = list.rereadIfOld();
         }
-        return list.stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
-    }
-
-    private Duration age() {
-        return Duration.between(readAt, clock.instant());
-    }
-
-    private void read() throws Unavailable {
-        cached = List.copyOf(source.fetch());
-        readAt = clock.instant();
+        return channels.stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
     }
 
     /** No channels: every push is for none. */

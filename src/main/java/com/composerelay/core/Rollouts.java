@@ -142,27 +142,18 @@ public final class Rollouts {
     }
 
     /**
-     * The rollout a key names now: one that has not ended, or ended within the idempotency window;
-     * empty when a start with this key would make a new one.
+     * The rollout a key names now (one that has not ended, or ended within the idempotency window),
+     * as {@link #start} would answer a duplicate: a rollout whose execution a start left unstarted is
+     * started now. Empty when a start with this key would make a new one.
      */
-    public Optional<Rollout> ofKey(String key) throws StoreUnavailable {
-        return Optional.ofNullable(locate(key).existing());
+    public Optional<Answer> known(String key) throws StoreUnavailable {
+        Rollout existing = locate(key).existing();
+        if (existing == null) {
+            return Optional.empty();
+        }
+        return Optional.of("starting".equals(existing.status()) ? begin(existing) : new Answer.Done(existing, false));
     }
 
-    /**
-     * A rollout a key already names ({@link #ofKey}), as a duplicate start gets it: one recorded but
-     * whose execution a start cut short ({@code starting}) has its execution started now.
-     */
-    public Answer again(Rollout known) {
-        if (!"starting".equals(known.status())) {
-            return new Answer.Done(known, false);
-        }
-        try {
-            return begin(known);
-        } catch (StoreUnavailable e) {
-            return new Answer.Refused(503, "the rollout could not be recorded, so nothing was started: " + e.getMessage());
-        }
-    }
 
     private Answer create(String id, Start start, Instant deadline) throws StoreUnavailable {
         List<String> targets = start.cvms();

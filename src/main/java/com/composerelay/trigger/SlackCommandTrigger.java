@@ -90,39 +90,11 @@ public final class SlackCommandTrigger {
             return ephemeral("Sorry, you may not update " + Quoted.code(update.cvmId()) + " from this channel. "
                     + "Ask the relay's admins to add you to its allowlist.");
         }
-        String key = idempotencyKey(timestamp, raw);
-        String correlationId = "slack-" + UUID.randomUUID();
-        try {
-            // Held for as long as the signature may be replayed, even if recording it below fails.
-            Instant signatureExpires = Instant.ofEpochSecond(Long.parseLong(timestamp)).plus(SlackSignature.WINDOW);
-            Instant holdUntil = signatureExpires.isAfter(deadline) ? signatureExpires : deadline;
-            if (received.take(key, holdUntil) != Locks.Taken.TAKEN) {
-                Log.info("slash command received before: not queued again", "idempotency_key", key);
-                return ephemeral(":information_source: This command was already received, so it is not queued again.");
-            }
-        } catch (StoreUnavailable e) {
-            // Without the record a replay could not be told apart: queue nothing rather than twice.
-            Log.warn("slash command not checked for replays: " + e.getMessage(), "correlation_id", correlationId);
-            return ephemeral(":warning: The command could not be checked against earlier ones, nothing was queued. "
-                    + "Please try again.");
+        JrsObject refused = queueOnce(timestamp, raw, form, user, deadline, "update",
+                attributes -> queue.enqueue(update, attributes), "cvm_id", update.cvmId());
+        if (refused != null) {
+            return refused;
         }
-        Map<String, String> attributes = new LinkedHashMap<>();
-        attributes.put(QueueAttributes.ORIGIN, "slack");
-        attributes.put(QueueAttributes.CORRELATION_ID, correlationId);
-        if (form.get("response_url") != null) {
-            attributes.put(QueueAttributes.REPLY_URL, form.get("response_url"));
-        }
-        attributes.put("slack_user", user);
-        attributes.put(QueueAttributes.IDEMPOTENCY_KEY, key);
-        try {
-            queue.enqueue(update, attributes);
-        } catch (UpdateQueue.Unavailable e) {
-            Log.warn("slash command not queued: " + e.getMessage(), "correlation_id", correlationId);
-            settle(key, false);
-            return ephemeral(":warning: The update could not be queued, nothing was sent. Please try again.");
-        }
-        settle(key, true);
-        Log.info("slash command queued", "correlation_id", correlationId, "cvm_id", update.cvmId(), "user", user);
         return ephemeral(":hourglass_flowing_sand: Updating " + Quoted.code(update.cvmId()) + " to compose "
                 + Quoted.code(clip(update.composeHash())) + (updateEnv ? " with its env vars" : "")
                 + ". I will post the outcome in this channel.");
@@ -155,15 +127,41 @@ public final class SlackCommandTrigger {
             return ephemeral("Sorry, you may not " + words[0] + " release channel " + Quoted.code(name)
                     + " from this channel. Ask the relay's admins to add you to its allowlist.");
         }
+        JrsObject refused = queueOnce(timestamp, raw, form, user, deadline, words[0],
+                attributes -> queue.enqueueRelease(name, tag, attributes), "release_channel", name);
+        if (refused != null) {
+            return refused;
+        }
+        return ephemeral(":hourglass_flowing_sand: " + (deploy ? "Deploying " + Quoted.code(clip(tag)) + " to "
+                : "Rolling back ") + "release channel " + Quoted.code(name)
+                + ". I will post the rollout in this channel.");
+    }
+
+    /** Hands a checked command's message to the queue. */
+    @FunctionalInterface
+    private interface Enqueue {
+        void to(Map<String, String> attributes) throws UpdateQueue.Unavailable;
+    }
+
+    /**
+     * Queues a signed command once: its key (from what Slack signed) claimed for as long as the
+     * signature may be replayed, the message sent with the command's attributes, the key then
+     * completed (or given up, so a retry may queue it). Null when queued; else the answer to give.
+     */
+    private JrsObject queueOnce(String timestamp, byte[] raw, Map<String, String> form, String user, Instant deadline,
+                                String what, Enqueue enqueue, String subject, String subjectValue) {
         String key = idempotencyKey(timestamp, raw);
         String correlationId = "slack-" + UUID.randomUUID();
         try {
+            // Held for as long as the signature may be replayed, even if recording it below fails.
             Instant signatureExpires = Instant.ofEpochSecond(Long.parseLong(timestamp)).plus(SlackSignature.WINDOW);
-            if (received.take(key, signatureExpires.isAfter(deadline) ? signatureExpires : deadline) != Locks.Taken.TAKEN) {
+            Instant holdUntil = signatureExpires.isAfter(deadline) ? signatureExpires : deadline;
+            if (received.take(key, holdUntil) != Locks.Taken.TAKEN) {
                 Log.info("slash command received before: not queued again", "idempotency_key", key);
                 return ephemeral(":information_source: This command was already received, so it is not queued again.");
             }
         } catch (StoreUnavailable e) {
+            // Without the record a replay could not be told apart: queue nothing rather than twice.
             Log.warn("slash command not checked for replays: " + e.getMessage(), "correlation_id", correlationId);
             return ephemeral(":warning: The command could not be checked against earlier ones, nothing was queued. "
                     + "Please try again.");
@@ -177,17 +175,15 @@ public final class SlackCommandTrigger {
         attributes.put("slack_user", user);
         attributes.put(QueueAttributes.IDEMPOTENCY_KEY, key);
         try {
-            queue.enqueueRelease(name, tag, attributes);
+            enqueue.to(attributes);
         } catch (UpdateQueue.Unavailable e) {
             Log.warn("slash command not queued: " + e.getMessage(), "correlation_id", correlationId);
             settle(key, false);
-            return ephemeral(":warning: The " + words[0] + " could not be queued, nothing was sent. Please try again.");
+            return ephemeral(":warning: The " + what + " could not be queued, nothing was sent. Please try again.");
         }
         settle(key, true);
-        Log.info("slash command queued", "correlation_id", correlationId, "release_channel", name, "user", user);
-        return ephemeral(":hourglass_flowing_sand: " + (deploy ? "Deploying " + Quoted.code(clip(tag)) + " to "
-                : "Rolling back ") + "release channel " + Quoted.code(name)
-                + ". I will post the rollout in this channel.");
+        Log.info("slash command queued", "correlation_id", correlationId, subject, subjectValue, "user", user);
+        return null;
     }
 
     /**

@@ -380,7 +380,7 @@ class ImageDeploysTest {
 
         rejected(result, "api", "service", "service: no service api in the compose file's services"
                 + " (release channel api, the compose file CVM cvm-a runs)");
-        assertThat(rollouts.ofKey("release:api:" + DIGEST)).isEmpty();
+        assertThat(rollouts.known("release:api:" + DIGEST)).isEmpty();
         assertThat(store.find(idOf("release:api:" + DIGEST))).isEmpty();
         assertThat(engine.calls).isEmpty();
         assertThat(reports).isEmpty();
